@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Polku's two commands on a fresh machine with Python 3.11 and nothing else:
+
+    python3 dev.py start   install, migrate, load the demo, run web + Celery worker + beat
+    python3 dev.py test    install, run the whole test suite (extra arguments go to pytest)
+
+Both install into .venv from the pinned requirements/constraints.txt and are safe to repeat."""
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+INSTALL_INPUTS = [ROOT / "pyproject.toml", ROOT / "requirements" / "constraints.txt"]
+STAMP = VENV / ".polku-installed"
+
+
+def run(*args, **kwargs):
+    print("+", " ".join(str(a) for a in args), flush=True)
+    subprocess.run([str(a) for a in args], check=True, cwd=ROOT, **kwargs)
+
+
+def install():
+    """Creates .venv and installs the pinned packages, again only when the pins change."""
+    if sys.version_info < (3, 11):
+        sys.exit("Polku needs Python 3.11 or newer.")
+    if not PYTHON.exists():
+        venv.create(VENV, with_pip=True)
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in INSTALL_INPUTS)).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == digest:
+        return
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-c", "requirements/constraints.txt",
+        "-e", ".[dev]")
+    STAMP.write_text(digest)
+
+
+def start():
+    install()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "polku.settings.dev"}
+    (ROOT / "var").mkdir(exist_ok=True)
+    manage = [PYTHON, "manage.py"]
+    run(*manage, "migrate", "--no-input", "-v", "0", env=env)
+    run(*manage, "demo", env=env)
+    port = os.environ.get("PORT", "8000")
+    celery = [BIN / "celery", "-A", "polku.celery:app"]
+    processes = [
+        subprocess.Popen([str(a) for a in [*manage, "runserver", f"127.0.0.1:{port}"]],
+                         cwd=ROOT, env=env),
+        subprocess.Popen([str(a) for a in [*celery, "worker", "--loglevel=INFO",
+                                           "--concurrency=2", "--without-gossip",
+                                           "--without-mingle"]], cwd=ROOT, env=env),
+        subprocess.Popen([str(a) for a in [*celery, "beat", "--loglevel=INFO"]],
+                         cwd=ROOT, env=env),
+    ]
+    time.sleep(3)
+    from_demo = "polku-demo-2026"
+    print(f"""
+Polku is running at http://127.0.0.1:{port}/   (Ctrl-C stops web, worker and beat)
+
+  participant   osallistuja01@polku.example   {from_demo}
+  trainer       valmentaja1@polku.example     {from_demo}
+  organiser     organisaattori@polku.example  {from_demo}
+  admin         admin@polku.example           {from_demo}   (Wagtail: /admin/)
+""", flush=True)
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for p in processes:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in processes:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    return max((p.returncode or 0) for p in processes)
+
+
+def test(args):
+    install()
+    return subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT).returncode
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "start":
+        sys.exit(start())
+    if command == "test":
+        sys.exit(test(sys.argv[2:]))
+    sys.exit(__doc__)

@@ -1,0 +1,52 @@
+"""The one place that answers "may this person see this object?".
+
+Every view that shows or changes a cohort's object gets it through here. A person who may not
+see an object gets the same 404 as for an object that does not exist, so addresses reveal
+nothing about other cohorts."""
+
+from collections.abc import Iterable
+
+from django.http import Http404
+
+from polku.people.models import Cohort, Membership, Role
+
+ALL_ROLES = (Role.PARTICIPANT, Role.TRAINER, Role.ORGANISER)
+STAFF_ROLES = (Role.TRAINER, Role.ORGANISER)
+
+
+def membership_get(user, cohort_slug: str, roles: Iterable[str] = ALL_ROLES) -> Membership:
+    """The person's membership in the cohort, with the cohort and its programme, or 404."""
+    if not user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.select_related(
+            "cohort", "cohort__programme", "cohort__organisation", "small_group"
+        )
+        .filter(user=user, cohort__slug=cohort_slug, role__in=list(roles))
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def cohort_page_get(membership: Membership, page_model, page_id: int):
+    """A live page of the membership's programme, of the given type, or 404."""
+    page = (
+        page_model.objects.live()
+        .child_of(membership.cohort.programme)
+        .filter(id=page_id)
+        .first()
+    )
+    if page is None:
+        raise Http404
+    return page
+
+
+def cohorts_running(user, programme_id: int):
+    """The cohorts of this person that run the programme (empty for anyone else)."""
+    if not user.is_authenticated:
+        return Cohort.objects.none()
+    return Cohort.objects.filter(programme_id=programme_id, memberships__user=user).order_by(
+        "-id"
+    )

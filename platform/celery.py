@@ -1,0 +1,19 @@
+"""The Celery app. Tasks live in each app's tasks.py and are found by autodiscovery.
+The beat schedule is kept here, in one place."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "polku.settings.dev")
+
+app = Celery("polku")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "clear-expired-sessions": {
+        "task": "polku.people.tasks.sessions_clear",
+        "schedule": 60 * 60 * 24,
+    },
+}

@@ -1,0 +1,175 @@
+"""Users, organisations, cohorts, small groups, memberships (roles) and invitations."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.models import ClusterableModel
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who logs in with an email address; there is no username."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: follow the browser."),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+class Organisation(models.Model):
+    """A client that runs cohorts, for example a customer-service centre."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), unique=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Cohort(ClusterableModel):
+    """One run of a programme for one organisation, with its own calendar (see
+    programmes.schedule) and its own people."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="cohorts",
+        verbose_name=_("organisation"),
+    )
+    programme = models.ForeignKey(
+        "programmes.ProgrammePage", on_delete=models.PROTECT, related_name="cohorts",
+        verbose_name=_("programme"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in addresses."))
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="fi",
+        help_text=_("Language of invitations for people who have not chosen one."),
+    )
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SmallGroup(models.Model):
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="small_groups", verbose_name=_("cohort")
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("small group")
+        verbose_name_plural = _("small groups")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "cohort", Lower("name"), name="people_smallgroup_unique_name_per_cohort"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant")
+    TRAINER = "trainer", _("Trainer")
+    ORGANISER = "organiser", _("Organiser")
+
+
+class Membership(models.Model):
+    """A person's role in one cohort. Everything a person may see follows from these rows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("user"),
+    )
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("cohort")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    small_group = models.ForeignKey(
+        SmallGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships",
+        verbose_name=_("small group"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "cohort"], name="people_membership_unique"),
+        ]
+        indexes = [models.Index(fields=["cohort", "role"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.cohort} · {self.get_role_display()}"
+
+
+class Invitation(models.Model):
+    """An invitation to set a password and join a cohort. The link carries a signed id
+    (see services.invitation_token), so nothing secret is stored here."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="invitations"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    @property
+    def is_expired(self):
+        return timezone.now() >= self.expires_at

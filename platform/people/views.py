@@ -1,0 +1,141 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from polku.access import STAFF_ROLES, membership_get
+
+from . import services
+from .forms import InvitationAcceptForm, LanguageForm, ParticipantsImportForm
+from .models import Invitation, Membership, Role
+
+
+@login_required
+def home(request):
+    memberships = list(
+        Membership.objects.filter(user=request.user).select_related("cohort__organisation")
+    )
+    if len(memberships) == 1:
+        return redirect("cohort_path", cohort_slug=memberships[0].cohort.slug)
+    return render(request, "people/home.html", {"memberships": memberships})
+
+
+@require_GET
+@login_required
+def ping(request):
+    """The lightest authenticated page: a keep-alive for long forms, and the benchmark's
+    baseline."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_POST
+def language_set(request):
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Unknown language."))
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=language)
+    next_url = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()},
+                                           request.is_secure()):
+        next_url = "/"
+    response = redirect(next_url)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
+                        samesite="Lax")
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    invitation = services.invitation_from_token(token)
+    if invitation is None:
+        return render(request, "people/invitation_invalid.html",
+                      {"reason": _("This invitation link is not valid. Check that the whole "
+                                   "address was copied, or ask your organiser for a new one.")},
+                      status=404)
+    if invitation.accepted_at is not None:
+        messages.info(request, _("You have already joined. Log in with your email and password."))
+        return redirect("account_login")
+    if invitation.is_expired:
+        return render(request, "people/invitation_invalid.html",
+                      {"reason": _("This invitation has expired. Ask your organiser to send "
+                                   "you a new one.")},
+                      status=410)
+    user = invitation.membership.user
+    form = InvitationAcceptForm(request.POST or None, user=user,
+                                initial={"name": user.get_full_name()})
+    if request.method == "POST" and form.is_valid():
+        user = services.invitation_accept(
+            invitation=invitation, password=form.cleaned_data["password1"],
+            name=form.cleaned_data["name"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to Polku!"))
+        return redirect("cohort_path", cohort_slug=invitation.membership.cohort.slug)
+    return render(request, "people/invitation_accept.html",
+                  {"form": form, "invitation": invitation})
+
+
+@login_required
+def cohort_overview(request, cohort_slug):
+    """Who is in which small group, and whether they have joined. For trainers and organisers."""
+    membership = membership_get(request.user, cohort_slug, roles=STAFF_ROLES)
+    cohort = membership.cohort
+    members = (
+        Membership.objects.filter(cohort=cohort)
+        .select_related("user", "small_group")
+        .annotate(
+            invitations_pending=Count("invitations", filter=Q(invitations__accepted_at=None)),
+        )
+        .order_by("small_group__name", "user__first_name", "user__last_name")
+    )
+    groups: dict[str, list[Membership]] = {}
+    staff: list[Membership] = []
+    for member in members:
+        if member.role == Role.PARTICIPANT:
+            name = member.small_group.name if member.small_group else _("No small group")
+            groups.setdefault(name, []).append(member)
+        else:
+            staff.append(member)
+    return render(request, "people/cohort_overview.html", {
+        "membership": membership, "cohort": cohort, "groups": groups, "staff": staff,
+        "training_days": cohort.training_days.select_related("page"),
+        "assignments": cohort.assignments.select_related("page"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participants_import(request, cohort_slug):
+    membership = membership_get(request.user, cohort_slug, roles=[Role.ORGANISER])
+    form = ParticipantsImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = services.participants_import_csv(
+            cohort=membership.cohort, data=form.cleaned_data["file"].read()
+        )
+    return render(request, "people/participants_import.html",
+                  {"membership": membership, "cohort": membership.cohort, "form": form,
+                   "report": report})
+
+
+@login_required
+@require_POST
+def invitation_resend(request, cohort_slug, membership_id):
+    membership = membership_get(request.user, cohort_slug, roles=[Role.ORGANISER])
+    invitee = get_object_or_404(Membership, id=membership_id, cohort=membership.cohort)
+    if invitee.user.has_usable_password():
+        messages.info(request, _("%(name)s has already joined.") % {"name": invitee.user})
+    else:
+        Invitation.objects.filter(membership=invitee, accepted_at=None).delete()
+        services.invitation_create(membership=invitee)
+        messages.success(request, _("A new invitation is on its way to %(email)s.")
+                         % {"email": invitee.user.email})
+    return redirect("cohort_overview", cohort_slug=cohort_slug)

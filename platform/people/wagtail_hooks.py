@@ -1,0 +1,43 @@
+"""Cohorts and organisations are edited in Wagtail's admin, with each cohort's calendar inline."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Cohort, Organisation
+
+
+class OrganisationViewSet(SnippetViewSet):
+    model = Organisation
+    icon = "site"
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+
+class CohortViewSet(SnippetViewSet):
+    model = Cohort
+    icon = "group"
+    list_display = ["name", "organisation", "programme"]
+    list_filter = ["organisation"]
+    search_fields = ["name"]
+    panels = [
+        MultiFieldPanel([
+            FieldPanel("name"),
+            FieldRowPanel([FieldPanel("slug"), FieldPanel("language")]),
+            FieldRowPanel([FieldPanel("organisation"), FieldPanel("programme")]),
+        ], heading=_("Cohort")),
+        InlinePanel("training_days", heading=_("Training days"), label=_("Training day")),
+        InlinePanel("assignments", heading=_("Assignments"), label=_("Assignment")),
+    ]
+
+
+class PeopleViewSetGroup(SnippetViewSetGroup):
+    items = (OrganisationViewSet, CohortViewSet)
+    menu_icon = "group"
+    menu_label = _("Cohorts")
+    menu_name = "cohorts"
+
+
+register_snippet(PeopleViewSetGroup)

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from polku.people import views as people_views
+
+cohort_urls = [
+    path("", include("programmes.urls")),
+    path("overview/", people_views.cohort_overview, name="cohort_overview"),
+    path("participants/import/", people_views.participants_import, name="participants_import"),
+    path("participants/<int:membership_id>/invite/", people_views.invitation_resend,
+         name="invitation_resend"),
+]
+
+urlpatterns = [
+    path("", people_views.home, name="home"),
+    path("ping/", people_views.ping, name="ping"),
+    path("language/", people_views.language_set, name="language_set"),
+    path("invitation/<str:token>/", people_views.invitation_accept, name="invitation_accept"),
+    path("c/<slug:cohort_slug>/", include(cohort_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves what is left: programme pages forward members to their cohort's view.
+urlpatterns += [path("", include(wagtail_urls))]

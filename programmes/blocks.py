@@ -1,0 +1,133 @@
+"""StreamField blocks of a path. One stream of materials is shared by training days and
+assignment instructions; the answer form of an assignment has its own small stream."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("Image"))
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
+
+    class Meta:
+        icon = "image"
+        template = "programmes/blocks/image.html"
+        label = _("Image")
+        description = _("A photo or picture with an optional caption.")
+
+
+class DocumentBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("Document"))
+    title = blocks.CharBlock(label=_("Link text"), required=False, max_length=200)
+
+    class Meta:
+        icon = "doc-full"
+        template = "programmes/blocks/document.html"
+        label = _("Document")
+        description = _("A file to download, such as slides or a worksheet.")
+
+
+class ReflectionQuestionBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("Question"), max_length=300)
+    help_text = blocks.TextBlock(label=_("Help text"), required=False)
+
+    class Meta:
+        icon = "help"
+        template = "programmes/blocks/reflection_question.html"
+        label = _("Reflection question")
+        description = _("A question for participants to think about.")
+        preview_value = {"question": "Mikä onnistui tällä viikolla?"}
+
+
+class CalloutBlock(blocks.StructBlock):
+    tone = blocks.ChoiceBlock(
+        label=_("Tone"),
+        choices=[("tip", _("Tip")), ("info", _("Information")), ("warning", _("Important"))],
+        default="tip",
+    )
+    text = blocks.RichTextBlock(label=_("Text"), features=["bold", "italic", "link"])
+
+    class Meta:
+        icon = "warning"
+        template = "programmes/blocks/callout.html"
+        label = _("Callout")
+        description = _("A highlighted note: a tip, information or something important.")
+
+
+class MaterialStreamBlock(blocks.StreamBlock):
+    rich_text = blocks.RichTextBlock(
+        label=_("Text"),
+        features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"],
+        template="programmes/blocks/rich_text.html",
+    )
+    image = ImageBlock()
+    video = EmbedBlock(
+        label=_("Video"), help_text=_("Address of a video, e.g. on YouTube or Vimeo."),
+        icon="media",
+    )
+    document = DocumentBlock()
+    reflection_question = ReflectionQuestionBlock()
+    callout = CalloutBlock()
+
+
+class AgendaItemBlock(blocks.StructBlock):
+    time = blocks.CharBlock(label=_("Time"), max_length=20, required=False,
+                            help_text=_("For example 9.00–10.30"))
+    title = blocks.CharBlock(label=_("Item"), max_length=200)
+
+    class Meta:
+        icon = "time"
+        template = "programmes/blocks/agenda_item.html"
+        label = _("Agenda item")
+
+
+class AnswerTextBlock(blocks.StructBlock):
+    label = blocks.CharBlock(label=_("What to write"), max_length=200)
+    help_text = blocks.TextBlock(label=_("Help text"), required=False)
+
+    class Meta:
+        icon = "pilcrow"
+        label = _("Written answer")
+
+
+class AnswerPhotosBlock(blocks.StructBlock):
+    label = blocks.CharBlock(label=_("What to photograph"), max_length=200)
+    max_photos = blocks.IntegerBlock(label=_("Most photos"), min_value=1, max_value=20, default=5)
+
+    class Meta:
+        icon = "image"
+        label = _("Photos")
+
+
+class AnswerFilesBlock(blocks.StructBlock):
+    label = blocks.CharBlock(label=_("What to attach"), max_length=200)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Files")
+
+
+class AnswerReflectionBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("Question"), max_length=300)
+    kind = blocks.ChoiceBlock(
+        label=_("Answer with"),
+        choices=[("text", _("Text")), ("scale", _("A scale from 1 to 5")),
+                 ("choice", _("One of the choices"))],
+        default="text",
+    )
+    choices = blocks.ListBlock(blocks.CharBlock(max_length=100), label=_("Choices"),
+                               required=False, default=[])
+
+    class Meta:
+        icon = "help"
+        label = _("Reflection question")
+
+
+class AnswerPartsBlock(blocks.StreamBlock):
+    text = AnswerTextBlock()
+    photos = AnswerPhotosBlock()
+    files = AnswerFilesBlock()
+    reflection = AnswerReflectionBlock()

@@ -1,0 +1,246 @@
+"""A development path as Wagtail pages, and each cohort's calendar for it.
+
+The page tree is fixed: Paths (index) > Programme > training days and assignments, in the order
+an editor arranges them. Dates are not on the pages: two cohorts on the same programme keep
+their own calendars in TrainingDaySchedule and AssignmentSchedule."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, PageChooserPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import AgendaItemBlock, AnswerPartsBlock, MaterialStreamBlock
+
+
+class GrowthChainStep(models.TextChoices):
+    """Where a step of the year sits in the growth chain (PRODUCT.md)."""
+
+    GUIDING_IDEAS = "guiding_ideas", _("Guiding ideas")
+    STRATEGY = "strategy", _("Strategy")
+    PLAN = "plan", _("Plan")
+    OPERATIONS = "operations", _("Day-to-day operations")
+    MEASUREMENT = "measurement", _("Measurement")
+
+
+class ProgrammeIndexPage(Page):
+    """The one folder that holds every programme. Participants never see it."""
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["programmes.ProgrammePage"]
+
+    class Meta:
+        verbose_name = _("paths folder")
+
+    def serve(self, request, *args, **kwargs):
+        return redirect("home")
+
+
+class CohortItemPage(Page):
+    """A page a participant reads through a cohort: its public URL forwards a member to the
+    cohort's view of it, and answers 404 to anyone else."""
+
+    growth_chain_step = models.CharField(
+        _("step in the growth chain"), max_length=20, choices=GrowthChainStep.choices, blank=True
+    )
+
+    cohort_url_name: str = ""
+
+    class Meta:
+        abstract = True
+
+    def serve(self, request, *args, **kwargs):
+        from polku.access import cohorts_running
+
+        cohort = cohorts_running(request.user, self.get_parent().id).first()
+        if cohort is None:
+            raise Http404
+        return redirect(self.cohort_url_name, cohort_slug=cohort.slug, page_id=self.id)
+
+
+class ProgrammePage(Page):
+    summary = models.TextField(_("summary"), max_length=600)
+    goals = RichTextField(_("goals"), features=["bold", "italic", "ul", "ol", "link"], blank=True)
+    audience = models.CharField(_("who it is for"), max_length=255, blank=True)
+    duration = models.CharField(
+        _("length"), max_length=100, blank=True, help_text=_("For example: 12 months")
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("goals"),
+        FieldRowPanel([FieldPanel("audience"), FieldPanel("duration")]),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    parent_page_types = ["programmes.ProgrammeIndexPage"]
+    subpage_types = ["programmes.TrainingDayPage", "programmes.AssignmentPage"]
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def serve(self, request, *args, **kwargs):
+        from polku.access import cohorts_running
+
+        cohort = cohorts_running(request.user, self.id).first()
+        if cohort is None:
+            raise Http404
+        return redirect("cohort_path", cohort_slug=cohort.slug)
+
+
+class TrainingDayPage(CohortItemPage):
+    intro = models.TextField(_("introduction"), blank=True, max_length=1000)
+    agenda = StreamField([("item", AgendaItemBlock())], blank=True, verbose_name=_("agenda"))
+    materials = StreamField(MaterialStreamBlock(), blank=True, verbose_name=_("materials"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("growth_chain_step"),
+        FieldPanel("agenda"),
+        FieldPanel("materials"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["programmes.ProgrammePage"]
+    subpage_types = []
+    cohort_url_name = "cohort_training_day"
+    template = "programmes/training_day.html"  # Wagtail's preview shows the participant view
+
+    class Meta:
+        verbose_name = _("training day")
+        verbose_name_plural = _("training days")
+
+
+class AnswerScope(models.TextChoices):
+    INDIVIDUAL = "individual", _("Each participant answers")
+    SMALL_GROUP = "small_group", _("One shared answer per small group")
+
+
+class AssignmentPage(CohortItemPage):
+    intro = models.TextField(_("introduction"), blank=True, max_length=1000)
+    instructions = StreamField(MaterialStreamBlock(), blank=True, verbose_name=_("instructions"))
+    answer_parts = StreamField(
+        AnswerPartsBlock(), blank=True, verbose_name=_("what the answer contains"),
+        help_text=_("The parts of the answer form participants fill in."),
+    )
+    answer_scope = models.CharField(
+        _("who answers"), max_length=20, choices=AnswerScope.choices,
+        default=AnswerScope.INDIVIDUAL,
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldRowPanel([FieldPanel("answer_scope"), FieldPanel("growth_chain_step")]),
+        FieldPanel("instructions"),
+        FieldPanel("answer_parts"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["programmes.ProgrammePage"]
+    subpage_types = []
+    cohort_url_name = "cohort_assignment"
+    template = "programmes/assignment.html"
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+
+
+def _check_page_in_programme(schedule, page):
+    if page is not None and schedule.cohort_id and page.get_parent().id != (
+        schedule.cohort.programme_id
+    ):
+        raise ValidationError({"page": _("This page belongs to another programme.")})
+
+
+class TrainingDaySchedule(models.Model):
+    """When and where a cohort holds one training day."""
+
+    cohort = ParentalKey("people.Cohort", on_delete=models.CASCADE, related_name="training_days")
+    page = models.ForeignKey(
+        TrainingDayPage, on_delete=models.CASCADE, related_name="schedules",
+        verbose_name=_("training day"),
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=255, blank=True,
+                             help_text=_("An address, a room or 'Online: Teams'"))
+
+    panels = [
+        PageChooserPanel("page", "programmes.TrainingDayPage"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+        FieldPanel("place"),
+    ]
+
+    class Meta:
+        verbose_name = _("training day date")
+        verbose_name_plural = _("training day dates")
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "page"], name="programmes_day_once"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="programmes_day_ends_after_start",
+            ),
+        ]
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A day must end after it starts.")})
+        _check_page_in_programme(self, self.page if self.page_id else None)
+
+
+class AssignmentSchedule(models.Model):
+    """When an assignment opens and is due for one cohort."""
+
+    cohort = ParentalKey("people.Cohort", on_delete=models.CASCADE, related_name="assignments")
+    page = models.ForeignKey(
+        AssignmentPage, on_delete=models.CASCADE, related_name="schedules",
+        verbose_name=_("assignment"),
+    )
+    opens_at = models.DateTimeField(_("opens"))
+    due_at = models.DateTimeField(_("due"))
+
+    panels = [
+        PageChooserPanel("page", "programmes.AssignmentPage"),
+        FieldRowPanel([FieldPanel("opens_at"), FieldPanel("due_at")]),
+    ]
+
+    class Meta:
+        verbose_name = _("assignment dates")
+        verbose_name_plural = _("assignment dates")
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "page"], name="programmes_assignment_once"),
+            models.CheckConstraint(
+                condition=models.Q(due_at__gt=models.F("opens_at")),
+                name="programmes_assignment_due_after_open",
+            ),
+        ]
+
+    def clean(self):
+        if self.opens_at and self.due_at and self.due_at <= self.opens_at:
+            raise ValidationError({"due_at": _("The due date must be after the opening date.")})
+        _check_page_in_programme(self, self.page if self.page_id else None)
+
+    def is_open(self, now=None):
+        return (now or timezone.now()) >= self.opens_at
+
+
+class PageVisit(models.Model):
+    """When a person last opened a page of their path, to show what changed since."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page"], name="programmes_visit_once"),
+        ]

@@ -1,0 +1,93 @@
+"""Reads of a cohort's path. Each runs a fixed number of queries, whatever the cohort size."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from wagtail.models import Page
+
+from polku.people.models import Membership
+
+from .models import (
+    AssignmentPage,
+    AssignmentSchedule,
+    PageVisit,
+    TrainingDayPage,
+    TrainingDaySchedule,
+)
+
+DUE_SOON = timedelta(days=3)
+
+
+@dataclass
+class PathItem:
+    page: Page
+    kind: str  # "day" or "assignment"
+    schedule: TrainingDaySchedule | AssignmentSchedule | None
+    status: str  # day: upcoming, today, past, unscheduled · assignment: upcoming, open, due_soon, overdue, unscheduled
+    is_updated: bool  # changed since this person last opened it
+    is_next: bool = False
+
+    @property
+    def sort_at(self) -> datetime | None:
+        if self.schedule is None:
+            return None
+        return getattr(self.schedule, "starts_at", None) or self.schedule.opens_at
+
+
+def _day_status(schedule, now):
+    if schedule is None:
+        return "unscheduled"
+    if schedule.ends_at < now:
+        return "past"
+    if schedule.starts_at.date() <= now.date():
+        return "today"
+    return "upcoming"
+
+
+def _assignment_status(schedule, now):
+    if schedule is None:
+        return "unscheduled"
+    if now < schedule.opens_at:
+        return "upcoming"
+    if now > schedule.due_at:
+        return "overdue"
+    if schedule.due_at - now <= DUE_SOON:
+        return "due_soon"
+    return "open"
+
+
+def cohort_path_get(*, membership: Membership, now: datetime | None = None) -> list[PathItem]:
+    """The cohort's path in the order the programme sets, with this cohort's dates, each
+    item's status for now, and whether it changed since the person last opened it."""
+    now = now or timezone.now()
+    cohort = membership.cohort
+    days = list(TrainingDayPage.objects.live().child_of(cohort.programme))
+    assignments = list(AssignmentPage.objects.live().child_of(cohort.programme))
+    day_dates = {s.page_id: s for s in TrainingDaySchedule.objects.filter(cohort=cohort)}
+    assignment_dates = {s.page_id: s for s in AssignmentSchedule.objects.filter(cohort=cohort)}
+    visits = dict(
+        PageVisit.objects.filter(
+            user_id=membership.user_id, page_id__in=[p.id for p in days + assignments]
+        ).values_list("page_id", "seen_at")
+    )
+
+    def is_updated(page):
+        seen_at = visits.get(page.id)
+        return bool(seen_at and page.last_published_at and page.last_published_at > seen_at)
+
+    items = [
+        PathItem(page, "day", day_dates.get(page.id), _day_status(day_dates.get(page.id), now),
+                 is_updated(page))
+        for page in days
+    ] + [
+        PathItem(page, "assignment", assignment_dates.get(page.id),
+                 _assignment_status(assignment_dates.get(page.id), now), is_updated(page))
+        for page in assignments
+    ]
+    items.sort(key=lambda item: item.page.path)  # the order the editor gave the path
+    upcoming = [i for i in items if i.status in ("upcoming", "today", "open", "due_soon")]
+    if upcoming:
+        min(upcoming, key=lambda i: i.sort_at or now).is_next = True
+    return items
+

@@ -1,0 +1,89 @@
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from polku.demo import cohort_schedule_build, programme_build
+from polku.people.models import Cohort, Membership, Organisation, Role
+from programmes.models import AssignmentPage, ProgrammePage, TrainingDayPage
+from tests.factories import PASSWORD, MembershipFactory, SmallGroupFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class World:
+    """One cohort with every role, built on the demo programme."""
+
+    cohort: Cohort
+    participant: Membership
+    group_mate: Membership
+    trainer: Membership
+    organiser: Membership
+
+    @property
+    def day(self) -> TrainingDayPage:
+        return TrainingDayPage.objects.child_of(self.cohort.programme).first()
+
+    @property
+    def assignment(self) -> AssignmentPage:
+        return AssignmentPage.objects.child_of(self.cohort.programme).first()
+
+
+def world_build(name: str, programme=None) -> World:
+    organisation = Organisation.objects.create(name=f"{name} Oy", slug=f"{name}-oy")
+    cohort = Cohort.objects.create(
+        organisation=organisation, programme=programme or programme_build(title=f"Path {name}"),
+        name=f"Cohort {name}", slug=f"cohort-{name}",
+    )
+    cohort_schedule_build(cohort)
+    group = SmallGroupFactory(cohort=cohort, name="Group 1")
+    return World(
+        cohort=cohort,
+        participant=MembershipFactory(cohort=cohort, role=Role.PARTICIPANT, small_group=group,
+                                      user=UserFactory(email=f"participant@{name}.test")),
+        group_mate=MembershipFactory(cohort=cohort, role=Role.PARTICIPANT, small_group=group),
+        trainer=MembershipFactory(cohort=cohort, role=Role.TRAINER,
+                                  user=UserFactory(email=f"trainer@{name}.test")),
+        organiser=MembershipFactory(cohort=cohort, role=Role.ORGANISER,
+                                    user=UserFactory(email=f"organiser@{name}.test")),
+    )
+
+
+def programme_get_or_build(title: str) -> ProgrammePage:
+    return ProgrammePage.objects.filter(title=title).first() or programme_build(title=title)
+
+
+@pytest.fixture(scope="session")
+def _programmes(django_db_setup, django_db_blocker):
+    """Publishing a programme's pages with revisions takes half a second, so the two paths
+    are built once, committed, and shared. Transactional tests run last (pytest-django)."""
+    with django_db_blocker.unblock():
+        return {name: programme_get_or_build(f"Path {name}").id for name in ("a", "b")}
+
+
+def _programme(programmes, name):
+    return ProgrammePage.objects.filter(id=programmes[name]).first() or programme_build(
+        title=f"Path {name}"
+    )
+
+
+@pytest.fixture
+def world(db, _programmes) -> World:
+    return world_build("a", programme=_programme(_programmes, "a"))
+
+
+@pytest.fixture
+def other_world(db, _programmes) -> World:
+    """A second organisation's cohort on its own programme."""
+    return world_build("b", programme=_programme(_programmes, "b"))
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        assert client.login(email=user.email, password=PASSWORD)
+    return client

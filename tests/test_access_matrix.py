@@ -1,0 +1,186 @@
+"""The access matrix: for every URL route, what each kind of person gets.
+
+A test walks Django's URL resolver and fails on any route this table does not list, so no
+view can skip the question "may this person see this object?". Objects of another cohort
+answer 404, exactly like objects that do not exist."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from polku.people.services import invitation_create, invitation_token
+from tests.conftest import World, client_for
+
+# Who asks. "outsider" is a participant of another organisation's cohort; "staff" is a Wagtail
+# superuser without a membership: editors run the CMS, not the cohorts.
+ROLES = ["anonymous", "participant", "trainer", "organiser", "outsider", "staff"]
+LOGIN = "login"  # a redirect to the login page
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str
+    expect: dict[str, int | str]  # role -> status code, or LOGIN
+
+
+def everyone(status, anonymous=LOGIN, method="GET"):
+    return Rule(method, {role: status for role in ROLES} | {"anonymous": anonymous})
+
+
+MEMBERS_ONLY = Rule("GET", {"anonymous": LOGIN, "participant": 200, "trainer": 200,
+                            "organiser": 200, "outsider": 404, "staff": 404})
+TRAINERS_AND_ORGANISERS = Rule("GET", {"anonymous": LOGIN, "participant": 404, "trainer": 200,
+                                       "organiser": 200, "outsider": 404, "staff": 404})
+ORGANISERS = Rule("GET", {"anonymous": LOGIN, "participant": 404, "trainer": 404,
+                          "organiser": 200, "outsider": 404, "staff": 404})
+
+# Every named route of ours. Keys are URL names.
+MATRIX: dict[str, Rule] = {
+    "home": Rule("GET", {"anonymous": LOGIN, "participant": 302, "trainer": 302,
+                         "organiser": 302, "outsider": 302, "staff": 200}),
+    "ping": everyone(200),
+    "language_set": everyone(302, anonymous=302, method="POST"),
+    "invitation_accept": everyone(200, anonymous=200),
+    "cohort_path": MEMBERS_ONLY,
+    "cohort_training_day": MEMBERS_ONLY,
+    "cohort_assignment": MEMBERS_ONLY,
+    "cohort_overview": TRAINERS_AND_ORGANISERS,
+    "participants_import": ORGANISERS,
+    "invitation_resend": Rule("POST", {"anonymous": LOGIN, "participant": 404, "trainer": 404,
+                                       "organiser": 302, "outsider": 404, "staff": 404}),
+    # Wagtail's page serving: a programme page forwards a member to their cohort's view.
+    "wagtail_serve": Rule("GET", {"anonymous": 404, "participant": 302, "trainer": 302,
+                                  "organiser": 302, "outsider": 404, "staff": 404}),
+}
+
+# Whole route families of libraries, each covered by one rule tested below.
+PREFIX_RULES = {
+    "accounts/": "django-allauth: login, logout, password reset; public by design",
+    "admin/": "Wagtail admin: trainers and staff only (test_wagtail_admin_*)",
+    "documents/": "Wagtail documents: people with a membership (test_documents_*)",
+    "_util/": "Wagtail's page-privacy password forms; unused by Polku, public by design",
+}
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route, pattern.name
+
+
+def test_every_route_is_in_the_matrix():
+    unlisted = []
+    for route, name in _walk(get_resolver().url_patterns):
+        if any(route.startswith(prefix) for prefix in PREFIX_RULES):
+            continue
+        if name not in MATRIX:
+            unlisted.append(f"{route} (name={name})")
+    assert not unlisted, "Routes missing from the access matrix:\n" + "\n".join(unlisted)
+
+
+def _url(name: str, world: World) -> str:
+    slug = world.cohort.slug
+    if name == "cohort_training_day":
+        return reverse(name, args=[slug, world.day.id])
+    if name == "cohort_assignment":
+        return reverse(name, args=[slug, world.assignment.id])
+    if name in ("cohort_path", "cohort_overview", "participants_import"):
+        return reverse(name, args=[slug])
+    if name == "invitation_resend":
+        return reverse(name, args=[slug, world.group_mate.id])
+    if name == "invitation_accept":
+        invitation = invitation_create(membership=world.group_mate)
+        return reverse(name, args=[invitation_token(invitation)])
+    if name == "wagtail_serve":
+        return world.cohort.programme.url
+    return reverse(name)
+
+
+def _person(role: str, world: World, other_world: World, django_user_model):
+    return {
+        "anonymous": None,
+        "participant": world.participant.user,
+        "trainer": world.trainer.user,
+        "organiser": world.organiser.user,
+        "outsider": other_world.participant.user,
+        "staff": django_user_model.objects.create_superuser("staff@example.com",
+                                                           "a-long-test-password"),
+    }[role]
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix(name, role, world, other_world, django_user_model):
+    rule = MATRIX[name]
+    client = client_for(_person(role, world, other_world, django_user_model))
+    url = _url(name, world)
+    data = {"language": "en", "next": "/"} if name == "language_set" else {}
+    response = client.post(url, data) if rule.method == "POST" else client.get(url)
+    expected = rule.expect[role]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected, (name, role, url)
+
+
+@pytest.mark.parametrize("name", ["cohort_training_day", "cohort_assignment"])
+def test_a_page_of_another_programme_through_ones_own_cohort_is_404(name, world, other_world):
+    """The cohort in the address is the person's own, but the page belongs to another path."""
+    foreign_page = other_world.day if name == "cohort_training_day" else other_world.assignment
+    response = client_for(world.participant.user).get(
+        reverse(name, args=[world.cohort.slug, foreign_page.id])
+    )
+    assert response.status_code == 404
+
+
+def test_a_wagtail_page_url_forwards_a_member_to_their_cohort(world):
+    response = client_for(world.participant.user).get(world.day.url)
+    assert response["Location"] == reverse("cohort_training_day",
+                                           args=[world.cohort.slug, world.day.id])
+
+
+def test_an_unpublished_page_is_404_for_participants(world):
+    day = world.day
+    day.unpublish()
+    response = client_for(world.participant.user).get(
+        reverse("cohort_training_day", args=[world.cohort.slug, day.id])
+    )
+    assert response.status_code == 404
+
+
+def test_resending_an_invitation_to_another_cohorts_member_is_404(world, other_world):
+    response = client_for(world.organiser.user).post(
+        reverse("invitation_resend", args=[world.cohort.slug, other_world.group_mate.id])
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role,expected", [("participant", 302), ("organiser", 302),
+                                           ("trainer", 200), ("staff", 200)])
+def test_wagtail_admin_is_for_trainers_and_staff(role, expected, world, other_world,
+                                                  django_user_model):
+    from polku.people.services import trainers_group_get
+
+    world.trainer.user.groups.add(trainers_group_get())
+    client = client_for(_person(role, world, other_world, django_user_model))
+    response = client.get("/admin/")
+    assert response.status_code == expected
+    if expected == 302:
+        assert "/admin/login/" in response["Location"]
+
+
+def test_documents_need_a_membership(world, other_world, django_user_model):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    document = Document.objects.create(title="Slides", file=ContentFile(b"%PDF-1.4", "s.pdf"))
+    assert client_for(None).get(document.url).status_code in (302, 403)
+    stranger = django_user_model.objects.create_user("stranger@example.com",
+                                                     "a-long-test-password")
+    assert client_for(stranger).get(document.url).status_code == 403
+    assert client_for(world.participant.user).get(document.url).status_code == 200

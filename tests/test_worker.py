@@ -1,0 +1,83 @@
+"""A real Celery worker process runs the invitation task, as in production: the web process
+only enqueues on commit; the worker reads the invitation again and sends the email once."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from polku.celery import app as celery_app
+from polku.people.models import Invitation
+from polku.people.services import participants_import_csv
+from tests.conftest import world_build
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{db['USER']}@{db['HOST']}{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """A worker process on a queue of this test's own, against the test database."""
+    queue = f"polku-test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "polku.settings.test",
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "polku.celery:app", "worker", "--pool=solo",
+         "-Q", queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "--loglevel=INFO"],
+        env=env, cwd=settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    try:
+        yield tmp_path / "mail", process
+    finally:
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_sends_the_invitation_email_once(worker):
+    mail_dir, process = worker
+    world = world_build("w")
+    participants_import_csv(cohort=world.cohort,
+                            data=b"name,email,group\nAino Virtanen,aino@example.com,A\n")
+    invitation = Invitation.objects.get(membership__user__email="aino@example.com")
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        invitation.refresh_from_db()
+        if invitation.sent_at:
+            break
+        time.sleep(0.3)
+    if not invitation.sent_at:
+        process.terminate()
+        pytest.fail("the worker did not send the invitation:\n"
+                    + process.communicate(timeout=20)[0].decode()[-3000:])
+    messages = [path.read_text() for path in mail_dir.iterdir()]
+    assert len(messages) == 1
+    assert "To: aino@example.com" in messages[0]
+    assert "/invitation/" in messages[0]
