@@ -30,7 +30,7 @@ def run(*args, **kwargs):
 
 def install():
     """Creates .venv and installs the pinned packages, again only when the pins change."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under any python3
         sys.exit("Polku needs Python 3.11 or newer.")
     if not PYTHON.exists():
         venv.create(VENV, with_pip=True)
@@ -38,8 +38,17 @@ def install():
     if STAMP.exists() and STAMP.read_text() == digest:
         return
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(PYTHON, "-m", "pip", "install", "--quiet", "-c", "requirements/constraints.txt",
-        "-e", ".[dev]")
+    run(
+        PYTHON,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "-c",
+        "requirements/constraints.txt",
+        "-e",
+        ".[dev]",
+    )
     STAMP.write_text(digest)
 
 
@@ -53,24 +62,39 @@ def start():
     port = os.environ.get("PORT", "8000")
     celery = [BIN / "celery", "-A", "polku.celery:app"]
     processes = [
-        subprocess.Popen([str(a) for a in [*manage, "runserver", f"127.0.0.1:{port}"]],
-                         cwd=ROOT, env=env),
-        subprocess.Popen([str(a) for a in [*celery, "worker", "--loglevel=INFO",
-                                           "--concurrency=2", "--without-gossip",
-                                           "--without-mingle"]], cwd=ROOT, env=env),
-        subprocess.Popen([str(a) for a in [*celery, "beat", "--loglevel=INFO"]],
-                         cwd=ROOT, env=env),
+        subprocess.Popen(
+            [str(a) for a in [*manage, "runserver", f"127.0.0.1:{port}"]], cwd=ROOT, env=env
+        ),
+        subprocess.Popen(
+            [
+                str(a)
+                for a in [
+                    *celery,
+                    "worker",
+                    "--loglevel=INFO",
+                    "--concurrency=2",
+                    "--without-gossip",
+                    "--without-mingle",
+                ]
+            ],
+            cwd=ROOT,
+            env=env,
+        ),
+        subprocess.Popen([str(a) for a in [*celery, "beat", "--loglevel=INFO"]], cwd=ROOT, env=env),
     ]
     time.sleep(3)
     from_demo = "polku-demo-2026"
-    print(f"""
+    print(
+        f"""
 Polku is running at http://127.0.0.1:{port}/   (Ctrl-C stops web, worker and beat)
 
   participant   osallistuja01@polku.example   {from_demo}
   trainer       valmentaja1@polku.example     {from_demo}
   organiser     organisaattori@polku.example  {from_demo}
   admin         admin@polku.example           {from_demo}   (Wagtail: /admin/)
-""", flush=True)
+""",
+        flush=True,
+    )
     try:
         while all(p.poll() is None for p in processes):
             time.sleep(1)

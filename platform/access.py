@@ -33,10 +33,7 @@ def membership_get(user, cohort_slug: str, roles: Iterable[str] = ALL_ROLES) -> 
 def cohort_page_get(membership: Membership, page_model, page_id: int):
     """A live page of the membership's programme, of the given type, or 404."""
     page = (
-        page_model.objects.live()
-        .child_of(membership.cohort.programme)
-        .filter(id=page_id)
-        .first()
+        page_model.objects.live().child_of(membership.cohort.programme).filter(id=page_id).first()
     )
     if page is None:
         raise Http404
@@ -47,6 +44,4 @@ def cohorts_running(user, programme_id: int):
     """The cohorts of this person that run the programme (empty for anyone else)."""
     if not user.is_authenticated:
         return Cohort.objects.none()
-    return Cohort.objects.filter(programme_id=programme_id, memberships__user=user).order_by(
-        "-id"
-    )
+    return Cohort.objects.filter(programme_id=programme_id, memberships__user=user).order_by("-id")

@@ -24,13 +24,58 @@ from programmes.models import (
 
 DEMO_PASSWORD = "polku-demo-2026"
 DEMO_ORGANISATION = "asiakaspalvelukeskus"
-FIRST_NAMES = ["Aino", "Eero", "Helmi", "Ilkka", "Johanna", "Kalle", "Laura", "Mikko", "Niina",
-               "Olli", "Päivi", "Riku", "Sanna", "Timo", "Ulla", "Ville", "Elina", "Jari",
-               "Katja", "Markus", "Tiina", "Juha", "Minna", "Antti"]
-LAST_NAMES = ["Virtanen", "Korhonen", "Mäkinen", "Nieminen", "Mäkelä", "Hämäläinen", "Laine",
-              "Heikkinen", "Koskinen", "Järvinen", "Lehtonen", "Lehtinen", "Saarinen", "Salminen",
-              "Heinonen", "Niemi", "Heikkilä", "Kinnunen", "Salonen", "Turunen", "Salo",
-              "Laitinen", "Tuominen", "Rantanen"]
+FIRST_NAMES = [
+    "Aino",
+    "Eero",
+    "Helmi",
+    "Ilkka",
+    "Johanna",
+    "Kalle",
+    "Laura",
+    "Mikko",
+    "Niina",
+    "Olli",
+    "Päivi",
+    "Riku",
+    "Sanna",
+    "Timo",
+    "Ulla",
+    "Ville",
+    "Elina",
+    "Jari",
+    "Katja",
+    "Markus",
+    "Tiina",
+    "Juha",
+    "Minna",
+    "Antti",
+]
+LAST_NAMES = [
+    "Virtanen",
+    "Korhonen",
+    "Mäkinen",
+    "Nieminen",
+    "Mäkelä",
+    "Hämäläinen",
+    "Laine",
+    "Heikkinen",
+    "Koskinen",
+    "Järvinen",
+    "Lehtonen",
+    "Lehtinen",
+    "Saarinen",
+    "Salminen",
+    "Heinonen",
+    "Niemi",
+    "Heikkilä",
+    "Kinnunen",
+    "Salonen",
+    "Turunen",
+    "Salo",
+    "Laitinen",
+    "Tuominen",
+    "Rantanen",
+]
 GROUPS = ["Ryhmä Aalto", "Ryhmä Kallio", "Ryhmä Metsä", "Ryhmä Järvi"]
 
 
@@ -46,45 +91,54 @@ class Step:
 
 
 STEPS = [
-    Step("Aloituspäivä: esimies valmentajana",
-         "Tutustumme toisiimme ja polkuun. Mitä on moderni johtaminen, kun tiimit ohjaavat "
-         "itseään ja esimies on tukija ja sparraaja?",
-         GrowthChainStep.GUIDING_IDEAS,
-         "Aamukahvi, jossa tiimi jakaa onnistumisia",
-         "Pidä tiimillesi aamukahvi, jossa jokainen kertoo yhden onnistumisen viikolta. "
-         "Ota kuva taulusta ja pohdi, mitä tapahtui ja mitä kokeilet seuraavaksi.",
-         "Mitä kokeilet ensi kerralla toisin?"),
-    Step("Valmentava keskustelu",
-         "Valmentaja kysyy, opettaja vastaa. Harjoittelemme, milloin kumpaakin tarvitaan.",
-         GrowthChainStep.STRATEGY,
-         "Alaiset valmentajinasi",
-         "Pyydä yhtä tiimisi jäsentä valmentamaan sinua yhdessä työtilanteessa. Sopikaa "
-         "tavoite ja ajankohta etukäteen.",
-         "Mitä opit itsestäsi valmennettavana?"),
-    Step("Palaute ja itseohjautuvuus",
-         "Palaute katsoo taaksepäin, valmennus eteenpäin. Miten tiimi oppii antamaan palautetta "
-         "ja ohjaamaan itseään?",
-         GrowthChainStep.PLAN,
-         "Pienryhmän pelisäännöt palautteelle",
-         "Sopikaa pienryhmässä, millaisin pelisäännöin annatte toisillenne palautetta, ja "
-         "kirjatkaa ne yhteiseen vastaukseen.",
-         "Mikä pelisäännöistä on teille vaikein pitää?",
-         AnswerScope.SMALL_GROUP),
-    Step("Vaikeat tilanteet",
-         "Vaikeat keskustelut, muutosvastarinta ja ristiriidat: valmistautuminen ja "
-         "jälkipuinti.",
-         GrowthChainStep.OPERATIONS,
-         "Valmistaudu vaikeaan keskusteluun",
-         "Valitse tuleva vaikea keskustelu. Kirjoita tavoitteesi, kysymykset joilla avaat "
-         "keskustelun, ja jälkikäteen mitä tapahtui.",
-         "Mitä teet seuraavalla kerralla toisin?"),
-    Step("Päätöspäivä ja mittaaminen",
-         "Mittaaminen sulkee kasvun ketjun: saavutimmeko tavoitteet, ja jos emme, mihin "
-         "palaamme — strategiaan, suunnitelmaan vai toteutukseen?",
-         GrowthChainStep.MEASUREMENT,
-         "Viikoittainen itsearviointi",
-         "Arvioi viikon lopuksi: mikä meni hyvin ja mitä kehität. Tee tämä neljänä viikkona.",
-         "Miten johtamisesi on muuttunut vuoden aikana?"),
+    Step(
+        "Aloituspäivä: esimies valmentajana",
+        "Tutustumme toisiimme ja polkuun. Mitä on moderni johtaminen, kun tiimit ohjaavat "
+        "itseään ja esimies on tukija ja sparraaja?",
+        GrowthChainStep.GUIDING_IDEAS,
+        "Aamukahvi, jossa tiimi jakaa onnistumisia",
+        "Pidä tiimillesi aamukahvi, jossa jokainen kertoo yhden onnistumisen viikolta. "
+        "Ota kuva taulusta ja pohdi, mitä tapahtui ja mitä kokeilet seuraavaksi.",
+        "Mitä kokeilet ensi kerralla toisin?",
+    ),
+    Step(
+        "Valmentava keskustelu",
+        "Valmentaja kysyy, opettaja vastaa. Harjoittelemme, milloin kumpaakin tarvitaan.",
+        GrowthChainStep.STRATEGY,
+        "Alaiset valmentajinasi",
+        "Pyydä yhtä tiimisi jäsentä valmentamaan sinua yhdessä työtilanteessa. Sopikaa "
+        "tavoite ja ajankohta etukäteen.",
+        "Mitä opit itsestäsi valmennettavana?",
+    ),
+    Step(
+        "Palaute ja itseohjautuvuus",
+        "Palaute katsoo taaksepäin, valmennus eteenpäin. Miten tiimi oppii antamaan palautetta "
+        "ja ohjaamaan itseään?",
+        GrowthChainStep.PLAN,
+        "Pienryhmän pelisäännöt palautteelle",
+        "Sopikaa pienryhmässä, millaisin pelisäännöin annatte toisillenne palautetta, ja "
+        "kirjatkaa ne yhteiseen vastaukseen.",
+        "Mikä pelisäännöistä on teille vaikein pitää?",
+        AnswerScope.SMALL_GROUP,
+    ),
+    Step(
+        "Vaikeat tilanteet",
+        "Vaikeat keskustelut, muutosvastarinta ja ristiriidat: valmistautuminen ja jälkipuinti.",
+        GrowthChainStep.OPERATIONS,
+        "Valmistaudu vaikeaan keskusteluun",
+        "Valitse tuleva vaikea keskustelu. Kirjoita tavoitteesi, kysymykset joilla avaat "
+        "keskustelun, ja jälkikäteen mitä tapahtui.",
+        "Mitä teet seuraavalla kerralla toisin?",
+    ),
+    Step(
+        "Päätöspäivä ja mittaaminen",
+        "Mittaaminen sulkee kasvun ketjun: saavutimmeko tavoitteet, ja jos emme, mihin "
+        "palaamme — strategiaan, suunnitelmaan vai toteutukseen?",
+        GrowthChainStep.MEASUREMENT,
+        "Viikoittainen itsearviointi",
+        "Arvioi viikon lopuksi: mikä meni hyvin ja mitä kehität. Tee tämä neljänä viikkona.",
+        "Miten johtamisesi on muuttunut vuoden aikana?",
+    ),
 ]
 # Days from today on which the training days fall: two behind us, three ahead.
 DAY_OFFSETS = [-90, -20, 50, 120, 200]
@@ -110,8 +164,9 @@ def programme_index_get() -> ProgrammeIndexPage:
         site = Site.objects.filter(is_default_site=True).first()
         old_root = site.root_page if site else None
         if site is None:
-            Site.objects.create(hostname="localhost", root_page=index, is_default_site=True,
-                                site_name="Polku")
+            Site.objects.create(
+                hostname="localhost", root_page=index, is_default_site=True, site_name="Polku"
+            )
         else:
             site.root_page = index
             site.site_name = "Polku"
@@ -124,58 +179,95 @@ def programme_index_get() -> ProgrammeIndexPage:
 def programme_build(title: str = "Esimiestyön kehityspolku 2026–2027") -> ProgrammePage:
     """The five-day programme with an assignment after each day."""
     index = programme_index_get()
-    programme = _publish(index, ProgrammePage(
-        title=title,
-        summary="Vuoden mittainen polku asiakaspalvelun esimiehille: viisi valmennuspäivää, "
-                "kehittämistehtävät arjessa ja pienryhmät.",
-        goals="<ul><li>Esimies tukijana ja sparraajana</li><li>Valmentava ote arkeen</li>"
-              "<li>Johtaminen näkyy tekoina: aamukahvit, palautteen pyytäminen, "
-              "viikoittainen itsearviointi</li></ul>",
-        audience="Asiakaspalvelukeskuksen esimiehet",
-        duration="12 kuukautta",
-    ))
+    programme = _publish(
+        index,
+        ProgrammePage(
+            title=title,
+            summary="Vuoden mittainen polku asiakaspalvelun esimiehille: viisi valmennuspäivää, "
+            "kehittämistehtävät arjessa ja pienryhmät.",
+            goals="<ul><li>Esimies tukijana ja sparraajana</li><li>Valmentava ote arkeen</li>"
+            "<li>Johtaminen näkyy tekoina: aamukahvit, palautteen pyytäminen, "
+            "viikoittainen itsearviointi</li></ul>",
+            audience="Asiakaspalvelukeskuksen esimiehet",
+            duration="12 kuukautta",
+        ),
+    )
     for number, step in enumerate(STEPS, start=1):
-        _publish(programme, TrainingDayPage(
-            title=f"{number}. {step.day_title}",
-            intro=step.day_intro,
-            growth_chain_step=step.step,
-            agenda=[
-                {"type": "item", "value": {"time": "9.00–9.30", "title": "Aamukahvi ja kuulumiset"}},
-                {"type": "item", "value": {"time": "9.30–11.30", "title": step.day_title}},
-                {"type": "item", "value": {"time": "12.15–15.00",
-                                           "title": "Pienryhmätyöskentely"}},
-                {"type": "item", "value": {"time": "15.00–16.00",
-                                           "title": "Yhteenveto ja seuraava tehtävä"}},
-            ],
-            materials=[
-                {"type": "rich_text", "value": _rich(step.day_intro)},
-                {"type": "callout", "value": {
-                    "tone": "tip",
-                    "text": _rich("Ota päivän aikana kuvia fläppitauluista: ne tallentuvat "
-                                  "ryhmän työtilaan."),
-                }},
-                {"type": "reflection_question", "value": {
-                    "question": step.reflection, "help_text": "",
-                }},
-            ],
-        ))
-        _publish(programme, AssignmentPage(
-            title=step.assignment_title,
-            intro=step.assignment_intro,
-            growth_chain_step=step.step,
-            answer_scope=step.scope,
-            instructions=[{"type": "rich_text", "value": _rich(step.assignment_intro)}],
-            answer_parts=[
-                {"type": "text", "value": {"label": "Mitä teit ja mitä tapahtui?",
-                                           "help_text": ""}},
-                {"type": "photos", "value": {"label": "Kuva taulusta tai muistiinpanoista",
-                                             "max_photos": 5}},
-                {"type": "reflection", "value": {"question": step.reflection, "kind": "text",
-                                                 "choices": []}},
-                {"type": "reflection", "value": {"question": "Kuinka hyvin onnistuit?",
-                                                 "kind": "scale", "choices": []}},
-            ],
-        ))
+        _publish(
+            programme,
+            TrainingDayPage(
+                title=f"{number}. {step.day_title}",
+                intro=step.day_intro,
+                growth_chain_step=step.step,
+                agenda=[
+                    {
+                        "type": "item",
+                        "value": {"time": "9.00–9.30", "title": "Aamukahvi ja kuulumiset"},
+                    },
+                    {"type": "item", "value": {"time": "9.30–11.30", "title": step.day_title}},
+                    {
+                        "type": "item",
+                        "value": {"time": "12.15–15.00", "title": "Pienryhmätyöskentely"},
+                    },
+                    {
+                        "type": "item",
+                        "value": {"time": "15.00–16.00", "title": "Yhteenveto ja seuraava tehtävä"},
+                    },
+                ],
+                materials=[
+                    {"type": "rich_text", "value": _rich(step.day_intro)},
+                    {
+                        "type": "callout",
+                        "value": {
+                            "tone": "tip",
+                            "text": _rich(
+                                "Ota päivän aikana kuvia fläppitauluista: ne tallentuvat "
+                                "ryhmän työtilaan."
+                            ),
+                        },
+                    },
+                    {
+                        "type": "reflection_question",
+                        "value": {
+                            "question": step.reflection,
+                            "help_text": "",
+                        },
+                    },
+                ],
+            ),
+        )
+        _publish(
+            programme,
+            AssignmentPage(
+                title=step.assignment_title,
+                intro=step.assignment_intro,
+                growth_chain_step=step.step,
+                answer_scope=step.scope,
+                instructions=[{"type": "rich_text", "value": _rich(step.assignment_intro)}],
+                answer_parts=[
+                    {
+                        "type": "text",
+                        "value": {"label": "Mitä teit ja mitä tapahtui?", "help_text": ""},
+                    },
+                    {
+                        "type": "photos",
+                        "value": {"label": "Kuva taulusta tai muistiinpanoista", "max_photos": 5},
+                    },
+                    {
+                        "type": "reflection",
+                        "value": {"question": step.reflection, "kind": "text", "choices": []},
+                    },
+                    {
+                        "type": "reflection",
+                        "value": {
+                            "question": "Kuinka hyvin onnistuit?",
+                            "kind": "scale",
+                            "choices": [],
+                        },
+                    },
+                ],
+            ),
+        )
     return programme
 
 
@@ -185,19 +277,27 @@ def cohort_schedule_build(cohort: Cohort, today: datetime | None = None) -> None
     tz = timezone.get_current_timezone()
     days = list(TrainingDayPage.objects.child_of(cohort.programme))
     assignments = list(AssignmentPage.objects.child_of(cohort.programme))
-    starts = [datetime.combine(today + timedelta(days=offset), time(9), tz)
-              for offset in DAY_OFFSETS]
+    starts = [
+        datetime.combine(today + timedelta(days=offset), time(9), tz) for offset in DAY_OFFSETS
+    ]
     for number, (day, assignment) in enumerate(zip(days, assignments, strict=True)):
         start = starts[number]
         TrainingDaySchedule.objects.create(
-            cohort=cohort, page=day, starts_at=start, ends_at=start + timedelta(hours=7),
+            cohort=cohort,
+            page=day,
+            starts_at=start,
+            ends_at=start + timedelta(hours=7),
             place="Sokos Hotel Presidentti, Helsinki" if number % 2 == 0 else "Teams",
         )
         opens = start + timedelta(hours=7)
-        due = (starts[number + 1] - timedelta(days=7)) if number + 1 < len(starts) else (
-            start + timedelta(days=35))
-        AssignmentSchedule.objects.create(cohort=cohort, page=assignment, opens_at=opens,
-                                          due_at=due)
+        due = (
+            (starts[number + 1] - timedelta(days=7))
+            if number + 1 < len(starts)
+            else (start + timedelta(days=35))
+        )
+        AssignmentSchedule.objects.create(
+            cohort=cohort, page=assignment, opens_at=opens, due_at=due
+        )
 
 
 @transaction.atomic
@@ -205,28 +305,42 @@ def demo_load() -> tuple[Cohort, list[tuple[str, str]]] | None:
     """Loads the demo once; returns None when it is there already."""
     if Organisation.objects.filter(slug=DEMO_ORGANISATION).exists():
         return None
-    organisation = Organisation.objects.create(name="Asiakaspalvelukeskus Oy",
-                                               slug=DEMO_ORGANISATION)
+    organisation = Organisation.objects.create(
+        name="Asiakaspalvelukeskus Oy", slug=DEMO_ORGANISATION
+    )
     cohort = Cohort.objects.create(
-        organisation=organisation, programme=programme_build(),
-        name="Esimiespolku 2026–2027", slug="esimiespolku-2026", language="fi",
+        organisation=organisation,
+        programme=programme_build(),
+        name="Esimiespolku 2026–2027",
+        slug="esimiespolku-2026",
+        language="fi",
     )
     cohort_schedule_build(cohort)
-    people = [("organisaattori@polku.example", "Outi Organisaattori", Role.ORGANISER, ""),
-              ("valmentaja1@polku.example", "Veera Valmentaja", Role.TRAINER, ""),
-              ("valmentaja2@polku.example", "Pekka Valmentaja", Role.TRAINER, "")]
+    people = [
+        ("organisaattori@polku.example", "Outi Organisaattori", Role.ORGANISER, ""),
+        ("valmentaja1@polku.example", "Veera Valmentaja", Role.TRAINER, ""),
+        ("valmentaja2@polku.example", "Pekka Valmentaja", Role.TRAINER, ""),
+    ]
     for number in range(24):
-        people.append((f"osallistuja{number + 1:02d}@polku.example",
-                       f"{FIRST_NAMES[number]} {LAST_NAMES[number]}", Role.PARTICIPANT,
-                       GROUPS[number % len(GROUPS)]))
+        people.append(
+            (
+                f"osallistuja{number + 1:02d}@polku.example",
+                f"{FIRST_NAMES[number]} {LAST_NAMES[number]}",
+                Role.PARTICIPANT,
+                GROUPS[number % len(GROUPS)],
+            )
+        )
     for email, name, role, group in people:
-        membership, _created = membership_add(cohort=cohort, email=email, name=name, role=role,
-                                              small_group_name=group)
+        membership, _created = membership_add(
+            cohort=cohort, email=email, name=name, role=role, small_group_name=group
+        )
         membership.user.set_password(DEMO_PASSWORD)
         membership.user.save(update_fields=["password"])
     User.objects.create_superuser("admin@polku.example", DEMO_PASSWORD, first_name="Admin")
-    logins = [("admin@polku.example", "admin (Wagtail)"),
-              ("organisaattori@polku.example", "organiser"),
-              ("valmentaja1@polku.example", "trainer"),
-              ("osallistuja01@polku.example", "participant")]
+    logins = [
+        ("admin@polku.example", "admin (Wagtail)"),
+        ("organisaattori@polku.example", "organiser"),
+        ("valmentaja1@polku.example", "trainer"),
+        ("osallistuja01@polku.example", "participant"),
+    ]
     return cohort, logins

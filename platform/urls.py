@@ -10,8 +10,11 @@ cohort_urls = [
     path("", include("programmes.urls")),
     path("overview/", people_views.cohort_overview, name="cohort_overview"),
     path("participants/import/", people_views.participants_import, name="participants_import"),
-    path("participants/<int:membership_id>/invite/", people_views.invitation_resend,
-         name="invitation_resend"),
+    path(
+        "participants/<int:membership_id>/invite/",
+        people_views.invitation_resend,
+        name="invitation_resend",
+    ),
 ]
 
 urlpatterns = [

@@ -65,7 +65,8 @@ class MaterialStreamBlock(blocks.StreamBlock):
     )
     image = ImageBlock()
     video = EmbedBlock(
-        label=_("Video"), help_text=_("Address of a video, e.g. on YouTube or Vimeo."),
+        label=_("Video"),
+        help_text=_("Address of a video, e.g. on YouTube or Vimeo."),
         icon="media",
     )
     document = DocumentBlock()
@@ -74,8 +75,9 @@ class MaterialStreamBlock(blocks.StreamBlock):
 
 
 class AgendaItemBlock(blocks.StructBlock):
-    time = blocks.CharBlock(label=_("Time"), max_length=20, required=False,
-                            help_text=_("For example 9.00–10.30"))
+    time = blocks.CharBlock(
+        label=_("Time"), max_length=20, required=False, help_text=_("For example 9.00–10.30")
+    )
     title = blocks.CharBlock(label=_("Item"), max_length=200)
 
     class Meta:
@@ -114,12 +116,16 @@ class AnswerReflectionBlock(blocks.StructBlock):
     question = blocks.CharBlock(label=_("Question"), max_length=300)
     kind = blocks.ChoiceBlock(
         label=_("Answer with"),
-        choices=[("text", _("Text")), ("scale", _("A scale from 1 to 5")),
-                 ("choice", _("One of the choices"))],
+        choices=[
+            ("text", _("Text")),
+            ("scale", _("A scale from 1 to 5")),
+            ("choice", _("One of the choices")),
+        ],
         default="text",
     )
-    choices = blocks.ListBlock(blocks.CharBlock(max_length=100), label=_("Choices"),
-                               required=False, default=[])
+    choices = blocks.ListBlock(
+        blocks.CharBlock(max_length=100), label=_("Choices"), required=False, default=[]
+    )
 
     class Meta:
         icon = "help"

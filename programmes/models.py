@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, PageChooserPanel
@@ -127,11 +126,15 @@ class AssignmentPage(CohortItemPage):
     intro = models.TextField(_("introduction"), blank=True, max_length=1000)
     instructions = StreamField(MaterialStreamBlock(), blank=True, verbose_name=_("instructions"))
     answer_parts = StreamField(
-        AnswerPartsBlock(), blank=True, verbose_name=_("what the answer contains"),
+        AnswerPartsBlock(),
+        blank=True,
+        verbose_name=_("what the answer contains"),
         help_text=_("The parts of the answer form participants fill in."),
     )
     answer_scope = models.CharField(
-        _("who answers"), max_length=20, choices=AnswerScope.choices,
+        _("who answers"),
+        max_length=20,
+        choices=AnswerScope.choices,
         default=AnswerScope.INDIVIDUAL,
     )
 
@@ -153,8 +156,10 @@ class AssignmentPage(CohortItemPage):
 
 
 def _check_page_in_programme(schedule, page):
-    if page is not None and schedule.cohort_id and page.get_parent().id != (
-        schedule.cohort.programme_id
+    if (
+        page is not None
+        and schedule.cohort_id
+        and page.get_parent().id != (schedule.cohort.programme_id)
     ):
         raise ValidationError({"page": _("This page belongs to another programme.")})
 
@@ -164,13 +169,16 @@ class TrainingDaySchedule(models.Model):
 
     cohort = ParentalKey("people.Cohort", on_delete=models.CASCADE, related_name="training_days")
     page = models.ForeignKey(
-        TrainingDayPage, on_delete=models.CASCADE, related_name="schedules",
+        TrainingDayPage,
+        on_delete=models.CASCADE,
+        related_name="schedules",
         verbose_name=_("training day"),
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    place = models.CharField(_("place"), max_length=255, blank=True,
-                             help_text=_("An address, a room or 'Online: Teams'"))
+    place = models.CharField(
+        _("place"), max_length=255, blank=True, help_text=_("An address, a room or 'Online: Teams'")
+    )
 
     panels = [
         PageChooserPanel("page", "programmes.TrainingDayPage"),
@@ -190,6 +198,9 @@ class TrainingDaySchedule(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.page} · {self.starts_at:%Y-%m-%d}"
+
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A day must end after it starts.")})
@@ -201,7 +212,9 @@ class AssignmentSchedule(models.Model):
 
     cohort = ParentalKey("people.Cohort", on_delete=models.CASCADE, related_name="assignments")
     page = models.ForeignKey(
-        AssignmentPage, on_delete=models.CASCADE, related_name="schedules",
+        AssignmentPage,
+        on_delete=models.CASCADE,
+        related_name="schedules",
         verbose_name=_("assignment"),
     )
     opens_at = models.DateTimeField(_("opens"))
@@ -224,13 +237,13 @@ class AssignmentSchedule(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.page} · {self.due_at:%Y-%m-%d}"
+
     def clean(self):
         if self.opens_at and self.due_at and self.due_at <= self.opens_at:
             raise ValidationError({"due_at": _("The due date must be after the opening date.")})
         _check_page_in_programme(self, self.page if self.page_id else None)
-
-    def is_open(self, now=None):
-        return (now or timezone.now()) >= self.opens_at
 
 
 class PageVisit(models.Model):
@@ -244,3 +257,6 @@ class PageVisit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "page"], name="programmes_visit_once"),
         ]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.page_id} · {self.seen_at:%Y-%m-%d}"

@@ -24,7 +24,9 @@ class PathItem:
     page: Page
     kind: str  # "day" or "assignment"
     schedule: TrainingDaySchedule | AssignmentSchedule | None
-    status: str  # day: upcoming, today, past, unscheduled · assignment: upcoming, open, due_soon, overdue, unscheduled
+    # day: upcoming, today, past, unscheduled
+    # assignment: upcoming, open, due_soon, overdue, unscheduled
+    status: str
     is_updated: bool  # changed since this person last opened it
     is_next: bool = False
 
@@ -77,12 +79,22 @@ def cohort_path_get(*, membership: Membership, now: datetime | None = None) -> l
         return bool(seen_at and page.last_published_at and page.last_published_at > seen_at)
 
     items = [
-        PathItem(page, "day", day_dates.get(page.id), _day_status(day_dates.get(page.id), now),
-                 is_updated(page))
+        PathItem(
+            page,
+            "day",
+            day_dates.get(page.id),
+            _day_status(day_dates.get(page.id), now),
+            is_updated(page),
+        )
         for page in days
     ] + [
-        PathItem(page, "assignment", assignment_dates.get(page.id),
-                 _assignment_status(assignment_dates.get(page.id), now), is_updated(page))
+        PathItem(
+            page,
+            "assignment",
+            assignment_dates.get(page.id),
+            _assignment_status(assignment_dates.get(page.id), now),
+            is_updated(page),
+        )
         for page in assignments
     ]
     items.sort(key=lambda item: item.page.path)  # the order the editor gave the path
@@ -90,4 +102,3 @@ def cohort_path_get(*, membership: Membership, now: datetime | None = None) -> l
     if upcoming:
         min(upcoming, key=lambda i: i.sort_at or now).is_next = True
     return items
-

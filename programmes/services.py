@@ -15,6 +15,8 @@ def page_visit_record(*, user, page, now: datetime | None = None) -> datetime | 
     )
     PageVisit.objects.bulk_create(
         [PageVisit(user=user, page=page, seen_at=now or timezone.now())],
-        update_conflicts=True, unique_fields=["user", "page"], update_fields=["seen_at"],
+        update_conflicts=True,
+        unique_fields=["user", "page"],
+        update_fields=["seen_at"],
     )
     return previous

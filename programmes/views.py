@@ -13,11 +13,17 @@ def cohort_path(request, cohort_slug):
     """My path: the cohort's year as a timeline, what's next and what changed."""
     membership = membership_get(request.user, cohort_slug)
     items = cohort_path_get(membership=membership)
-    return render(request, "programmes/cohort_path.html", {
-        "membership": membership, "cohort": membership.cohort,
-        "programme": membership.cohort.programme, "items": items,
-        "next_item": next((item for item in items if item.is_next), None),
-    })
+    return render(
+        request,
+        "programmes/cohort_path.html",
+        {
+            "membership": membership,
+            "cohort": membership.cohort,
+            "programme": membership.cohort.programme,
+            "items": items,
+            "next_item": next((item for item in items if item.is_next), None),
+        },
+    )
 
 
 def _cohort_page(request, cohort_slug, page_id, page_model, schedule_model, template):
@@ -25,21 +31,43 @@ def _cohort_page(request, cohort_slug, page_id, page_model, schedule_model, temp
     page = cohort_page_get(membership, page_model, page_id)
     schedule = schedule_model.objects.filter(cohort=membership.cohort, page=page).first()
     previous_visit = page_visit_record(user=request.user, page=page)
-    return render(request, template, {
-        "membership": membership, "cohort": membership.cohort, "page": page,
-        "schedule": schedule, "previous_visit": previous_visit,
-        "is_updated": bool(previous_visit and page.last_published_at
-                           and page.last_published_at > previous_visit),
-    })
+    return render(
+        request,
+        template,
+        {
+            "membership": membership,
+            "cohort": membership.cohort,
+            "page": page,
+            "schedule": schedule,
+            "previous_visit": previous_visit,
+            "is_updated": bool(
+                previous_visit
+                and page.last_published_at
+                and page.last_published_at > previous_visit
+            ),
+        },
+    )
 
 
 @login_required
 def training_day(request, cohort_slug, page_id):
-    return _cohort_page(request, cohort_slug, page_id, TrainingDayPage, TrainingDaySchedule,
-                        "programmes/training_day.html")
+    return _cohort_page(
+        request,
+        cohort_slug,
+        page_id,
+        TrainingDayPage,
+        TrainingDaySchedule,
+        "programmes/training_day.html",
+    )
 
 
 @login_required
 def assignment(request, cohort_slug, page_id):
-    return _cohort_page(request, cohort_slug, page_id, AssignmentPage, AssignmentSchedule,
-                        "programmes/assignment.html")
+    return _cohort_page(
+        request,
+        cohort_slug,
+        page_id,
+        AssignmentPage,
+        AssignmentSchedule,
+        "programmes/assignment.html",
+    )

@@ -8,6 +8,7 @@ def documents_for_members_only(document, request):
     user = request.user
     if not user.is_authenticated:
         raise PermissionDenied
-    if not (user.is_staff or user.memberships.exists()
-            or user.has_perm("wagtailadmin.access_admin")):
+    if not (
+        user.is_staff or user.memberships.exists() or user.has_perm("wagtailadmin.access_admin")
+    ):
         raise PermissionDenied

@@ -36,20 +36,28 @@ class World:
 def world_build(name: str, programme=None) -> World:
     organisation = Organisation.objects.create(name=f"{name} Oy", slug=f"{name}-oy")
     cohort = Cohort.objects.create(
-        organisation=organisation, programme=programme or programme_build(title=f"Path {name}"),
-        name=f"Cohort {name}", slug=f"cohort-{name}",
+        organisation=organisation,
+        programme=programme or programme_build(title=f"Path {name}"),
+        name=f"Cohort {name}",
+        slug=f"cohort-{name}",
     )
     cohort_schedule_build(cohort)
     group = SmallGroupFactory(cohort=cohort, name="Group 1")
     return World(
         cohort=cohort,
-        participant=MembershipFactory(cohort=cohort, role=Role.PARTICIPANT, small_group=group,
-                                      user=UserFactory(email=f"participant@{name}.test")),
+        participant=MembershipFactory(
+            cohort=cohort,
+            role=Role.PARTICIPANT,
+            small_group=group,
+            user=UserFactory(email=f"participant@{name}.test"),
+        ),
         group_mate=MembershipFactory(cohort=cohort, role=Role.PARTICIPANT, small_group=group),
-        trainer=MembershipFactory(cohort=cohort, role=Role.TRAINER,
-                                  user=UserFactory(email=f"trainer@{name}.test")),
-        organiser=MembershipFactory(cohort=cohort, role=Role.ORGANISER,
-                                    user=UserFactory(email=f"organiser@{name}.test")),
+        trainer=MembershipFactory(
+            cohort=cohort, role=Role.TRAINER, user=UserFactory(email=f"trainer@{name}.test")
+        ),
+        organiser=MembershipFactory(
+            cohort=cohort, role=Role.ORGANISER, user=UserFactory(email=f"organiser@{name}.test")
+        ),
     )
 
 

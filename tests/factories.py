@@ -47,8 +47,11 @@ class ProgrammePageFactory(wagtail_factories.PageFactory):
     title = factory.Sequence(lambda n: f"Programme {n}")
     summary = "A year of leadership development."
     parent = factory.LazyFunction(
-        lambda: ProgrammeIndexPage.objects.first() or ProgrammeIndexPageFactory(
-            parent=wagtail_factories.PageFactory._meta.model.get_first_root_node()
+        lambda: (
+            ProgrammeIndexPage.objects.first()
+            or ProgrammeIndexPageFactory(
+                parent=wagtail_factories.PageFactory._meta.model.get_first_root_node()
+            )
         )
     )
 

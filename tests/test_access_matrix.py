@@ -25,20 +25,56 @@ class Rule:
 
 
 def everyone(status, anonymous=LOGIN, method="GET"):
-    return Rule(method, {role: status for role in ROLES} | {"anonymous": anonymous})
+    return Rule(method, dict.fromkeys(ROLES, status) | {"anonymous": anonymous})
 
 
-MEMBERS_ONLY = Rule("GET", {"anonymous": LOGIN, "participant": 200, "trainer": 200,
-                            "organiser": 200, "outsider": 404, "staff": 404})
-TRAINERS_AND_ORGANISERS = Rule("GET", {"anonymous": LOGIN, "participant": 404, "trainer": 200,
-                                       "organiser": 200, "outsider": 404, "staff": 404})
-ORGANISERS = Rule("GET", {"anonymous": LOGIN, "participant": 404, "trainer": 404,
-                          "organiser": 200, "outsider": 404, "staff": 404})
+MEMBERS_ONLY = Rule(
+    "GET",
+    {
+        "anonymous": LOGIN,
+        "participant": 200,
+        "trainer": 200,
+        "organiser": 200,
+        "outsider": 404,
+        "staff": 404,
+    },
+)
+TRAINERS_AND_ORGANISERS = Rule(
+    "GET",
+    {
+        "anonymous": LOGIN,
+        "participant": 404,
+        "trainer": 200,
+        "organiser": 200,
+        "outsider": 404,
+        "staff": 404,
+    },
+)
+ORGANISERS = Rule(
+    "GET",
+    {
+        "anonymous": LOGIN,
+        "participant": 404,
+        "trainer": 404,
+        "organiser": 200,
+        "outsider": 404,
+        "staff": 404,
+    },
+)
 
 # Every named route of ours. Keys are URL names.
 MATRIX: dict[str, Rule] = {
-    "home": Rule("GET", {"anonymous": LOGIN, "participant": 302, "trainer": 302,
-                         "organiser": 302, "outsider": 302, "staff": 200}),
+    "home": Rule(
+        "GET",
+        {
+            "anonymous": LOGIN,
+            "participant": 302,
+            "trainer": 302,
+            "organiser": 302,
+            "outsider": 302,
+            "staff": 200,
+        },
+    ),
     "ping": everyone(200),
     "language_set": everyone(302, anonymous=302, method="POST"),
     "invitation_accept": everyone(200, anonymous=200),
@@ -47,11 +83,29 @@ MATRIX: dict[str, Rule] = {
     "cohort_assignment": MEMBERS_ONLY,
     "cohort_overview": TRAINERS_AND_ORGANISERS,
     "participants_import": ORGANISERS,
-    "invitation_resend": Rule("POST", {"anonymous": LOGIN, "participant": 404, "trainer": 404,
-                                       "organiser": 302, "outsider": 404, "staff": 404}),
+    "invitation_resend": Rule(
+        "POST",
+        {
+            "anonymous": LOGIN,
+            "participant": 404,
+            "trainer": 404,
+            "organiser": 302,
+            "outsider": 404,
+            "staff": 404,
+        },
+    ),
     # Wagtail's page serving: a programme page forwards a member to their cohort's view.
-    "wagtail_serve": Rule("GET", {"anonymous": 404, "participant": 302, "trainer": 302,
-                                  "organiser": 302, "outsider": 404, "staff": 404}),
+    "wagtail_serve": Rule(
+        "GET",
+        {
+            "anonymous": 404,
+            "participant": 302,
+            "trainer": 302,
+            "organiser": 302,
+            "outsider": 404,
+            "staff": 404,
+        },
+    ),
 }
 
 # Whole route families of libraries, each covered by one rule tested below.
@@ -107,8 +161,9 @@ def _person(role: str, world: World, other_world: World, django_user_model):
         "trainer": world.trainer.user,
         "organiser": world.organiser.user,
         "outsider": other_world.participant.user,
-        "staff": django_user_model.objects.create_superuser("staff@example.com",
-                                                           "a-long-test-password"),
+        "staff": django_user_model.objects.create_superuser(
+            "staff@example.com", "a-long-test-password"
+        ),
     }[role]
 
 
@@ -140,8 +195,9 @@ def test_a_page_of_another_programme_through_ones_own_cohort_is_404(name, world,
 
 def test_a_wagtail_page_url_forwards_a_member_to_their_cohort(world):
     response = client_for(world.participant.user).get(world.day.url)
-    assert response["Location"] == reverse("cohort_training_day",
-                                           args=[world.cohort.slug, world.day.id])
+    assert response["Location"] == reverse(
+        "cohort_training_day", args=[world.cohort.slug, world.day.id]
+    )
 
 
 def test_an_unpublished_page_is_404_for_participants(world):
@@ -160,10 +216,12 @@ def test_resending_an_invitation_to_another_cohorts_member_is_404(world, other_w
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("role,expected", [("participant", 302), ("organiser", 302),
-                                           ("trainer", 200), ("staff", 200)])
-def test_wagtail_admin_is_for_trainers_and_staff(role, expected, world, other_world,
-                                                  django_user_model):
+@pytest.mark.parametrize(
+    "role,expected", [("participant", 302), ("organiser", 302), ("trainer", 200), ("staff", 200)]
+)
+def test_wagtail_admin_is_for_trainers_and_staff(
+    role, expected, world, other_world, django_user_model
+):
     from polku.people.services import trainers_group_get
 
     world.trainer.user.groups.add(trainers_group_get())
@@ -180,7 +238,6 @@ def test_documents_need_a_membership(world, other_world, django_user_model):
 
     document = Document.objects.create(title="Slides", file=ContentFile(b"%PDF-1.4", "s.pdf"))
     assert client_for(None).get(document.url).status_code in (302, 403)
-    stranger = django_user_model.objects.create_user("stranger@example.com",
-                                                     "a-long-test-password")
+    stranger = django_user_model.objects.create_user("stranger@example.com", "a-long-test-password")
     assert client_for(stranger).get(document.url).status_code == 403
     assert client_for(world.participant.user).get(document.url).status_code == 200

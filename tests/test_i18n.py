@@ -29,13 +29,13 @@ def test_choosing_a_language_is_remembered_on_the_account(world):
 
 def test_the_language_switch_does_not_redirect_off_site(world):
     response = client_for(world.participant.user).post(
-        reverse("language_set"), {"language": "fi", "next": "https://evil.example/"})
+        reverse("language_set"), {"language": "fi", "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 
 def test_an_unknown_language_is_refused(world):
-    response = client_for(world.participant.user).post(reverse("language_set"),
-                                                       {"language": "xx"})
+    response = client_for(world.participant.user).post(reverse("language_set"), {"language": "xx"})
     assert response.status_code == 400
 
 
@@ -52,8 +52,13 @@ def _po_entries(path):
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if not line.strip():
             if current.get("msgid"):
-                entries.append((current["msgid"], current.get("msgstr", "")
-                                or current.get("msgstr[0]", ""), fuzzy))
+                entries.append(
+                    (
+                        current["msgid"],
+                        current.get("msgstr", "") or current.get("msgstr[0]", ""),
+                        fuzzy,
+                    )
+                )
             current, fuzzy, field = {}, False, None
         elif line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
@@ -79,6 +84,9 @@ def test_the_finnish_catalogue_is_complete_and_compiled():
     assert not untranslated
     with (folder / "django.mo").open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
-    stale = [msgid for msgid, msgstr, _fuzzy in entries
-             if "%(counter)s" not in msgid and catalogue.gettext(msgid) != msgstr]
+    stale = [
+        msgid
+        for msgid, msgstr, _fuzzy in entries
+        if "%(counter)s" not in msgid and catalogue.gettext(msgid) != msgstr
+    ]
     assert not stale, "run: manage.py compilemessages -l fi"

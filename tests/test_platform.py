@@ -18,9 +18,19 @@ def test_the_standard_library_platform_module_works_inside_the_project():
 
 def test_manage_py_from_the_repo_root_sees_the_standard_library():
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-v", "0", "-c",
-         "import platform, polku.people; print(platform.system(), polku.people.__name__)"],
-        cwd=settings.BASE_DIR, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "import platform, polku.people; print(platform.system(), polku.people.__name__)",
+        ],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "polku.settings.test"},
     )
     assert result.stdout.split() == [platform.system(), "polku.people"]
@@ -29,10 +39,16 @@ def test_manage_py_from_the_repo_root_sees_the_standard_library():
 def test_production_settings_pass_the_deploy_check():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR, capture_output=True, text=True,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "polku.settings.production",
-             "SECRET_KEY": "x" * 20 + "a-production-like-secret-key-of-fifty-chars",
-             "ALLOWED_HOSTS": "polku.example", "DATABASE_URL": "sqlite:///:memory:"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "polku.settings.production",
+            "SECRET_KEY": "x" * 20 + "a-production-like-secret-key-of-fifty-chars",
+            "ALLOWED_HOSTS": "polku.example",
+            "DATABASE_URL": "sqlite:///:memory:",
+        },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -41,9 +57,15 @@ def test_production_settings_pass_the_deploy_check():
 def test_production_settings_refuse_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, capture_output=True,
-        text=True, env={**env, "DJANGO_SETTINGS_MODULE": "polku.settings.production",
-                        "ALLOWED_HOSTS": "polku.example"},
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "polku.settings.production",
+            "ALLOWED_HOSTS": "polku.example",
+        },
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr

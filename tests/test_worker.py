@@ -39,10 +39,25 @@ def worker(tmp_path):
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "polku.celery:app", "worker", "--pool=solo",
-         "-Q", queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "--loglevel=INFO"],
-        env=env, cwd=settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "polku.celery:app",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     previous = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
     celery_app.conf.task_always_eager = False
@@ -63,8 +78,9 @@ def worker(tmp_path):
 def test_a_real_worker_sends_the_invitation_email_once(worker):
     mail_dir, process = worker
     world = world_build("w")
-    participants_import_csv(cohort=world.cohort,
-                            data=b"name,email,group\nAino Virtanen,aino@example.com,A\n")
+    participants_import_csv(
+        cohort=world.cohort, data=b"name,email,group\nAino Virtanen,aino@example.com,A\n"
+    )
     invitation = Invitation.objects.get(membership__user__email="aino@example.com")
 
     deadline = time.monotonic() + 60
@@ -75,8 +91,10 @@ def test_a_real_worker_sends_the_invitation_email_once(worker):
         time.sleep(0.3)
     if not invitation.sent_at:
         process.terminate()
-        pytest.fail("the worker did not send the invitation:\n"
-                    + process.communicate(timeout=20)[0].decode()[-3000:])
+        pytest.fail(
+            "the worker did not send the invitation:\n"
+            + process.communicate(timeout=20)[0].decode()[-3000:]
+        )
     messages = [path.read_text() for path in mail_dir.iterdir()]
     assert len(messages) == 1
     assert "To: aino@example.com" in messages[0]

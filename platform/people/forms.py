@@ -9,11 +9,13 @@ from .services import CSV_MAX_BYTES
 class InvitationAcceptForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150)
     password1 = forms.CharField(
-        label=_("Password"), strip=False,
+        label=_("Password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label=_("Password again"), strip=False,
+        label=_("Password again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -37,7 +39,9 @@ class InvitationAcceptForm(forms.Form):
 class ParticipantsImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("Columns: name, email, group. Comma or semicolon separated, as Excel saves it."),
+        help_text=_(
+            "Columns: name, email, group. Comma or semicolon separated, as Excel saves it."
+        ),
     )
 
     def clean_file(self):

@@ -76,17 +76,24 @@ class Cohort(ClusterableModel):
     programmes.schedule) and its own people."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="cohorts",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="cohorts",
         verbose_name=_("organisation"),
     )
     programme = models.ForeignKey(
-        "programmes.ProgrammePage", on_delete=models.PROTECT, related_name="cohorts",
+        "programmes.ProgrammePage",
+        on_delete=models.PROTECT,
+        related_name="cohorts",
         verbose_name=_("programme"),
     )
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in addresses."))
     language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default="fi",
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="fi",
         help_text=_("Language of invitations for people who have not chosen one."),
     )
 
@@ -129,7 +136,9 @@ class Membership(models.Model):
     """A person's role in one cohort. Everything a person may see follows from these rows."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("user"),
     )
     cohort = models.ForeignKey(
@@ -137,7 +146,11 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     small_group = models.ForeignKey(
-        SmallGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships",
+        SmallGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
         verbose_name=_("small group"),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -158,9 +171,7 @@ class Invitation(models.Model):
     """An invitation to set a password and join a cohort. The link carries a signed id
     (see services.invitation_token), so nothing secret is stored here."""
 
-    membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="invitations"
-    )
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="invitations")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -169,6 +180,9 @@ class Invitation(models.Model):
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.membership} · {self.created_at:%Y-%m-%d}"
 
     @property
     def is_expired(self):

@@ -35,14 +35,21 @@ def trainers_group_get() -> Group:
         group.permissions.add(
             *Permission.objects.filter(
                 content_type__app_label__in=["wagtailimages", "wagtaildocs"],
-                codename__in=["add_image", "change_image", "choose_image",
-                              "add_document", "change_document", "choose_document"],
+                codename__in=[
+                    "add_image",
+                    "change_image",
+                    "choose_image",
+                    "add_document",
+                    "change_document",
+                    "choose_document",
+                ],
             )
         )
         root = Page.get_first_root_node()
         for codename in ["add_page", "change_page", "publish_page", "lock_page"]:
             GroupPagePermission.objects.get_or_create(
-                group=group, page=root,
+                group=group,
+                page=root,
                 permission=Permission.objects.get(
                     content_type__app_label="wagtailcore", codename=codename
                 ),
@@ -68,10 +75,9 @@ def membership_add(
         user.save(update_fields=["password"])
     small_group = None
     if small_group_name.strip():
-        small_group = (
-            SmallGroup.objects.filter(cohort=cohort, name__iexact=small_group_name.strip()).first()
-            or SmallGroup.objects.create(cohort=cohort, name=small_group_name.strip())
-        )
+        small_group = SmallGroup.objects.filter(
+            cohort=cohort, name__iexact=small_group_name.strip()
+        ).first() or SmallGroup.objects.create(cohort=cohort, name=small_group_name.strip())
     membership, created = Membership.objects.get_or_create(
         user=user, cohort=cohort, defaults={"role": role, "small_group": small_group}
     )
@@ -201,7 +207,10 @@ def participants_import_csv(*, cohort: Cohort, data: bytes) -> ImportReport:
         seen.add(email)
         with transaction.atomic():
             membership, created = membership_add(
-                cohort=cohort, email=email, name=cells["name"], role=Role.PARTICIPANT,
+                cohort=cohort,
+                email=email,
+                name=cells["name"],
+                role=Role.PARTICIPANT,
                 small_group_name=cells.get("group", ""),
             )
             if created:

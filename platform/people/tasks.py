@@ -16,9 +16,7 @@ from .models import Invitation
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True
-)
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
 def invitation_send(invitation_id: int) -> None:
     """Emails one invitation, once: a retry after a successful send does nothing."""
     from .services import invitation_token
@@ -36,8 +34,12 @@ def invitation_send(invitation_id: int) -> None:
         cohort = invitation.membership.cohort
         link = settings.SITE_URL + reverse("invitation_accept", args=[invitation_token(invitation)])
         with translation.override(user.language or cohort.language):
-            context = {"user": user, "cohort": cohort, "link": link,
-                       "expires_at": invitation.expires_at}
+            context = {
+                "user": user,
+                "cohort": cohort,
+                "link": link,
+                "expires_at": invitation.expires_at,
+            }
             subject = render_to_string("people/email/invitation_subject.txt", context).strip()
             body = render_to_string("people/email/invitation.txt", context)
         send_mail(subject, body, None, [user.email])

@@ -43,12 +43,12 @@ def language_set(request):
     if request.user.is_authenticated:
         services.user_language_set(user=request.user, language=language)
     next_url = form.cleaned_data["next"]
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()},
-                                           request.is_secure()):
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = "/"
     response = redirect(next_url)
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
-                        samesite="Lax")
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
+    )
     return response
 
 
@@ -56,31 +56,43 @@ def language_set(request):
 def invitation_accept(request, token):
     invitation = services.invitation_from_token(token)
     if invitation is None:
-        return render(request, "people/invitation_invalid.html",
-                      {"reason": _("This invitation link is not valid. Check that the whole "
-                                   "address was copied, or ask your organiser for a new one.")},
-                      status=404)
+        return render(
+            request,
+            "people/invitation_invalid.html",
+            {
+                "reason": _(
+                    "This invitation link is not valid. Check that the whole "
+                    "address was copied, or ask your organiser for a new one."
+                )
+            },
+            status=404,
+        )
     if invitation.accepted_at is not None:
         messages.info(request, _("You have already joined. Log in with your email and password."))
         return redirect("account_login")
     if invitation.is_expired:
-        return render(request, "people/invitation_invalid.html",
-                      {"reason": _("This invitation has expired. Ask your organiser to send "
-                                   "you a new one.")},
-                      status=410)
+        return render(
+            request,
+            "people/invitation_invalid.html",
+            {"reason": _("This invitation has expired. Ask your organiser to send you a new one.")},
+            status=410,
+        )
     user = invitation.membership.user
-    form = InvitationAcceptForm(request.POST or None, user=user,
-                                initial={"name": user.get_full_name()})
+    form = InvitationAcceptForm(
+        request.POST or None, user=user, initial={"name": user.get_full_name()}
+    )
     if request.method == "POST" and form.is_valid():
         user = services.invitation_accept(
-            invitation=invitation, password=form.cleaned_data["password1"],
+            invitation=invitation,
+            password=form.cleaned_data["password1"],
             name=form.cleaned_data["name"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Polku!"))
         return redirect("cohort_path", cohort_slug=invitation.membership.cohort.slug)
-    return render(request, "people/invitation_accept.html",
-                  {"form": form, "invitation": invitation})
+    return render(
+        request, "people/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
 
 
 @login_required
@@ -104,11 +116,18 @@ def cohort_overview(request, cohort_slug):
             groups.setdefault(name, []).append(member)
         else:
             staff.append(member)
-    return render(request, "people/cohort_overview.html", {
-        "membership": membership, "cohort": cohort, "groups": groups, "staff": staff,
-        "training_days": cohort.training_days.select_related("page"),
-        "assignments": cohort.assignments.select_related("page"),
-    })
+    return render(
+        request,
+        "people/cohort_overview.html",
+        {
+            "membership": membership,
+            "cohort": cohort,
+            "groups": groups,
+            "staff": staff,
+            "training_days": cohort.training_days.select_related("page"),
+            "assignments": cohort.assignments.select_related("page"),
+        },
+    )
 
 
 @login_required
@@ -121,9 +140,11 @@ def participants_import(request, cohort_slug):
         report = services.participants_import_csv(
             cohort=membership.cohort, data=form.cleaned_data["file"].read()
         )
-    return render(request, "people/participants_import.html",
-                  {"membership": membership, "cohort": membership.cohort, "form": form,
-                   "report": report})
+    return render(
+        request,
+        "people/participants_import.html",
+        {"membership": membership, "cohort": membership.cohort, "form": form, "report": report},
+    )
 
 
 @login_required
@@ -136,6 +157,8 @@ def invitation_resend(request, cohort_slug, membership_id):
     else:
         Invitation.objects.filter(membership=invitee, accepted_at=None).delete()
         services.invitation_create(membership=invitee)
-        messages.success(request, _("A new invitation is on its way to %(email)s.")
-                         % {"email": invitee.user.email})
+        messages.success(
+            request,
+            _("A new invitation is on its way to %(email)s.") % {"email": invitee.user.email},
+        )
     return redirect("cohort_overview", cohort_slug=cohort_slug)

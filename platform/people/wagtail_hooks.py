@@ -23,11 +23,14 @@ class CohortViewSet(SnippetViewSet):
     list_filter = ["organisation"]
     search_fields = ["name"]
     panels = [
-        MultiFieldPanel([
-            FieldPanel("name"),
-            FieldRowPanel([FieldPanel("slug"), FieldPanel("language")]),
-            FieldRowPanel([FieldPanel("organisation"), FieldPanel("programme")]),
-        ], heading=_("Cohort")),
+        MultiFieldPanel(
+            [
+                FieldPanel("name"),
+                FieldRowPanel([FieldPanel("slug"), FieldPanel("language")]),
+                FieldRowPanel([FieldPanel("organisation"), FieldPanel("programme")]),
+            ],
+            heading=_("Cohort"),
+        ),
         InlinePanel("training_days", heading=_("Training days"), label=_("Training day")),
         InlinePanel("assignments", heading=_("Assignments"), label=_("Assignment")),
     ]

@@ -1,4 +1,5 @@
-"""A developer's or newcomer's machine: DEBUG on, SQLite and the file broker unless told otherwise."""
+"""A developer's or newcomer's machine: DEBUG on; SQLite and the file broker unless told
+otherwise."""
 
 import os
 

@@ -39,6 +39,7 @@ def upload(committed):
                 {"file": SimpleUploadedFile(filename, content, content_type="text/csv")},
                 HTTP_ACCEPT_LANGUAGE="en",
             )
+
     return post_csv
 
 
@@ -70,9 +71,11 @@ def test_bad_rows_are_reported_with_line_numbers_and_good_rows_are_kept(world, u
     assert "Line 3" in html and "not-an-email" in html
     assert "Line 4" in html and "name is missing" in html
     assert "Line 5" in html and "earlier line" in html
-    assert set(Membership.objects.filter(cohort=world.cohort, role=Role.PARTICIPANT)
-               .values_list("user__email", flat=True)) >= {"aino@example.com",
-                                                           "eero@example.com"}
+    assert set(
+        Membership.objects.filter(cohort=world.cohort, role=Role.PARTICIPANT).values_list(
+            "user__email", flat=True
+        )
+    ) >= {"aino@example.com", "eero@example.com"}
     assert not User.objects.filter(email="nameless@example.com").exists()
 
 
@@ -82,8 +85,9 @@ def test_uploading_the_same_file_twice_creates_and_invites_nobody_twice(world, u
     assert "0 people invited" in html
     assert "2 were already in the cohort" in html
     assert User.objects.filter(email__in=["aino@example.com", "eero@example.com"]).count() == 2
-    assert Membership.objects.filter(cohort=world.cohort,
-                                     user__email="aino@example.com").count() == 1
+    assert (
+        Membership.objects.filter(cohort=world.cohort, user__email="aino@example.com").count() == 1
+    )
     assert len(mail.outbox) == 2
 
 
@@ -101,7 +105,9 @@ def test_a_file_without_the_columns_is_refused_with_a_reason(world):
     assert report.errors and report.errors[0][0] == 1 and not report.added
 
 
-def test_nothing_is_emailed_before_the_transaction_commits(world, django_capture_on_commit_callbacks):
+def test_nothing_is_emailed_before_the_transaction_commits(
+    world, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         participants_import_csv(cohort=world.cohort, data=GOOD_CSV.encode())
     assert len(callbacks) == 2 and mail.outbox == []
@@ -116,16 +122,23 @@ def test_the_invitation_email_is_in_the_cohorts_language(world, committed):
 
 
 def _accept_url(membership):
-    return reverse("invitation_accept", args=[invitation_token(invitation_create(
-        membership=membership))])
+    return reverse(
+        "invitation_accept", args=[invitation_token(invitation_create(membership=membership))]
+    )
 
 
 def test_joining_sets_the_password_and_logs_in(world, client):
     participants_import_csv(cohort=world.cohort, data=GOOD_CSV.encode())
     membership = Membership.objects.get(user__email="aino@example.com")
     url = _accept_url(membership)
-    response = client.post(url, {"name": "Aino Virtanen", "password1": "kesä-aurinko-2027",
-                                 "password2": "kesä-aurinko-2027"})
+    response = client.post(
+        url,
+        {
+            "name": "Aino Virtanen",
+            "password1": "kesä-aurinko-2027",
+            "password2": "kesä-aurinko-2027",
+        },
+    )
     assert response["Location"] == reverse("cohort_path", args=[world.cohort.slug])
     assert client.get(response["Location"]).status_code == 200
     membership.user.refresh_from_db()
@@ -138,7 +151,8 @@ def test_joining_sets_the_password_and_logs_in(world, client):
 def test_an_expired_invitation_says_so_in_the_persons_language(world):
     invitation = invitation_create(membership=world.group_mate)
     Invitation.objects.filter(id=invitation.id).update(
-        expires_at=timezone.now() - timedelta(minutes=1))
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
     response = client_for(None).get(
         reverse("invitation_accept", args=[invitation_token(invitation)]),
         HTTP_ACCEPT_LANGUAGE="fi",
@@ -148,18 +162,21 @@ def test_an_expired_invitation_says_so_in_the_persons_language(world):
 
 
 def test_a_garbled_link_is_404_with_a_message(db):
-    response = client_for(None).get(reverse("invitation_accept", args=["not-a-token"]),
-                                    HTTP_ACCEPT_LANGUAGE="en")
+    response = client_for(None).get(
+        reverse("invitation_accept", args=["not-a-token"]), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 404
     assert "not valid" in response.content.decode()
 
 
-@pytest.mark.parametrize("password,message", [("short", "too short"),
-                                              ("password123", "too common")])
+@pytest.mark.parametrize(
+    "password,message", [("short", "too short"), ("password123", "too common")]
+)
 def test_a_weak_password_is_refused_and_nothing_changes(world, password, message):
     url = _accept_url(world.group_mate)
-    response = client_for(None).post(url, {"name": "X", "password1": password,
-                                           "password2": password}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client_for(None).post(
+        url, {"name": "X", "password1": password, "password2": password}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     world.group_mate.user.refresh_from_db()
@@ -170,10 +187,12 @@ def test_an_organiser_sends_a_new_invitation_to_someone_who_has_not_joined(world
     participants_import_csv(cohort=world.cohort, data=GOOD_CSV.encode())
     membership = Membership.objects.get(user__email="aino@example.com")
     Invitation.objects.filter(membership=membership).update(
-        expires_at=timezone.now() - timedelta(days=1))
+        expires_at=timezone.now() - timedelta(days=1)
+    )
     with committed():
         client_for(world.organiser.user).post(
-            reverse("invitation_resend", args=[world.cohort.slug, membership.id]))
+            reverse("invitation_resend", args=[world.cohort.slug, membership.id])
+        )
     assert [m.to for m in mail.outbox] == [["aino@example.com"]]
     fresh = Invitation.objects.get(membership=membership)
     assert not fresh.is_expired

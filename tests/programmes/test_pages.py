@@ -35,32 +35,58 @@ class PageTreeTests(WagtailPageTestCase):
     def test_a_trainer_builds_a_training_day_with_materials_in_the_admin(self):
         self.login()
         programme = factories.ProgrammePageFactory()
-        self.assertCanCreate(programme, TrainingDayPage, nested_form_data({
-            "title": "Valmentava keskustelu",
-            "slug": "valmentava-keskustelu",
-            "intro": "",
-            "growth_chain_step": "strategy",
-            "agenda": streamfield([("item", {"time": "9.00", "title": "Aloitus"})]),
-            "materials": streamfield([
-                ("rich_text", rich_text("<p>Tervetuloa</p>")),
-                ("reflection_question", {"question": "Mikä onnistui?", "help_text": ""}),
-                ("callout", {"tone": "tip", "text": rich_text("<p>Vinkki</p>")}),
-            ]),
-        }))
+        self.assertCanCreate(
+            programme,
+            TrainingDayPage,
+            nested_form_data(
+                {
+                    "title": "Valmentava keskustelu",
+                    "slug": "valmentava-keskustelu",
+                    "intro": "",
+                    "growth_chain_step": "strategy",
+                    "agenda": streamfield([("item", {"time": "9.00", "title": "Aloitus"})]),
+                    "materials": streamfield(
+                        [
+                            ("rich_text", rich_text("<p>Tervetuloa</p>")),
+                            (
+                                "reflection_question",
+                                {"question": "Mikä onnistui?", "help_text": ""},
+                            ),
+                            ("callout", {"tone": "tip", "text": rich_text("<p>Vinkki</p>")}),
+                        ]
+                    ),
+                }
+            ),
+        )
         day = TrainingDayPage.objects.get(slug="valmentava-keskustelu")
         assert [block.block_type for block in day.materials] == [
-            "rich_text", "reflection_question", "callout"]
+            "rich_text",
+            "reflection_question",
+            "callout",
+        ]
 
     def test_pages_are_editable_and_previewable(self):
         self.login()
         day = factories.TrainingDayPageFactory()
         assignment = factories.AssignmentPageFactory(parent=day.get_parent())
         forms = {
-            day: {"title": day.title, "slug": day.slug, "intro": "", "growth_chain_step": "",
-                  "agenda": streamfield([]), "materials": streamfield([])},
-            assignment: {"title": assignment.title, "slug": assignment.slug, "intro": "",
-                         "growth_chain_step": "", "answer_scope": "individual",
-                         "instructions": streamfield([]), "answer_parts": streamfield([])},
+            day: {
+                "title": day.title,
+                "slug": day.slug,
+                "intro": "",
+                "growth_chain_step": "",
+                "agenda": streamfield([]),
+                "materials": streamfield([]),
+            },
+            assignment: {
+                "title": assignment.title,
+                "slug": assignment.slug,
+                "intro": "",
+                "growth_chain_step": "",
+                "answer_scope": "individual",
+                "instructions": streamfield([]),
+                "answer_parts": streamfield([]),
+            },
         }
         for page, form in forms.items():
             self.assertPageIsEditable(page, nested_form_data(form))
@@ -69,11 +95,11 @@ class PageTreeTests(WagtailPageTestCase):
 
 def test_every_page_model_has_a_factory():
     page_models = {
-        model for model in apps.get_models()
-        if issubclass(model, Page) and model is not Page
+        model for model in apps.get_models() if issubclass(model, Page) and model is not Page
     }
     factory_models = {
-        getattr(factories, name)._meta.model for name in dir(factories)
+        getattr(factories, name)._meta.model
+        for name in dir(factories)
         if name.endswith("PageFactory")
     }
     assert page_models <= factory_models, page_models - factory_models

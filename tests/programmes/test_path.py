@@ -15,19 +15,27 @@ from tests.factories import AssignmentPageFactory, AssignmentScheduleFactory
 
 
 def test_two_cohorts_on_one_programme_keep_their_own_dates(world):
-    twin = Cohort.objects.create(organisation=world.cohort.organisation,
-                                 programme=world.cohort.programme, name="Twin", slug="twin")
+    twin = Cohort.objects.create(
+        organisation=world.cohort.organisation,
+        programme=world.cohort.programme,
+        name="Twin",
+        slug="twin",
+    )
     first_day = world.day
     TrainingDaySchedule.objects.create(
-        cohort=twin, page=first_day, place="Tampere",
+        cohort=twin,
+        page=first_day,
+        place="Tampere",
         starts_at=timezone.now() + timedelta(days=300),
         ends_at=timezone.now() + timedelta(days=300, hours=6),
     )
     ours = TrainingDaySchedule.objects.get(cohort=world.cohort, page=first_day)
     assert ours.place != "Tampere"
-    page = client_for(world.participant.user).get(
-        reverse("cohort_training_day", args=[world.cohort.slug, first_day.id])
-    ).content.decode()
+    page = (
+        client_for(world.participant.user)
+        .get(reverse("cohort_training_day", args=[world.cohort.slug, first_day.id]))
+        .content.decode()
+    )
     assert "Tampere" not in page
     assert ours.place in page
 
@@ -44,24 +52,31 @@ def test_the_path_reads_in_the_order_the_editor_set(world):
 
 def test_statuses_follow_the_cohorts_calendar(world):
     now = timezone.now()
-    items = {item.page.id: item for item in cohort_path_get(membership=world.participant,
-                                                            now=now)}
+    items = {item.page.id: item for item in cohort_path_get(membership=world.participant, now=now)}
     days = [i for i in items.values() if i.kind == "day"]
     assert [d.status for d in days] == ["past", "past", "upcoming", "upcoming", "upcoming"]
     assignments = [i for i in items.values() if i.kind == "assignment"]
-    assert [a.status for a in assignments] == ["overdue", "open", "upcoming", "upcoming",
-                                               "upcoming"]
+    assert [a.status for a in assignments] == [
+        "overdue",
+        "open",
+        "upcoming",
+        "upcoming",
+        "upcoming",
+    ]
     nexts = [i for i in items.values() if i.is_next]
     assert len(nexts) == 1 and nexts[0].kind == "assignment" and nexts[0].status == "open"
 
 
 def test_an_assignment_due_within_three_days_is_due_soon(world):
     schedule = AssignmentScheduleFactory(
-        cohort=world.cohort, page=AssignmentPageFactory(parent=world.cohort.programme),
-        opens_at=timezone.now() - timedelta(days=10), due_at=timezone.now() + timedelta(days=2),
+        cohort=world.cohort,
+        page=AssignmentPageFactory(parent=world.cohort.programme),
+        opens_at=timezone.now() - timedelta(days=10),
+        due_at=timezone.now() + timedelta(days=2),
     )
-    item = next(i for i in cohort_path_get(membership=world.participant)
-                if i.page.id == schedule.page_id)
+    item = next(
+        i for i in cohort_path_get(membership=world.participant) if i.page.id == schedule.page_id
+    )
     assert item.status == "due_soon"
 
 
@@ -83,30 +98,40 @@ def test_a_material_change_shows_as_updated_since_the_last_visit(world):
     day_url = reverse("cohort_training_day", args=[world.cohort.slug, day.id])
     path_url = reverse("cohort_path", args=[world.cohort.slug])
     client.get(day_url, HTTP_ACCEPT_LANGUAGE="en")
-    assert "Updated since your last visit" not in client.get(path_url,
-                                                             HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "Updated since your last visit"
+        not in client.get(path_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
     day.intro = "Uusi materiaali lisätty."
     day.save_revision().publish()
-    assert "Updated since your last visit" in client.get(path_url,
-                                                         HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "Updated since your last visit"
+        in client.get(path_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
     page = client.get(day_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "since your last visit" in page and "Uusi materiaali lisätty." in page
     # Having seen it, the mark is gone.
-    assert "Updated since your last visit" not in client.get(path_url,
-                                                             HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "Updated since your last visit"
+        not in client.get(path_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
 
 
 def test_a_due_date_before_the_opening_is_refused(world):
     now = timezone.now()
-    schedule = AssignmentSchedule(cohort=world.cohort, page=world.assignment,
-                                  opens_at=now, due_at=now - timedelta(days=1))
+    schedule = AssignmentSchedule(
+        cohort=world.cohort, page=world.assignment, opens_at=now, due_at=now - timedelta(days=1)
+    )
     with pytest.raises(ValidationError, match="after the opening"):
         schedule.full_clean(validate_unique=False)
 
 
 def test_a_schedule_for_another_programmes_page_is_refused(world, other_world):
-    schedule = TrainingDaySchedule(cohort=world.cohort, page=other_world.day,
-                                   starts_at=timezone.now(),
-                                   ends_at=timezone.now() + timedelta(hours=1))
+    schedule = TrainingDaySchedule(
+        cohort=world.cohort,
+        page=other_world.day,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(hours=1),
+    )
     with pytest.raises(ValidationError, match="another programme"):
         schedule.full_clean(validate_unique=False)

@@ -1,0 +1,251 @@
+"""Polku's benchmark: the app served by gunicorn with DEBUG off, against PostgreSQL and Redis,
+with a real Celery worker, on a seeded scale. Prints, per page, p50 and p95 as a ratio to a
+trivial authenticated page measured in the same run, and the page's query count.
+
+    .venv/bin/python bench/run.py --participants 10000 --cohorts 50
+    .venv/bin/python bench/run.py --participants 500 --cohorts 1
+
+Run by hand; CI only checks that it starts (--participants 20 --cohorts 2 --requests 5).
+It drops and recreates the database named by --database (default polku_bench)."""
+
+import argparse
+import http.client
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PORT = 8077
+
+
+def _env(database_url: str, broker_url: str) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "polku.settings.production",
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_TASK_DEFAULT_QUEUE": "polku-bench",
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def _recreate_database(server_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server_url + "/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+class Browser:
+    """One logged-in person: cookies and CSRF over plain http.client (no extra packages)."""
+
+    def __init__(self):
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method, path, body=None):
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        headers = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Accept-Language": "fi",
+            "Host": "127.0.0.1",
+        }
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1:{PORT}{path}"
+        started = time.perf_counter()
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        content = response.read()
+        elapsed = time.perf_counter() - started
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _sep, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        connection.close()
+        return response.status, content, elapsed
+
+    def login(self, email, password):
+        _status, html, _t = self.request("GET", "/accounts/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1).decode()
+        status, _html, _t = self.request(
+            "POST",
+            "/accounts/login/",
+            urlencode({"csrfmiddlewaretoken": token, "login": email, "password": password}),
+        )
+        if status != 302:
+            raise SystemExit(f"login failed for {email}: HTTP {status}")
+
+
+def _time(browser, path, requests):
+    for _ in range(max(3, requests // 10)):  # warm-up
+        browser.request("GET", path)
+    times = []
+    for _ in range(requests):
+        status, _content, elapsed = browser.request("GET", path)
+        if status != 200:
+            raise SystemExit(f"{path}: HTTP {status}")
+        times.append(elapsed)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1 if len(times) > 1 else 0]
+
+
+def _queries(email, path) -> int:
+    """The page's query count, from Django's test client in this process (same database)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from polku.people.models import User
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(email=email))
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    return len(queries)
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    result = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    return [int(p) for p in result.stdout.split()]
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--participants", type=int, default=10_000)
+    parser.add_argument("--cohorts", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="polku_bench")
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/15")
+    args = parser.parse_args()
+
+    database_url = f"{args.postgres}/{args.database}"
+    env = _env(database_url, args.broker)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    _recreate_database(args.postgres, args.database)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [*manage, "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+
+    import django
+
+    django.setup()
+    from bench.seed import seed
+    from programmes.models import AssignmentPage, TrainingDayPage
+
+    started = time.perf_counter()
+    seeded = seed(participants=args.participants, cohorts=args.cohorts)
+    print(
+        f"seeded {args.participants} participants in {args.cohorts} cohorts "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+
+    day = TrainingDayPage.objects.first()
+    assignment = AssignmentPage.objects.first()
+    cohort = seeded["cohort"]
+    pages = {
+        "baseline: /ping/ (trivial authenticated)": "/ping/",
+        "my path": f"/c/{cohort}/",
+        "training day": f"/c/{cohort}/day/{day.id}/",
+        "assignment": f"/c/{cohort}/assignment/{assignment.id}/",
+        "cohort overview (organiser)": f"/c/{cohort}/overview/",
+    }
+
+    server = subprocess.Popen(
+        [
+            BIN / "gunicorn",
+            "polku.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    worker = subprocess.Popen(
+        [
+            BIN / "celery",
+            "-A",
+            "polku.celery:app",
+            "worker",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("HEAD", "/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        participant, organiser = Browser(), Browser()
+        participant.login(seeded["participant"], seeded["password"])
+        organiser.login(seeded["organiser"], seeded["password"])
+        rows = []
+        for label, path in pages.items():
+            who = organiser if "organiser" in label else participant
+            email = seeded["organiser"] if who is organiser else seeded["participant"]
+            p50, p95 = _time(who, path, args.requests)
+            rows.append((label, p50, p95, _queries(email, path)))
+        base50, base95 = rows[0][1], rows[0][2]
+        print(
+            f"\n{args.participants} participants, {args.cohorts} cohorts, "
+            f"{args.requests} requests per page, gunicorn 2 sync workers, DEBUG off\n"
+        )
+        print(f"{'page':44} {'p50 ms':>8} {'p95 ms':>8} {'p50 x':>7} {'p95 x':>7} {'queries':>8}")
+        for label, p50, p95, queries in rows:
+            print(
+                f"{label:44} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {p50 / base50:7.1f} "
+                f"{p95 / base95:7.1f} {queries:8d}"
+            )
+        web = [_rss_mb(pid) for pid in _children(server.pid)]
+        celery_children = [_rss_mb(pid) for pid in _children(worker.pid)]
+        print(
+            f"\nmemory: web workers {', '.join(f'{m:.0f}' for m in web)} MB; "
+            f"celery children {', '.join(f'{m:.0f}' for m in celery_children)} MB"
+        )
+    finally:
+        for process in (server, worker):
+            process.terminate()
+        for process in (server, worker):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+if __name__ == "__main__":
+    main()
