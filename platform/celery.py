@@ -12,6 +12,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    "publish-scheduled-pages": {
+        "task": "programmes.tasks.scheduled_pages_publish",
+        "schedule": 60,
+    },
     "clear-expired-sessions": {
         "task": "polku.people.tasks.sessions_clear",
         "schedule": 60 * 60 * 24,

@@ -135,3 +135,26 @@ def test_a_schedule_for_another_programmes_page_is_refused(world, other_world):
     )
     with pytest.raises(ValidationError, match="another programme"):
         schedule.full_clean(validate_unique=False)
+
+
+def test_a_page_scheduled_by_the_trainer_goes_live_when_beat_runs_the_task(world):
+    from programmes.tasks import scheduled_pages_publish
+
+    day = world.day
+    day.intro = "Ajastettu päivitys"
+    revision = day.save_revision(approved_go_live_at=timezone.now() - timedelta(seconds=1))
+    url = reverse("cohort_training_day", args=[world.cohort.slug, day.id])
+    client = client_for(world.participant.user)
+    assert "Ajastettu päivitys" not in client.get(url).content.decode()
+    scheduled_pages_publish()
+    assert "Ajastettu päivitys" in client.get(url).content.decode()
+    day.refresh_from_db()
+    assert day.live_revision_id == revision.id
+
+
+def test_the_beat_schedule_names_only_real_tasks():
+    from polku.celery import app
+
+    app.loader.import_default_modules()
+    for entry in app.conf.beat_schedule.values():
+        assert entry["task"] in app.tasks, entry["task"]
