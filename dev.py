@@ -54,12 +54,16 @@ def install():
 
 def start():
     install()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "polku.settings.dev"}
+    port = os.environ.get("PORT", "8000")
+    env = {
+        "SITE_URL": f"http://127.0.0.1:{port}",  # links in emails point at this server
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "polku.settings.dev",
+    }
     (ROOT / "var").mkdir(exist_ok=True)
     manage = [PYTHON, "manage.py"]
     run(*manage, "migrate", "--no-input", "-v", "0", env=env)
     run(*manage, "demo", env=env)
-    port = os.environ.get("PORT", "8000")
     celery = [BIN / "celery", "-A", "polku.celery:app"]
     processes = [
         subprocess.Popen(

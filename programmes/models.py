@@ -155,16 +155,29 @@ class AssignmentPage(CohortItemPage):
         verbose_name_plural = _("assignments")
 
 
-def _check_page_in_programme(schedule, page):
-    if (
-        page is not None
-        and schedule.cohort_id
-        and page.get_parent().id != (schedule.cohort.programme_id)
-    ):
-        raise ValidationError({"page": _("This page belongs to another programme.")})
+class CalendarEntry(models.Model):
+    """A row of a cohort's calendar for one page of its programme: a span of time that must
+    run forwards, for a page of the cohort's own programme."""
+
+    span: tuple[str, str]  # the (start, end) field names
+    span_error: str
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        start, end = (getattr(self, name) for name in self.span)
+        if start and end and end <= start:
+            raise ValidationError({self.span[1]: self.span_error})
+        if (
+            self.page_id
+            and self.cohort_id
+            and (self.page.get_parent().id != self.cohort.programme_id)
+        ):
+            raise ValidationError({"page": _("This page belongs to another programme.")})
 
 
-class TrainingDaySchedule(models.Model):
+class TrainingDaySchedule(CalendarEntry):
     """When and where a cohort holds one training day."""
 
     cohort = ParentalKey("people.Cohort", on_delete=models.CASCADE, related_name="training_days")
@@ -180,6 +193,8 @@ class TrainingDaySchedule(models.Model):
         _("place"), max_length=255, blank=True, help_text=_("An address, a room or 'Online: Teams'")
     )
 
+    span = ("starts_at", "ends_at")
+    span_error = _("A day must end after it starts.")
     panels = [
         PageChooserPanel("page", "programmes.TrainingDayPage"),
         FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
@@ -201,13 +216,8 @@ class TrainingDaySchedule(models.Model):
     def __str__(self):
         return f"{self.page} · {self.starts_at:%Y-%m-%d}"
 
-    def clean(self):
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": _("A day must end after it starts.")})
-        _check_page_in_programme(self, self.page if self.page_id else None)
 
-
-class AssignmentSchedule(models.Model):
+class AssignmentSchedule(CalendarEntry):
     """When an assignment opens and is due for one cohort."""
 
     cohort = ParentalKey("people.Cohort", on_delete=models.CASCADE, related_name="assignments")
@@ -220,6 +230,8 @@ class AssignmentSchedule(models.Model):
     opens_at = models.DateTimeField(_("opens"))
     due_at = models.DateTimeField(_("due"))
 
+    span = ("opens_at", "due_at")
+    span_error = _("The due date must be after the opening date.")
     panels = [
         PageChooserPanel("page", "programmes.AssignmentPage"),
         FieldRowPanel([FieldPanel("opens_at"), FieldPanel("due_at")]),
@@ -239,11 +251,6 @@ class AssignmentSchedule(models.Model):
 
     def __str__(self):
         return f"{self.page} · {self.due_at:%Y-%m-%d}"
-
-    def clean(self):
-        if self.opens_at and self.due_at and self.due_at <= self.opens_at:
-            raise ValidationError({"due_at": _("The due date must be after the opening date.")})
-        _check_page_in_programme(self, self.page if self.page_id else None)
 
 
 class PageVisit(models.Model):

@@ -64,8 +64,11 @@ def cohort_path_get(*, membership: Membership, now: datetime | None = None) -> l
     item's status for now, and whether it changed since the person last opened it."""
     now = now or timezone.now()
     cohort = membership.cohort
-    days = list(TrainingDayPage.objects.live().child_of(cohort.programme))
-    assignments = list(AssignmentPage.objects.live().child_of(cohort.programme))
+    # The path shows titles and dates only: leave the pages' StreamField bodies in the database.
+    days = list(TrainingDayPage.objects.live().child_of(cohort.programme).defer_streamfields())
+    assignments = list(
+        AssignmentPage.objects.live().child_of(cohort.programme).defer_streamfields()
+    )
     day_dates = {s.page_id: s for s in TrainingDaySchedule.objects.filter(cohort=cohort)}
     assignment_dates = {s.page_id: s for s in AssignmentSchedule.objects.filter(cohort=cohort)}
     visits = dict(
@@ -78,24 +81,14 @@ def cohort_path_get(*, membership: Membership, now: datetime | None = None) -> l
         seen_at = visits.get(page.id)
         return bool(seen_at and page.last_published_at and page.last_published_at > seen_at)
 
+    kinds = [
+        ("day", days, day_dates, _day_status),
+        ("assignment", assignments, assignment_dates, _assignment_status),
+    ]
     items = [
-        PathItem(
-            page,
-            "day",
-            day_dates.get(page.id),
-            _day_status(day_dates.get(page.id), now),
-            is_updated(page),
-        )
-        for page in days
-    ] + [
-        PathItem(
-            page,
-            "assignment",
-            assignment_dates.get(page.id),
-            _assignment_status(assignment_dates.get(page.id), now),
-            is_updated(page),
-        )
-        for page in assignments
+        PathItem(page, kind, dates.get(page.id), status(dates.get(page.id), now), is_updated(page))
+        for kind, pages, dates, status in kinds
+        for page in pages
     ]
     items.sort(key=lambda item: item.page.path)  # the order the editor gave the path
     upcoming = [i for i in items if i.status in ("upcoming", "today", "open", "due_soon")]

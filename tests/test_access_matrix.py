@@ -230,6 +230,8 @@ def test_wagtail_admin_is_for_trainers_and_staff(
     assert response.status_code == expected
     if expected == 302:
         assert "/admin/login/" in response["Location"]
+    else:  # and they can open the editor of a training day
+        assert client.get(f"/admin/pages/{world.day.id}/edit/").status_code == 200
 
 
 def test_documents_need_a_membership(world, other_world, django_user_model):
