@@ -131,6 +131,11 @@ class AssignmentPage(CohortItemPage):
         verbose_name=_("what the answer contains"),
         help_text=_("The parts of the answer form participants fill in."),
     )
+    answers_shared_in_group = models.BooleanField(
+        _("small-group members see each other's answers"),
+        default=False,
+        help_text=_("For individual answers: members of a small group may read each other's."),
+    )
     answer_scope = models.CharField(
         _("who answers"),
         max_length=20,
@@ -141,6 +146,7 @@ class AssignmentPage(CohortItemPage):
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         FieldRowPanel([FieldPanel("answer_scope"), FieldPanel("growth_chain_step")]),
+        FieldPanel("answers_shared_in_group"),
         FieldPanel("instructions"),
         FieldPanel("answer_parts"),
     ]
@@ -148,7 +154,7 @@ class AssignmentPage(CohortItemPage):
     parent_page_types = ["programmes.ProgrammePage"]
     subpage_types = []
     cohort_url_name = "cohort_assignment"
-    template = "programmes/assignment.html"
+    template = "assignments/assignment.html"
 
     class Meta:
         verbose_name = _("assignment")

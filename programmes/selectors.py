@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from wagtail.models import Page
 
-from polku.people.models import Membership
+from polku.people.models import Membership, Role
 
+from .assignments.selectors import answer_statuses_of
 from .models import (
     AssignmentPage,
     AssignmentSchedule,
@@ -29,6 +30,11 @@ class PathItem:
     status: str
     is_updated: bool  # changed since this person last opened it
     is_next: bool = False
+    answer_status: str = ""  # the participant's own: not_started, draft, submitted, late, ...
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answer_status in ("submitted", "late", "reviewed")
 
     @property
     def sort_at(self) -> datetime | None:
@@ -90,8 +96,17 @@ def cohort_path_get(*, membership: Membership, now: datetime | None = None) -> l
         for kind, pages, dates, status in kinds
         for page in pages
     ]
+    if membership.role == Role.PARTICIPANT:
+        statuses = answer_statuses_of(membership=membership)
+        for item in items:
+            if item.kind == "assignment":
+                item.answer_status = statuses.get(item.page.id, "not_started")
     items.sort(key=lambda item: item.page.path)  # the order the editor gave the path
-    upcoming = [i for i in items if i.status in ("upcoming", "today", "open", "due_soon")]
+    upcoming = [
+        i
+        for i in items
+        if i.status in ("upcoming", "today", "open", "due_soon") and not i.is_answered
+    ]
     if upcoming:
         min(upcoming, key=lambda i: i.sort_at or now).is_next = True
     return items

@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
     path("", views.cohort_path, name="cohort_path"),
     path("day/<int:page_id>/", views.training_day, name="cohort_training_day"),
-    path("assignment/<int:page_id>/", views.assignment, name="cohort_assignment"),
+    path("", include("programmes.assignments.urls")),
 ]

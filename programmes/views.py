@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from polku.access import cohort_page_get, membership_get
 
-from .models import AssignmentPage, AssignmentSchedule, TrainingDayPage, TrainingDaySchedule
+from .models import TrainingDayPage, TrainingDaySchedule
 from .selectors import cohort_path_get
 from .services import page_visit_record
 
@@ -26,48 +26,28 @@ def cohort_path(request, cohort_slug):
     )
 
 
-def _cohort_page(request, cohort_slug, page_id, page_model, schedule_model, template):
+def cohort_page_context(request, cohort_slug, page_id, page_model, schedule_model) -> dict:
+    """What every page of a path shows: the page through the person's cohort, the cohort's
+    dates for it, and whether it changed since their last visit (which this records)."""
     membership = membership_get(request.user, cohort_slug)
     page = cohort_page_get(membership, page_model, page_id)
     schedule = schedule_model.objects.filter(cohort=membership.cohort, page=page).first()
     previous_visit = page_visit_record(user=request.user, page=page)
-    return render(
-        request,
-        template,
-        {
-            "membership": membership,
-            "cohort": membership.cohort,
-            "page": page,
-            "schedule": schedule,
-            "previous_visit": previous_visit,
-            "is_updated": bool(
-                previous_visit
-                and page.last_published_at
-                and page.last_published_at > previous_visit
-            ),
-        },
-    )
+    return {
+        "membership": membership,
+        "cohort": membership.cohort,
+        "page": page,
+        "schedule": schedule,
+        "previous_visit": previous_visit,
+        "is_updated": bool(
+            previous_visit and page.last_published_at and page.last_published_at > previous_visit
+        ),
+    }
 
 
 @login_required
 def training_day(request, cohort_slug, page_id):
-    return _cohort_page(
-        request,
-        cohort_slug,
-        page_id,
-        TrainingDayPage,
-        TrainingDaySchedule,
-        "programmes/training_day.html",
+    context = cohort_page_context(
+        request, cohort_slug, page_id, TrainingDayPage, TrainingDaySchedule
     )
-
-
-@login_required
-def assignment(request, cohort_slug, page_id):
-    return _cohort_page(
-        request,
-        cohort_slug,
-        page_id,
-        AssignmentPage,
-        AssignmentSchedule,
-        "programmes/assignment.html",
-    )
+    return render(request, "programmes/training_day.html", context)

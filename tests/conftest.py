@@ -23,6 +23,7 @@ class World:
     group_mate: Membership
     trainer: Membership
     organiser: Membership
+    classmate: Membership  # a participant of the same cohort in another small group
 
     @property
     def day(self) -> TrainingDayPage:
@@ -54,6 +55,11 @@ def world_build(name: str, programme=None) -> World:
         group_mate=MembershipFactory(cohort=cohort, role=Role.PARTICIPANT, small_group=group),
         trainer=MembershipFactory(
             cohort=cohort, role=Role.TRAINER, user=UserFactory(email=f"trainer@{name}.test")
+        ),
+        classmate=MembershipFactory(
+            cohort=cohort,
+            role=Role.PARTICIPANT,
+            small_group=SmallGroupFactory(cohort=cohort, name="Group 2"),
         ),
         organiser=MembershipFactory(
             cohort=cohort, role=Role.ORGANISER, user=UserFactory(email=f"organiser@{name}.test")
@@ -95,3 +101,42 @@ def client_for(user) -> Client:
     if user is not None:
         assert client.login(email=user.email, password=PASSWORD)
     return client
+
+
+def png_bytes(size=(40, 30), color="green") -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def answer_build(world: World, *, submit=True):
+    """The participant's answer to the world's first assignment, with text and a photo."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from programmes.assignments.parts import answer_parts
+    from programmes.assignments.services import answer_file_add, answer_get_or_create, answer_save
+
+    assignment = world.assignment
+    answer = answer_get_or_create(membership=world.participant, assignment=assignment)
+    parts = answer_parts(assignment)
+    text = next(p for p in parts if p.kind == "text")
+    photos = next(p for p in parts if p.kind == "photos")
+    answer = answer_save(
+        answer=answer,
+        user=world.participant.user,
+        base_version=answer.version,
+        content={text.id: "Pidimme aamukahvit."},
+        submit=submit,
+    )
+    answer_file_add(
+        answer=answer,
+        user=world.participant.user,
+        part=photos,
+        upload=SimpleUploadedFile("board.png", png_bytes()),
+        client_key="k1",
+    )
+    return answer

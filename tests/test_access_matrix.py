@@ -10,11 +10,23 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from polku.people.services import invitation_create, invitation_token
-from tests.conftest import World, client_for
+from tests.conftest import World, answer_build, client_for
 
-# Who asks. "outsider" is a participant of another organisation's cohort; "staff" is a Wagtail
-# superuser without a membership: editors run the CMS, not the cohorts.
-ROLES = ["anonymous", "participant", "trainer", "organiser", "outsider", "staff"]
+# Who asks. "participant" owns the answer under test; "group_mate" shares their small group;
+# "classmate" is in another small group of the same cohort; "outsider" is a participant of
+# another organisation's cohort; "staff" is a Wagtail superuser without a membership: editors
+# run the CMS, not the cohorts.
+ROLES = [
+    "anonymous",
+    "participant",
+    "group_mate",
+    "classmate",
+    "trainer",
+    "organiser",
+    "outsider",
+    "staff",
+]
+PARTICIPANTS = ("participant", "group_mate", "classmate")
 LOGIN = "login"  # a redirect to the login page
 
 
@@ -28,53 +40,23 @@ def everyone(status, anonymous=LOGIN, method="GET"):
     return Rule(method, dict.fromkeys(ROLES, status) | {"anonymous": anonymous})
 
 
-MEMBERS_ONLY = Rule(
-    "GET",
-    {
-        "anonymous": LOGIN,
-        "participant": 200,
-        "trainer": 200,
-        "organiser": 200,
-        "outsider": 404,
-        "staff": 404,
-    },
-)
-TRAINERS_AND_ORGANISERS = Rule(
-    "GET",
-    {
-        "anonymous": LOGIN,
-        "participant": 404,
-        "trainer": 200,
-        "organiser": 200,
-        "outsider": 404,
-        "staff": 404,
-    },
-)
-ORGANISERS = Rule(
-    "GET",
-    {
-        "anonymous": LOGIN,
-        "participant": 404,
-        "trainer": 404,
-        "organiser": 200,
-        "outsider": 404,
-        "staff": 404,
-    },
-)
+def only(method="GET", anonymous=LOGIN, **allowed):
+    """Everyone gets 404 but anonymous (sent to log in) and the roles named."""
+    return Rule(method, dict.fromkeys(ROLES, 404) | {"anonymous": anonymous} | allowed)
+
+
+def participants(status):
+    return dict.fromkeys(PARTICIPANTS, status)
+
+
+MEMBERS_ONLY = only(**participants(200), trainer=200, organiser=200)
+TRAINERS_AND_ORGANISERS = only(trainer=200, organiser=200)
+# The answer under test is the participant's own, submitted, not shared in the group.
+ANSWER_READERS = only(participant=200, trainer=200)
 
 # Every named route of ours. Keys are URL names.
 MATRIX: dict[str, Rule] = {
-    "home": Rule(
-        "GET",
-        {
-            "anonymous": LOGIN,
-            "participant": 302,
-            "trainer": 302,
-            "organiser": 302,
-            "outsider": 302,
-            "staff": 200,
-        },
-    ),
+    "home": Rule("GET", dict.fromkeys(ROLES, 302) | {"anonymous": LOGIN, "staff": 200}),
     "ping": everyone(200),
     "language_set": everyone(302, anonymous=302, method="POST"),
     "invitation_accept": everyone(200, anonymous=200),
@@ -82,30 +64,19 @@ MATRIX: dict[str, Rule] = {
     "cohort_training_day": MEMBERS_ONLY,
     "cohort_assignment": MEMBERS_ONLY,
     "cohort_overview": TRAINERS_AND_ORGANISERS,
-    "participants_import": ORGANISERS,
-    "invitation_resend": Rule(
-        "POST",
-        {
-            "anonymous": LOGIN,
-            "participant": 404,
-            "trainer": 404,
-            "organiser": 302,
-            "outsider": 404,
-            "staff": 404,
-        },
-    ),
+    "participants_import": only(organiser=200),
+    "invitation_resend": only("POST", organiser=302),
     # Wagtail's page serving: a programme page forwards a member to their cohort's view.
-    "wagtail_serve": Rule(
-        "GET",
-        {
-            "anonymous": 404,
-            "participant": 302,
-            "trainer": 302,
-            "organiser": 302,
-            "outsider": 404,
-            "staff": 404,
-        },
-    ),
+    "wagtail_serve": only(anonymous=404, **participants(302), trainer=302, organiser=302),
+    # Answers. Every participant saves their own answer (a redirect back to the form); an
+    # upload without a file is refused with 400 (the route was reached).
+    "answer_save": only("POST", **participants(302)),
+    "answer_file_upload": only("POST", **participants(400)),
+    "review_list": TRAINERS_AND_ORGANISERS,
+    "answer_detail": ANSWER_READERS,
+    "answer_file": ANSWER_READERS,
+    "answer_comment": only("POST", participant=302, trainer=302),
+    "answer_reviewed": only("POST", trainer=302),
 }
 
 # Whole route families of libraries, each covered by one rule tested below.
@@ -138,6 +109,13 @@ def test_every_route_is_in_the_matrix():
 
 def _url(name: str, world: World) -> str:
     slug = world.cohort.slug
+    if name in ("answer_detail", "answer_file", "answer_comment", "answer_reviewed"):
+        answer = answer_build(world)
+        if name == "answer_file":
+            return reverse(name, args=[slug, answer.id, answer.files.get().id])
+        return reverse(name, args=[slug, answer.id])
+    if name in ("answer_save", "answer_file_upload", "review_list"):
+        return reverse(name, args=[slug, world.assignment.id])
     if name == "cohort_training_day":
         return reverse(name, args=[slug, world.day.id])
     if name == "cohort_assignment":
@@ -158,6 +136,8 @@ def _person(role: str, world: World, other_world: World, django_user_model):
     return {
         "anonymous": None,
         "participant": world.participant.user,
+        "group_mate": world.group_mate.user,
+        "classmate": world.classmate.user,
         "trainer": world.trainer.user,
         "organiser": world.organiser.user,
         "outsider": other_world.participant.user,
@@ -173,7 +153,11 @@ def test_matrix(name, role, world, other_world, django_user_model):
     rule = MATRIX[name]
     client = client_for(_person(role, world, other_world, django_user_model))
     url = _url(name, world)
-    data = {"language": "en", "next": "/"} if name == "language_set" else {}
+    data = {
+        "language_set": {"language": "en", "next": "/"},
+        "answer_save": {"version": "0", "action": "save"},
+        "answer_comment": {"body": "Mitä kokeilet seuraavaksi?"},
+    }.get(name, {})
     response = client.post(url, data) if rule.method == "POST" else client.get(url)
     expected = rule.expect[role]
     if expected == LOGIN:

@@ -46,7 +46,9 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "polku.people",
+    "polku.uploads",
     "programmes",
+    "programmes.assignments",
     "workspaces",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -188,6 +190,14 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 POLKU_INVITATION_DAYS = env.int("POLKU_INVITATION_DAYS", default=14)
+
+# Uploads: participants' photos and files. Private: outside MEDIA_ROOT, served only by views
+# that check who may see them.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+POLKU_UPLOAD_MAX_BYTES = env.int("POLKU_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+POLKU_ANSWER_MAX_BYTES = env.int("POLKU_ANSWER_MAX_BYTES", default=100 * 1024 * 1024)
+POLKU_IMAGE_MAX_PIXELS = env.int("POLKU_IMAGE_MAX_PIXELS", default=60_000_000)  # 48 MP phones fit
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,61 @@
+"""Files people upload: photos from phones and documents. Stored privately (no public URL);
+every download passes an access check of the app that owns the file."""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import LazyObject
+
+
+class PrivateStorage(LazyObject):
+    """Private files live outside MEDIA_ROOT and have no URL: only views serve them."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()
+
+
+def _upload_path(instance, filename):
+    return f"uploads/{instance.created_at:%Y/%m}/{instance.id}/{filename}"
+
+
+class StoredFile(models.Model):
+    class Kind(models.TextChoices):
+        PHOTO = "photo"
+        DOCUMENT = "document"
+
+    class State(models.TextChoices):
+        PROCESSING = "processing"  # a photo waiting for its upright, EXIF-free renditions
+        READY = "ready"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The browser's id for one upload: a double tap or a retry of the same file stores it once.
+    client_key = models.CharField(max_length=64)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=12, choices=State.choices)
+    name = models.CharField(max_length=200)  # a safe display and download name
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    # A photo's raw upload is kept only until its renditions exist, then deleted: it may carry
+    # GPS and other EXIF data. A document is served as uploaded.
+    original = models.FileField(storage=private_storage, upload_to=_upload_path, blank=True)
+    full = models.FileField(storage=private_storage, upload_to=_upload_path, blank=True)
+    display = models.FileField(storage=private_storage, upload_to=_upload_path, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "client_key"], name="uploads_once_per_key"),
+        ]
+
+    def __str__(self):
+        return self.name

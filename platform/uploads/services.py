@@ -1,0 +1,45 @@
+from django.db import IntegrityError, transaction
+
+from .models import StoredFile
+from .validation import upload_check
+
+
+def stored_file_create(
+    *, owner, upload, client_key: str, kinds=frozenset({"photo", "document"})
+) -> tuple[StoredFile, bool]:
+    """Keeps an upload privately after checking its content (raises UploadRefused). The same
+    client key returns the file already kept, so a retried upload is stored once. Photos get
+    their renditions from a worker once the transaction commits."""
+    from .tasks import stored_file_render
+
+    existing = StoredFile.objects.filter(owner=owner, client_key=client_key).first()
+    if existing is not None:
+        return existing, False
+    accepted = upload_check(upload, kinds=kinds)
+    is_photo = accepted.kind == StoredFile.Kind.PHOTO
+    stored = StoredFile(
+        owner=owner,
+        client_key=client_key,
+        kind=accepted.kind,
+        state=StoredFile.State.PROCESSING if is_photo else StoredFile.State.READY,
+        name=accepted.name,
+        content_type=accepted.content_type,
+        size=upload.size,
+    )
+    stored.original.save(accepted.name, upload, save=False)
+    try:
+        with transaction.atomic():
+            stored.save(force_insert=True)
+    except IntegrityError:  # the same upload won a race from a second tap
+        stored.original.delete(save=False)
+        return StoredFile.objects.get(owner=owner, client_key=client_key), False
+    if is_photo:
+        transaction.on_commit(lambda: stored_file_render.delay(str(stored.id)))
+    return stored, True
+
+
+def stored_file_delete(stored: StoredFile) -> None:
+    """Removes the row now and the files after commit (a rollback keeps both)."""
+    files = [f for f in (stored.original, stored.full, stored.display) if f]
+    stored.delete()
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])

@@ -1,0 +1,148 @@
+"""What an upload really is, decided by its content, never by its name."""
+
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from PIL import Image
+
+PHOTO_FORMATS = {  # Pillow's name -> (content type, extension)
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+    "HEIF": ("image/heic", "heic"),
+}
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+OOXML = {  # the folder inside the zip -> (content type, extension)
+    "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
+}
+ODF = {
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+}
+ZIP_MAX_UNPACKED = 200 * 1024 * 1024
+ZIP_MAX_MEMBERS = 5000
+
+
+class UploadRefused(Exception):
+    """A file we do not keep, with the reason in the person's language."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Accepted:
+    kind: str  # "photo" or "document"
+    content_type: str
+    name: str  # safe, with the extension that matches the content
+
+
+def _safe_name(original: str, extension: str) -> str:
+    stem = PurePath(original or "file").stem[:80]
+    try:
+        stem = get_valid_filename(stem)
+    except Exception:  # noqa: BLE001 - a name of only unsafe characters
+        stem = "file"
+    return f"{stem or 'file'}.{extension}"
+
+
+def _sniff_photo(head: bytes) -> bool:
+    return (
+        head.startswith(b"\xff\xd8\xff")
+        or head.startswith(b"\x89PNG\r\n\x1a\n")
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+        or (head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS)
+    )
+
+
+def _check_photo(upload) -> tuple[str, str]:
+    upload.seek(0)
+    with warnings.catch_warnings():
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that: refuse those too.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        previous = Image.MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = settings.POLKU_IMAGE_MAX_PIXELS
+        try:
+            with Image.open(upload) as image:
+                image_format = image.format
+                image.load()  # decodes every pixel: a truncated file fails here
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise UploadRefused(
+                _("This picture is too large in pixels to be a photo. Please send a smaller one.")
+            ) from error
+        except (OSError, SyntaxError, ValueError) as error:
+            raise UploadRefused(
+                _("This photo is damaged or incomplete. Try taking or sending it again.")
+            ) from error
+        finally:
+            Image.MAX_IMAGE_PIXELS = previous
+    if image_format not in PHOTO_FORMATS:
+        raise UploadRefused(_("Photos must be JPEG, PNG, WebP or HEIC."))
+    return PHOTO_FORMATS[image_format]
+
+
+def _check_zip_document(upload) -> tuple[str, str]:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+            if len(members) > ZIP_MAX_MEMBERS or (
+                sum(m.file_size for m in members) > ZIP_MAX_UNPACKED
+            ):
+                raise UploadRefused(
+                    _("This file unpacks to far more than it seems. It is refused.")
+                )
+            names = {m.filename for m in members}
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                if mimetype in ODF:
+                    return mimetype, ODF[mimetype]
+            if "[Content_Types].xml" in names:
+                for folder, kind in OOXML.items():
+                    if any(name.startswith(folder) for name in names):
+                        return kind
+    except zipfile.BadZipFile as error:
+        raise UploadRefused(_("This file is damaged or incomplete.")) from error
+    raise UploadRefused(_not_accepted())
+
+
+def _not_accepted() -> str:
+    return _(
+        "This kind of file is not accepted. Photos: JPEG, PNG, WebP, HEIC. "
+        "Files: PDF, Word, Excel, PowerPoint and OpenDocument."
+    )
+
+
+def upload_check(upload, kinds=frozenset({"photo", "document"})) -> Accepted:
+    """Accepts a photo or a document by its content, or raises UploadRefused."""
+    if upload.size > settings.POLKU_UPLOAD_MAX_BYTES:
+        raise UploadRefused(
+            _("The file is too large: at most %(mb)s MB.")
+            % {"mb": settings.POLKU_UPLOAD_MAX_BYTES // (1024 * 1024)}
+        )
+    if upload.size == 0:
+        raise UploadRefused(_("The file is empty."))
+    upload.seek(0)
+    head = upload.read(16)
+    if _sniff_photo(head):
+        content_type, extension = _check_photo(upload)
+        kind = "photo"
+    elif head.startswith(b"%PDF-"):
+        content_type, extension, kind = "application/pdf", "pdf", "document"
+    elif head.startswith(b"PK\x03\x04"):
+        (content_type, extension), kind = _check_zip_document(upload), "document"
+    else:
+        raise UploadRefused(_not_accepted())
+    if kind not in kinds:
+        raise UploadRefused(_("This part of the answer takes photos only."))
+    upload.seek(0)
+    return Accepted(kind, content_type, _safe_name(upload.name, extension))

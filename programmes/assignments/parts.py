@@ -1,0 +1,67 @@
+"""The answer form an assignment asks for, read from its `answer_parts` StreamField."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+TEXT_MAX = 20_000
+
+
+@dataclass
+class AnswerPart:
+    id: str  # the StreamField block id: stable while the trainer edits the page
+    kind: str  # text, scale, choice, photos, files
+    label: str
+    help_text: str = ""
+    choices: list[str] = field(default_factory=list)
+    max_photos: int = 0
+
+    @property
+    def takes_files(self) -> bool:
+        return self.kind in ("photos", "files")
+
+
+def answer_parts(assignment) -> list[AnswerPart]:
+    parts = []
+    for block in assignment.answer_parts:
+        value = block.value
+        if block.block_type == "reflection":
+            kind = {"scale": "scale", "choice": "choice"}.get(value["kind"], "text")
+            parts.append(
+                AnswerPart(block.id, kind, value["question"], choices=list(value["choices"] or []))
+            )
+        elif block.block_type == "photos":
+            parts.append(
+                AnswerPart(block.id, "photos", value["label"], max_photos=value["max_photos"])
+            )
+        else:
+            parts.append(
+                AnswerPart(
+                    block.id, block.block_type, value["label"], help_text=value.get("help_text", "")
+                )
+            )
+    return parts
+
+
+def content_from_form(parts: list[AnswerPart], data) -> tuple[dict, list[str]]:
+    """The answer's text parts from a submitted form, and what was wrong. A wrong value is
+    dropped with a message; the rest is kept."""
+    content, errors = {}, []
+    for part in parts:
+        if part.takes_files:
+            continue
+        value = (data.get(f"part-{part.id}") or "").strip()
+        if part.kind == "scale" and value not in {"", "1", "2", "3", "4", "5"}:
+            errors.append(_("“%(label)s”: choose a number from 1 to 5.") % {"label": part.label})
+            value = ""
+        elif part.kind == "choice" and value and value not in part.choices:
+            errors.append(_("“%(label)s”: choose one of the choices.") % {"label": part.label})
+            value = ""
+        elif len(value) > TEXT_MAX:
+            errors.append(
+                _("“%(label)s” is too long; the first %(n)s characters were kept.")
+                % {"label": part.label, "n": TEXT_MAX}
+            )
+            value = value[:TEXT_MAX]
+        content[part.id] = value
+    return content, errors

@@ -1,0 +1,88 @@
+"""Reads of answers, each in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from polku.people.models import Membership, Role, SmallGroup
+from programmes.models import AnswerScope
+
+from .models import Answer
+
+STATUS_ORDER = ["not_started", "draft", "submitted", "late", "reviewed"]
+
+
+def answer_status(answer: Answer | None) -> str:
+    if answer is None or answer.version == 0:
+        return "not_started"
+    if answer.submitted_revision_id is None:
+        return "draft"
+    if answer.reviewed_at:
+        return "reviewed"
+    return "late" if answer.is_late else "submitted"
+
+
+def answer_of(*, membership: Membership, assignment) -> Answer | None:
+    from .services import answer_owner
+
+    return (
+        Answer.objects.select_related("updated_by", "submitted_revision")
+        .filter(
+            cohort_id=membership.cohort_id,
+            assignment=assignment,
+            **answer_owner(membership=membership, assignment=assignment),
+        )
+        .first()
+    )
+
+
+def answer_statuses_of(*, membership: Membership) -> dict[int, str]:
+    """The person's status for every assignment of the cohort (theirs or their group's)."""
+    owner = Q(participant_id=membership.id)
+    if membership.small_group_id:
+        owner |= Q(small_group_id=membership.small_group_id)
+    answers = Answer.objects.filter(owner, cohort_id=membership.cohort_id).only(
+        "assignment_id",
+        "version",
+        "submitted_revision_id",
+        "reviewed_at",
+        "is_late",
+        "small_group_id",
+        "participant_id",
+    )
+    return {a.assignment_id: answer_status(a) for a in answers}
+
+
+@dataclass
+class ReviewRow:
+    name: str
+    status: str
+    answer: Answer | None
+
+
+def review_rows_get(*, cohort, assignment) -> list[ReviewRow]:
+    """Who has answered, who is late, who has not started: per participant, or per small
+    group for a shared answer."""
+    answers = Answer.objects.filter(cohort=cohort, assignment=assignment)
+    if assignment.answer_scope == AnswerScope.SMALL_GROUP:
+        by_group = {a.small_group_id: a for a in answers if a.small_group_id}
+        rows = [
+            ReviewRow(g.name, answer_status(by_group.get(g.id)), by_group.get(g.id))
+            for g in SmallGroup.objects.filter(cohort=cohort)
+        ]
+    else:
+        by_member = {a.participant_id: a for a in answers if a.participant_id}
+        members = (
+            Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT)
+            .select_related("user")
+            .order_by("user__first_name", "user__last_name")
+        )
+        rows = [
+            ReviewRow(
+                m.user.get_full_name() or m.user.email,
+                answer_status(by_member.get(m.id)),
+                by_member.get(m.id),
+            )
+            for m in members
+        ]
+    return sorted(rows, key=lambda row: (-STATUS_ORDER.index(row.status), row.name))

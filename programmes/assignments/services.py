@@ -1,0 +1,159 @@
+"""Writes of answers. Text saves carry the version they were based on: a save based on an
+older version is refused with the newer answer, so nobody silently overwrites anybody."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from polku.people.models import Membership
+from polku.uploads.services import stored_file_create, stored_file_delete
+from polku.uploads.validation import UploadRefused
+from programmes.models import AnswerScope, AssignmentSchedule
+
+from .models import Answer, AnswerFile, AnswerRevision, ReviewComment
+from .parts import AnswerPart
+
+REVISION_WINDOW = timedelta(minutes=10)  # one person's saves within this fold into one revision
+
+
+class AnswerConflict(Exception):
+    """Someone (another person, or the same person in another tab) saved first."""
+
+    def __init__(self, current: Answer):
+        super().__init__("answer changed")
+        self.current = current
+
+
+class AssignmentClosed(Exception):
+    pass
+
+
+def answer_owner(*, membership: Membership, assignment) -> dict:
+    if assignment.answer_scope == AnswerScope.SMALL_GROUP and membership.small_group_id:
+        return {"small_group_id": membership.small_group_id}
+    return {"participant_id": membership.id}
+
+
+def assignment_open_check(*, membership: Membership, assignment, now=None) -> AssignmentSchedule:
+    schedule = AssignmentSchedule.objects.filter(cohort=membership.cohort, page=assignment).first()
+    if schedule is None or (now or timezone.now()) < schedule.opens_at:
+        raise AssignmentClosed
+    return schedule
+
+
+def answer_get_or_create(*, membership: Membership, assignment) -> Answer:
+    owner = answer_owner(membership=membership, assignment=assignment)
+    lookup = {"cohort_id": membership.cohort_id, "assignment": assignment, **owner}
+    answer = Answer.objects.filter(**lookup).first()
+    if answer is None:
+        try:
+            with transaction.atomic():
+                answer = Answer.objects.create(**lookup)
+        except IntegrityError:  # a group mate's first save won the race
+            answer = Answer.objects.get(**lookup)
+    return answer
+
+
+@transaction.atomic
+def answer_save(
+    *, answer: Answer, user, base_version: int, content: dict, submit: bool = False, now=None
+) -> Answer:
+    """Saves the text of an answer (and submits it, if asked). Raises AnswerConflict when the
+    answer has moved on since `base_version`."""
+    now = now or timezone.now()
+    merged = {**answer.content, **content}
+    changed = Answer.objects.filter(pk=answer.pk, version=base_version).update(
+        content=merged, version=F("version") + 1, updated_at=now, updated_by=user
+    )
+    if not changed:
+        raise AnswerConflict(Answer.objects.select_related("updated_by").get(pk=answer.pk))
+    answer.refresh_from_db()
+    newest = answer.revisions.first()
+    if (
+        not submit
+        and newest
+        and not newest.is_submission
+        and newest.saved_by_id == user.id
+        and now - newest.saved_at < REVISION_WINDOW
+    ):
+        newest.content, newest.version, newest.saved_at = answer.content, answer.version, now
+        newest.save(update_fields=["content", "version", "saved_at"])
+        return answer
+    schedule = AssignmentSchedule.objects.filter(
+        cohort_id=answer.cohort_id, page_id=answer.assignment_id
+    ).first()
+    is_late = bool(submit and schedule and now > schedule.due_at)
+    revision = AnswerRevision.objects.create(
+        answer=answer,
+        version=answer.version,
+        content=answer.content,
+        saved_by=user,
+        saved_at=now,
+        is_submission=submit,
+        is_late=is_late,
+    )
+    if submit:
+        if answer.submitted_revision_id is None:
+            answer.is_late = is_late  # lateness is that of the first submission
+        answer.submitted_revision = revision
+        answer.submitted_at = now
+        answer.save(update_fields=["submitted_revision", "submitted_at", "is_late"])
+    return answer
+
+
+def answer_file_add(
+    *, answer: Answer, user, part: AnswerPart, upload, client_key: str
+) -> AnswerFile:
+    """Attaches a photo or file to a part of the answer (raises UploadRefused). The same
+    client key attaches it once, however often the phone retries."""
+    key = f"{answer.id}:{part.id}:{client_key}"[:64]
+    existing = AnswerFile.objects.filter(
+        stored_file__owner=user, stored_file__client_key=key
+    ).first()
+    if existing is not None:
+        return existing
+    if part.kind == "photos" and answer.files.filter(part_id=part.id).count() >= part.max_photos:
+        raise UploadRefused(_("This part takes at most %(n)s photos.") % {"n": part.max_photos})
+    used = answer.files.aggregate(total=Sum("stored_file__size"))["total"] or 0
+    if used + upload.size > settings.POLKU_ANSWER_MAX_BYTES:
+        raise UploadRefused(
+            _("The answer's files would exceed %(mb)s MB in all.")
+            % {"mb": settings.POLKU_ANSWER_MAX_BYTES // (1024 * 1024)}
+        )
+    kinds = {"photo"} if part.kind == "photos" else {"photo", "document"}
+    stored, _created = stored_file_create(owner=user, upload=upload, client_key=key, kinds=kinds)
+    answer_file, _created = AnswerFile.objects.get_or_create(
+        stored_file=stored, defaults={"answer": answer, "part_id": part.id, "added_by": user}
+    )
+    return answer_file
+
+
+@transaction.atomic
+def answer_file_remove(*, answer: Answer, answer_file_id: int) -> None:
+    answer_file = answer.files.select_related("stored_file").filter(id=answer_file_id).first()
+    if answer_file is not None:
+        stored_file_delete(answer_file.stored_file)
+
+
+def review_comment_add(*, answer: Answer, author, body: str) -> ReviewComment:
+    from .tasks import review_comment_notify
+
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write a message first."))
+    if len(body) > 5000:
+        raise ValidationError(_("The message is too long (at most 5,000 characters)."))
+    comment = ReviewComment.objects.create(answer=answer, author=author, body=body)
+    transaction.on_commit(lambda: review_comment_notify.delay(comment.id))
+    return comment
+
+
+def answer_mark_reviewed(*, answer: Answer, trainer, reviewed: bool = True) -> None:
+    answer.reviewed_at = timezone.now() if reviewed else None
+    answer.reviewed_by = trainer if reviewed else None
+    answer.save(update_fields=["reviewed_at", "reviewed_by"])

@@ -1,0 +1,316 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from polku.access import STAFF_ROLES, answer_get, cohort_page_get, membership_get
+from polku.people.models import Role
+from polku.uploads.serving import stored_file_response
+from polku.uploads.validation import UploadRefused
+from programmes.models import AssignmentPage, AssignmentSchedule
+from programmes.views import cohort_page_context
+
+from . import services
+from .models import AnswerFile
+from .parts import answer_parts, content_from_form
+from .selectors import answer_of, answer_status, review_rows_get
+
+# Feedback is not coaching (PRODUCT.md): the reply box offers forward-looking questions.
+COACHING_PROMPTS = [
+    gettext_lazy("What will you try next time?"),
+    gettext_lazy("What surprised you in how your team reacted?"),
+    gettext_lazy("How will you know that it worked?"),
+    gettext_lazy("What would you do differently, and why?"),
+]
+
+
+def _answer_i18n() -> dict:
+    """The words answer.js shows, in the person's language."""
+    return {
+        "saving": _("Saving…"),
+        "saved": _("Draft saved"),
+        "unsaved": _("Not saved yet"),
+        "offline": _("No connection: kept on this device, trying again…"),
+        "restored": _("Restored what you typed earlier on this device."),
+        "restored_conflict": _("What you typed on this device differs from the saved answer."),
+        "use_other": _("Use this text"),
+        "add_other": _("Add it to mine"),
+        "upload_failed": _("The upload failed."),
+        "retry": _("Try again"),
+    }
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _file_json(cohort_slug, answer_file: AnswerFile) -> dict:
+    stored = answer_file.stored_file
+    url = reverse("answer_file", args=[cohort_slug, answer_file.answer_id, answer_file.id])
+    return {
+        "id": answer_file.id,
+        "name": stored.name,
+        "kind": stored.kind,
+        "state": stored.state,
+        "url": url,
+        "part": answer_file.part_id,
+    }
+
+
+def _answer_context(membership, assignment):
+    answer = answer_of(membership=membership, assignment=assignment)
+    files = list(answer.files.select_related("stored_file")) if answer else []
+    parts = answer_parts(assignment)
+    content = answer.content if answer else {}
+    for part in parts:
+        part.value = content.get(part.id, "")
+        part.files = [f for f in files if f.part_id == part.id]
+    return answer, parts
+
+
+@login_required
+def assignment_page(request, cohort_slug, page_id):
+    """The assignment as a participant sees it, with their answer form; trainers and
+    organisers see the instructions and a link to the answers."""
+    context = cohort_page_context(request, cohort_slug, page_id, AssignmentPage, AssignmentSchedule)
+    membership, page, schedule = context["membership"], context["page"], context["schedule"]
+    context["is_open"] = bool(schedule and timezone.now() >= schedule.opens_at)
+    if membership.role == Role.PARTICIPANT:
+        answer, parts = _answer_context(membership, page)
+        context |= {
+            "answer": answer,
+            "parts": parts,
+            "status": answer_status(answer),
+            "answer_i18n": _answer_i18n(),
+            "comments": list(answer.comments.select_related("author")) if answer else [],
+        }
+    return render(request, "assignments/assignment.html", context)
+
+
+def _participant_answer(request, cohort_slug, page_id):
+    membership = membership_get(request.user, cohort_slug, roles=[Role.PARTICIPANT])
+    page = cohort_page_get(membership, AssignmentPage, page_id)
+    try:
+        services.assignment_open_check(membership=membership, assignment=page)
+    except services.AssignmentClosed:
+        raise Http404 from None
+    return membership, page, services.answer_get_or_create(membership=membership, assignment=page)
+
+
+@login_required
+@require_POST
+def answer_save(request, cohort_slug, page_id):
+    """Autosave (JSON), save or submit. Text is saved before files are looked at, so a refused
+    file never costs what was typed."""
+    membership, page, answer = _participant_answer(request, cohort_slug, page_id)
+    parts = answer_parts(page)
+    content, errors = content_from_form(parts, request.POST)
+    action = request.POST.get("action", "save")
+    try:
+        base_version = int(request.POST.get("version", ""))
+    except ValueError:
+        base_version = -1
+    try:
+        answer = services.answer_save(
+            answer=answer,
+            user=request.user,
+            base_version=base_version,
+            content=content,
+            submit=action == "submit",
+        )
+    except services.AnswerConflict as conflict:
+        current = conflict.current
+        by = current.updated_by
+        payload = {
+            "conflict": True,
+            "version": current.version,
+            "content": current.content,
+            "updated_by": (by.get_full_name() or by.email) if by else "",
+            "updated_at": timezone.localtime(current.updated_at).strftime("%H.%M"),
+            "message": _(
+                "This answer was changed elsewhere (another tab or a group "
+                "member) after you opened it. Nothing was overwritten: compare "
+                "and save again."
+            ),
+        }
+        if _wants_json(request):
+            return JsonResponse(payload, status=409)
+        messages.error(request, payload["message"])
+        return redirect("cohort_assignment", cohort_slug=cohort_slug, page_id=page_id)
+    if action.startswith("remove-") and action[7:].isdigit():
+        services.answer_file_remove(answer=answer, answer_file_id=int(action[7:]))
+    for part in parts:
+        for upload in request.FILES.getlist(f"files-{part.id}") if part.takes_files else []:
+            try:
+                services.answer_file_add(
+                    answer=answer,
+                    user=request.user,
+                    part=part,
+                    upload=upload,
+                    client_key=f"form-{upload.name}-{upload.size}",
+                )
+            except UploadRefused as refused:
+                errors.append(f"{upload.name}: {refused.message}")
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "version": answer.version,
+                "errors": errors,
+                "status": answer_status(answer),
+                "saved_at": timezone.localtime(answer.updated_at).strftime("%H.%M"),
+            }
+        )
+    for error in errors:
+        messages.error(request, error)
+    if action == "submit":
+        messages.success(
+            request,
+            _("Submitted. You can still edit and submit again.")
+            if not answer.is_late
+            else _("Submitted after the due date: it is marked late."),
+        )
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("cohort_assignment", cohort_slug=cohort_slug, page_id=page_id)
+
+
+@login_required
+@require_POST
+def answer_file_upload(request, cohort_slug, page_id):
+    """One file, sent by the page's uploader (JSON): progress shows in the browser, and a retry
+    sends the same client key, so the file is kept once."""
+    membership, page, answer = _participant_answer(request, cohort_slug, page_id)
+    part = next(
+        (p for p in answer_parts(page) if p.id == request.POST.get("part") and p.takes_files), None
+    )
+    upload = request.FILES.get("file")
+    client_key = (request.POST.get("client_key") or "")[:40]
+    if part is None or upload is None or not client_key:
+        return JsonResponse({"error": _("The upload was incomplete. Try again.")}, status=400)
+    try:
+        answer_file = services.answer_file_add(
+            answer=answer, user=request.user, part=part, upload=upload, client_key=client_key
+        )
+    except UploadRefused as refused:
+        return JsonResponse({"error": refused.message}, status=400)
+    return JsonResponse(_file_json(cohort_slug, answer_file), status=201)
+
+
+@login_required
+@require_GET
+def answer_file(request, cohort_slug, answer_id, file_id):
+    membership = membership_get(request.user, cohort_slug)
+    answer, _can_edit = answer_get(membership, answer_id)
+    answer_file = get_object_or_404(
+        AnswerFile.objects.select_related("stored_file"), id=file_id, answer=answer
+    )
+    return stored_file_response(answer_file.stored_file, variant=request.GET.get("v", "display"))
+
+
+@login_required
+def review_list(request, cohort_slug, page_id):
+    """Per assignment: who has answered, who is late, who has not started. Trainers open the
+    answers from here; organisers see the same figures without the content."""
+    membership = membership_get(request.user, cohort_slug, roles=STAFF_ROLES)
+    page = cohort_page_get(membership, AssignmentPage, page_id)
+    rows = review_rows_get(cohort=membership.cohort, assignment=page)
+    counts = {
+        status: sum(1 for row in rows if row.status == status)
+        for status in ("not_started", "draft", "submitted", "late", "reviewed")
+    }
+    return render(
+        request,
+        "assignments/review_list.html",
+        {
+            "membership": membership,
+            "cohort": membership.cohort,
+            "page": page,
+            "rows": rows,
+            "counts": counts,
+            "can_read": membership.role == Role.TRAINER,
+        },
+    )
+
+
+@login_required
+def answer_detail(request, cohort_slug, answer_id):
+    """An answer with its photos and the coaching thread; trainers step through the answers
+    of the assignment with next and previous."""
+    membership = membership_get(request.user, cohort_slug)
+    answer, can_edit = answer_get(membership, answer_id)
+    is_trainer = membership.role == Role.TRAINER
+    revision = answer.submitted_revision
+    content = revision.content if (revision and not can_edit) else answer.content
+    parts = answer_parts(answer.assignment)
+    files = list(answer.files.select_related("stored_file"))
+    for part in parts:
+        part.value = content.get(part.id, "")
+        part.files = [f for f in files if f.part_id == part.id]
+    neighbours = {}
+    if is_trainer:
+        ids = [
+            row.answer.id
+            for row in review_rows_get(cohort=membership.cohort, assignment=answer.assignment)
+            if row.answer and row.answer.submitted_revision_id
+        ]
+        if answer.id in ids:
+            i = ids.index(answer.id)
+            neighbours = {
+                "previous": ids[i - 1] if i > 0 else None,
+                "next": ids[i + 1] if i + 1 < len(ids) else None,
+            }
+    owner = (
+        answer.small_group.name
+        if answer.small_group
+        else (answer.participant.user.get_full_name() or answer.participant.user.email)
+    )
+    return render(
+        request,
+        "assignments/answer_detail.html",
+        {
+            "membership": membership,
+            "cohort": membership.cohort,
+            "answer": answer,
+            "owner": owner,
+            "parts": parts,
+            "comments": answer.comments.select_related("author"),
+            "can_comment": is_trainer or can_edit,
+            "is_trainer": is_trainer,
+            "status": answer_status(answer),
+            "neighbours": neighbours,
+            "coaching_prompts": COACHING_PROMPTS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def answer_comment(request, cohort_slug, answer_id):
+    membership = membership_get(request.user, cohort_slug)
+    answer, can_edit = answer_get(membership, answer_id)
+    if not (can_edit or membership.role == Role.TRAINER):
+        raise Http404
+    try:
+        services.review_comment_add(
+            answer=answer, author=request.user, body=request.POST.get("body", "")
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect(reverse("answer_detail", args=[cohort_slug, answer.id]) + "#thread")
+
+
+@login_required
+@require_POST
+def answer_reviewed(request, cohort_slug, answer_id):
+    membership = membership_get(request.user, cohort_slug, roles=[Role.TRAINER])
+    answer, _can_edit = answer_get(membership, answer_id)
+    services.answer_mark_reviewed(
+        answer=answer, trainer=request.user, reviewed=request.POST.get("reviewed", "1") == "1"
+    )
+    return redirect("answer_detail", cohort_slug=cohort_slug, answer_id=answer.id)
