@@ -265,6 +265,7 @@ def programme_build(title: str = "Esimiestyön kehityspolku 2026–2027") -> Pro
                             "choices": [],
                         },
                     },
+                    {"type": "files", "value": {"label": "Liitteet (vapaaehtoinen)"}},
                 ],
             ),
         )

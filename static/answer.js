@@ -14,7 +14,9 @@
   var versionInput = form.querySelector("input[name=version]");
   var stateLine = form.querySelector(".save-state");
   var storageKey = form.dataset.storageKey;
-  var timer = null, saving = false, pending = false, dirty = false;
+  // Not form.action: the buttons are named "action", and a control's name shadows the property.
+  var saveUrl = form.getAttribute("action");
+  var timer = null, saving = false, pending = false, dirty = false, submitAfterSave = null;
 
   function textFields() {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -60,7 +62,7 @@
     if (saving) { pending = true; return; }
     saving = true; pending = false;
     say(t.saving);
-    fetch(form.action, { method: "POST", body: formData("autosave"), headers: { Accept: "application/json" }, credentials: "same-origin" })
+    fetch(saveUrl, { method: "POST", body: formData("autosave"), headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) {
         return response.json().then(function (body) { return { status: response.status, body: body }; });
       })
@@ -72,6 +74,11 @@
         forgetLocally();
         say(t.saved + " " + result.body.saved_at);
         if (result.body.errors && result.body.errors.length) say(result.body.errors.join(" "));
+        if (submitAfterSave && !pending) {
+          var submitter = submitAfterSave;
+          submitAfterSave = null;
+          form.requestSubmit(submitter);
+        }
       })
       .catch(function () {
         say(t.offline);
@@ -99,11 +106,21 @@
   function flush() {
     if (!dirty) return;
     keepLocally();
-    if (navigator.sendBeacon) navigator.sendBeacon(form.action, formData("autosave"));
+    if (navigator.sendBeacon) navigator.sendBeacon(saveUrl, formData("autosave"));
   }
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") flush(); });
   window.addEventListener("pagehide", flush);
-  form.addEventListener("submit", function () { clearTimeout(timer); forgetLocally(); dirty = false; });
+  // Submitting while a save is on its way would send an old version: wait for it.
+  form.addEventListener("submit", function (event) {
+    clearTimeout(timer);
+    if (saving || pending) {
+      event.preventDefault();
+      submitAfterSave = event.submitter;
+      return;
+    }
+    forgetLocally();
+    dirty = false;
+  });
 
   // A copy on this device that the server never got (a dropped connection, a closed tab).
   try {
@@ -131,6 +148,14 @@
     var theirs = {};
     if (body.content) Object.keys(body.content).forEach(function (id) { theirs["part-" + id] = body.content[id]; });
     if (body.local) { theirs = values(); mine = body.local; }
+    var differing = Object.keys(theirs).filter(function (name) { return (theirs[name] || "") !== (mine[name] || ""); });
+    if (!differing.length) {  // the same text saved twice (a beacon and a reload): nothing to merge
+      versionInput.value = body.version;
+      forgetLocally();
+      dirty = false;
+      say(t.saved + (body.updated_at ? " " + body.updated_at : ""));
+      return;
+    }
     Object.keys(theirs).forEach(function (name) {
       if ((theirs[name] || "") === (mine[name] || "")) return;
       var label = (form.querySelector("label[for='" + name + "']") || form.querySelector("[name='" + name + "']").closest("fieldset").querySelector("legend") || {}).textContent || "";

@@ -12,6 +12,7 @@ from tests.factories import PASSWORD, MembershipFactory, SmallGroupFactory, User
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @dataclass

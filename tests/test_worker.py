@@ -37,6 +37,7 @@ def worker(tmp_path):
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
     }
     process = subprocess.Popen(
         [
@@ -99,3 +100,39 @@ def test_a_real_worker_sends_the_invitation_email_once(worker):
     assert len(messages) == 1
     assert "To: aino@example.com" in messages[0]
     assert "/invitation/" in messages[0]
+
+
+def _wait_for(predicate, process, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        if predicate():
+            return
+        time.sleep(0.3)
+    process.terminate()
+    pytest.fail("the worker did not do it:\n" + process.communicate(timeout=20)[0].decode()[-3000:])
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_renders_the_photo_and_notifies_the_review_thread(worker, settings):
+    from programmes.assignments.models import ReviewComment
+    from programmes.assignments.services import review_comment_add
+    from tests.conftest import answer_build
+
+    mail_dir, process = worker
+    world = world_build("r")
+    answer = answer_build(world)  # its photo is rendered by the worker
+    photo = answer.files.get().stored_file
+    comment = review_comment_add(
+        answer=answer, author=world.trainer.user, body="Mitä kokeilet seuraavaksi?"
+    )
+
+    def done():
+        photo.refresh_from_db()
+        return photo.state == "ready" and ReviewComment.objects.get(id=comment.id).notified_at
+
+    _wait_for(done, process)
+    messages = [path.read_text() for path in mail_dir.iterdir()]
+    assert len(messages) == 1
+    assert f"To: {world.participant.user.email}" in messages[0]
+    assert photo.display and not photo.original

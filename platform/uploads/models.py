@@ -1,23 +1,33 @@
 """Files people upload: photos from phones and documents. Stored privately (no public URL);
 every download passes an access check of the app that owns the file."""
 
+import os
 import uuid
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import LazyObject
 
 
-class PrivateStorage(LazyObject):
-    """Private files live outside MEDIA_ROOT and have no URL: only views serve them."""
+class PrivateFileSystemStorage(FileSystemStorage):
+    """Files in PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT, with no URL at all (FileSystemStorage
+    would fall back to MEDIA_URL): only views that check access serve them. The folder is read
+    from settings on each use, so a test's override applies."""
 
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no URL; serve them through a view.")
 
 
-private_storage = PrivateStorage()
+private_storage = PrivateFileSystemStorage()
 
 
 def _upload_path(instance, filename):

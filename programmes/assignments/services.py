@@ -71,7 +71,14 @@ def answer_save(
         content=merged, version=F("version") + 1, updated_at=now, updated_by=user
     )
     if not changed:
-        raise AnswerConflict(Answer.objects.select_related("updated_by").get(pk=answer.pk))
+        current = Answer.objects.select_for_update().select_related("updated_by").get(pk=answer.pk)
+        if {**current.content, **content} != current.content:
+            raise AnswerConflict(current)
+        # The same text arrived twice (a page-leave beacon and a reload, a double tap): not
+        # a conflict. Save it on the current version.
+        Answer.objects.filter(pk=answer.pk).update(
+            version=F("version") + 1, updated_at=now, updated_by=user
+        )
     answer.refresh_from_db()
     newest = answer.revisions.first()
     if (

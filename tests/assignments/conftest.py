@@ -1,0 +1,56 @@
+import pytest
+from django.urls import reverse
+
+from programmes.assignments.parts import answer_parts
+from tests.conftest import client_for
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Runs what is enqueued on commit (renditions, emails), as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+class AnswerForm:
+    """The participant's answer form for the world's first assignment."""
+
+    def __init__(self, world, membership=None):
+        self.world = world
+        self.membership = membership or world.participant
+        self.client = client_for(self.membership.user)
+        self.parts = {p.kind: p for p in reversed(answer_parts(world.assignment))}
+        self.save_url = reverse("answer_save", args=[world.cohort.slug, world.assignment.id])
+        self.page_url = reverse("cohort_assignment", args=[world.cohort.slug, world.assignment.id])
+        self.upload_url = reverse(
+            "answer_file_upload", args=[world.cohort.slug, world.assignment.id]
+        )
+
+    def field(self, kind):
+        return f"part-{self.parts[kind].id}"
+
+    def autosave(self, version, text, **extra):
+        return self.client.post(
+            self.save_url,
+            {"version": version, "action": "autosave", self.field("text"): text, **extra},
+            HTTP_ACCEPT="application/json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    def post(self, version, text, action="save", files=None, **extra):
+        data = {"version": version, "action": action, self.field("text"): text, **extra}
+        if files:
+            data[f"files-{self.parts['photos'].id}"] = files
+        return self.client.post(self.save_url, data, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+
+    def upload(self, upload, client_key="key-1", part="photos"):
+        return self.client.post(
+            self.upload_url,
+            {"part": self.parts[part].id, "file": upload, "client_key": client_key},
+            HTTP_ACCEPT="application/json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+
+@pytest.fixture
+def form(world):
+    return AnswerForm(world)

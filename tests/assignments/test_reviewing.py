@@ -1,0 +1,159 @@
+"""Trainers review with coaching questions; participants are told and answer back."""
+
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from polku.people.models import Membership, Role, User
+from programmes.assignments.models import Answer, ReviewComment
+from tests.assignments.conftest import AnswerForm
+from tests.conftest import answer_build, client_for
+
+
+def _review_list(world, user):
+    return client_for(user).get(
+        reverse("review_list", args=[world.cohort.slug, world.assignment.id]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+def test_the_review_list_shows_who_answered_who_is_late_and_who_has_not_started(world):
+    answer_build(world)  # the participant submits (after the due date: late)
+    AnswerForm(world, world.group_mate).autosave(0, "Vasta luonnos")
+    html = _review_list(world, world.trainer.user).content.decode()
+    assert "Submitted late: 1" in html
+    assert "Draft: 1" in html
+    assert "Not started: 1" in html  # the classmate
+    answer = Answer.objects.get(participant=world.participant)
+    assert reverse("answer_detail", args=[world.cohort.slug, answer.id]) in html
+    # A draft is the participant's own until submitted: no link to it.
+    draft = Answer.objects.get(participant=world.group_mate)
+    assert reverse("answer_detail", args=[world.cohort.slug, draft.id]) not in html
+
+
+def test_organisers_see_the_figures_but_not_the_answers(world):
+    answer = answer_build(world)
+    html = _review_list(world, world.organiser.user).content.decode()
+    assert "Submitted late: 1" in html
+    assert reverse("answer_detail", args=[world.cohort.slug, answer.id]) not in html
+    detail = client_for(world.organiser.user).get(
+        reverse("answer_detail", args=[world.cohort.slug, answer.id])
+    )
+    assert detail.status_code == 404
+
+
+def test_a_trainer_steps_through_submitted_answers_with_next_and_previous(world):
+    first = answer_build(world)
+    mate = AnswerForm(world, world.group_mate)
+    mate.post(0, "Toinen vastaus", action="submit")
+    second = Answer.objects.get(participant=world.group_mate)
+    trainer = client_for(world.trainer.user)
+    pages = {
+        a.id: trainer.get(
+            reverse("answer_detail", args=[world.cohort.slug, a.id]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        for a in (first, second)
+    }
+    ids = sorted(pages)
+    assert reverse("answer_detail", args=[world.cohort.slug, ids[1]]) in pages[ids[0]]
+    assert reverse("answer_detail", args=[world.cohort.slug, ids[0]]) in pages[ids[1]]
+
+
+def test_the_trainer_reads_the_submitted_version_not_later_drafts(world):
+    answer = answer_build(world)
+    form = AnswerForm(world)
+    form.autosave(answer.version, "Keskeneräinen muokkaus")
+    html = (
+        client_for(world.trainer.user)
+        .get(reverse("answer_detail", args=[world.cohort.slug, answer.id]))
+        .content.decode()
+    )
+    assert "Pidimme aamukahvit." in html
+    assert "Keskeneräinen muokkaus" not in html
+
+
+def test_a_coaching_question_reaches_the_participant_who_answers_back(world, committed):
+    answer = answer_build(world)
+    url = reverse("answer_comment", args=[world.cohort.slug, answer.id])
+    with committed():
+        client_for(world.trainer.user).post(url, {"body": "Mitä kokeilet ensi kerralla?"})
+    assert [m.to for m in mail.outbox] == [[world.participant.user.email]]
+    assert "Mitä kokeilet ensi kerralla?" in mail.outbox[0].body
+    assert reverse("answer_detail", args=[world.cohort.slug, answer.id]) in mail.outbox[0].body
+    with committed():
+        client_for(world.participant.user).post(url, {"body": "Kokeilen kysyä tiimiltä."})
+    assert mail.outbox[1].to == [world.trainer.user.email]
+    html = (
+        client_for(world.participant.user)
+        .get(reverse("answer_detail", args=[world.cohort.slug, answer.id]))
+        .content.decode()
+    )
+    assert "Mitä kokeilet ensi kerralla?" in html and "Kokeilen kysyä tiimiltä." in html
+
+
+def test_an_empty_message_is_refused_with_a_reason(world):
+    answer = answer_build(world)
+    page = (
+        client_for(world.trainer.user)
+        .post(
+            reverse("answer_comment", args=[world.cohort.slug, answer.id]),
+            {"body": "   "},
+            HTTP_ACCEPT_LANGUAGE="en",
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert "Write a message first" in page
+    assert not ReviewComment.objects.exists()
+
+
+def test_a_notification_is_sent_once_however_often_the_task_runs(world):
+    from programmes.assignments.services import review_comment_add
+    from programmes.assignments.tasks import review_comment_notify
+
+    comment = review_comment_add(
+        answer=answer_build(world), author=world.trainer.user, body="Kysymys"
+    )
+    review_comment_notify(comment.id)
+    review_comment_notify(comment.id)
+    assert len(mail.outbox) == 1
+
+
+def test_the_trainer_marks_an_answer_reviewed_and_the_participant_sees_it(world):
+    answer = answer_build(world)
+    client_for(world.trainer.user).post(
+        reverse("answer_reviewed", args=[world.cohort.slug, answer.id]), {"reviewed": "1"}
+    )
+    answer.refresh_from_db()
+    assert answer.reviewed_by == world.trainer.user
+    path = client_for(world.participant.user).get(
+        reverse("cohort_path", args=[world.cohort.slug]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "Reviewed" in path.content.decode()
+
+
+def test_the_review_list_costs_the_same_queries_for_25_and_500_participants(world):
+    def grow(n):
+        start = User.objects.count()
+        users = User.objects.bulk_create(
+            [User(email=f"r{start + i}@example.com") for i in range(n)]
+        )
+        Membership.objects.bulk_create(
+            [Membership(user=u, cohort=world.cohort, role=Role.PARTICIPANT) for u in users]
+        )
+
+    client = client_for(world.trainer.user)
+    url = reverse("review_list", args=[world.cohort.slug, world.assignment.id])
+    answer_build(world)
+
+    def count():
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    grow(25 - 4)
+    small = count()
+    grow(475)
+    assert count() == small

@@ -1,0 +1,70 @@
+"""A participant answers an assignment on a phone; the trainer sees the answer."""
+
+import pytest
+from django.urls import reverse
+
+from tests.browser.conftest import PHONE
+from tests.conftest import png_bytes, world_build
+from tests.factories import PASSWORD
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def world():
+    return world_build("p")  # before Playwright's event loop starts (see test_mobile.py)
+
+
+def _log_in(browser, live_server, user, **context):
+    page = browser.new_context(locale="en-GB", **context).new_page()
+    page.goto(live_server.url + reverse("account_login"))
+    page.fill("#id_login", user.email)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    return page
+
+
+def test_answer_with_a_photo_reload_midway_submit_and_the_trainer_sees_it(
+    world, browser, live_server, screenshots, tmp_path
+):
+    assignment_url = live_server.url + reverse(
+        "cohort_assignment", args=[world.cohort.slug, world.assignment.id]
+    )
+    phone = _log_in(
+        browser, live_server, world.participant.user, viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    phone.goto(assignment_url)
+    text = phone.locator("textarea").first
+    text.fill("Pidin aamukahvit.")
+    phone.wait_for_selector(".save-state:has-text('Draft saved')")
+
+    photo = tmp_path / "taulu.png"
+    photo.write_bytes(png_bytes((800, 600)))
+    phone.locator("input[type=file]").first.set_input_files(str(photo))
+    phone.wait_for_selector(".uploads img.thumb")
+
+    # Typing on, then the page reloads before the next autosave is due.
+    text.fill("Pidin aamukahvit. Jokainen kertoi yhden onnistumisen.")
+    phone.reload()
+    assert phone.locator("textarea").first.input_value() == (
+        "Pidin aamukahvit. Jokainen kertoi yhden onnistumisen."
+    )
+    assert phone.locator(".uploads img.thumb").count() == 1
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    phone.screenshot(path=screenshots / "answer-360.png", full_page=True)
+
+    phone.get_by_role("button", name="Submit").click()
+    phone.wait_for_selector(".message-success:has-text('Submitted')")
+
+    trainer = _log_in(browser, live_server, world.trainer.user)
+    trainer.goto(
+        live_server.url + reverse("review_list", args=[world.cohort.slug, world.assignment.id])
+    )
+    trainer.get_by_role("link", name=world.participant.user.get_full_name()).click()
+    trainer.wait_for_selector("text=Jokainen kertoi yhden onnistumisen.")
+    assert trainer.locator(".uploads img.thumb").count() == 1
+    trainer.screenshot(path=screenshots / "review-trainer.png", full_page=True)
