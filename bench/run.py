@@ -10,6 +10,7 @@ It drops and recreates the database named by --database (default polku_bench).""
 
 import argparse
 import http.client
+import json
 import os
 import re
 import statistics
@@ -74,6 +75,44 @@ class Browser:
         connection.close()
         return response.status, content, elapsed
 
+    def csrf(self) -> str:
+        return self.cookies["csrftoken"]
+
+    def post_form(self, path, fields: dict, files: dict | None = None, accept_json=True):
+        """A multipart POST like the page's own: fields, and files as {name: (filename, bytes)}."""
+        boundary = "polkubench"
+        chunks = []
+        for name, value in {"csrfmiddlewaretoken": self.csrf(), **fields}.items():
+            chunks.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+                f"\r\n\r\n{value}\r\n".encode()
+            )
+        for name, (filename, content) in (files or {}).items():
+            chunks.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: application/octet-stream'
+                f"\r\n\r\n".encode()
+                + content
+                + b"\r\n"
+            )
+        body = b"".join(chunks) + f"--{boundary}--\r\n".encode()
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        headers = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Referer": f"http://127.0.0.1:{PORT}{path}",
+            "Host": "127.0.0.1",
+        }
+        if accept_json:
+            headers["Accept"] = "application/json"
+        started = time.perf_counter()
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        content = response.read()
+        elapsed = time.perf_counter() - started
+        connection.close()
+        return response.status, content, elapsed
+
     def login(self, email, password):
         _status, html, _t = self.request("GET", "/accounts/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1).decode()
@@ -97,6 +136,68 @@ def _time(browser, path, requests):
         times.append(elapsed)
     times.sort()
     return statistics.median(times), times[int(len(times) * 0.95) - 1 if len(times) > 1 else 0]
+
+
+def _photo(n: int) -> bytes:
+    """A phone-like photo: 1600x1200 JPEG with some texture, about 100-200 kB."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (1600, 1200), (200, 220, 210))
+    draw = ImageDraw.Draw(image)
+    for i in range(0, 1600, 40):
+        draw.line([(i, 0), (1600 - i, 1200)], fill=((i * 7 + n) % 255, 80, 120), width=3)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def _answering(seeded, assignment, samples):
+    """Per participant: autosaves of a draft, then three photos and a submission."""
+    from programmes.assignments.parts import answer_parts
+
+    parts = {p.kind: p for p in reversed(answer_parts(assignment))}
+    save_path = f"/c/{seeded['cohort']}/assignment/{assignment.id}/answer/"
+    upload_path = save_path + "files/"
+    photos = [_photo(n) for n in range(3)]
+    drafts, submits = [], []
+    for n in range(samples):
+        person = Browser()
+        person.login(f"p0-{n}@bench.example", seeded["password"])
+        version = 0
+        for word in range(5):
+            status, body, elapsed = person.post_form(
+                save_path,
+                {
+                    "version": version,
+                    "action": "autosave",
+                    f"part-{parts['text'].id}": "Aamukahvi " * (word + 1),
+                },
+            )
+            if status != 200:
+                raise SystemExit(f"draft save: HTTP {status} {body[:200]!r}")
+            version = json.loads(body)["version"]
+            drafts.append(elapsed)
+        started = time.perf_counter()
+        for i, photo in enumerate(photos):
+            status, body, _t = person.post_form(
+                upload_path,
+                {"part": parts["photos"].id, "client_key": f"bench-{n}-{i}"},
+                {"file": (f"photo{i}.jpg", photo)},
+            )
+            if status != 201:
+                raise SystemExit(f"photo upload: HTTP {status} {body[:200]!r}")
+        status, body, _t = person.post_form(
+            save_path,
+            {"version": version, "action": "submit", f"part-{parts['text'].id}": "Valmis vastaus"},
+        )
+        if status != 200:
+            raise SystemExit(f"submit: HTTP {status} {body[:200]!r}")
+        submits.append(time.perf_counter() - started)
+    drafts.sort()
+    submits.sort()
+    return drafts, submits
 
 
 def _queries(email, path) -> int:
@@ -172,6 +273,7 @@ def main():
         "training day": f"/c/{cohort}/day/{day.id}/",
         "assignment": f"/c/{cohort}/assignment/{assignment.id}/",
         "cohort overview (organiser)": f"/c/{cohort}/overview/",
+        "review list (trainer)": f"/c/{cohort}/assignment/{assignment.id}/answers/",
     }
 
     server = subprocess.Popen(
@@ -215,9 +317,17 @@ def main():
         participant.login(seeded["participant"], seeded["password"])
         organiser.login(seeded["organiser"], seeded["password"])
         rows = []
+        trainer = Browser()
+        trainer.login(seeded["trainer"], seeded["password"])
+        people = {
+            "organiser": (organiser, seeded["organiser"]),
+            "trainer": (trainer, seeded["trainer"]),
+        }
         for label, path in pages.items():
-            who = organiser if "organiser" in label else participant
-            email = seeded["organiser"] if who is organiser else seeded["participant"]
+            who, email = next(
+                (people[role] for role in people if role in label),
+                (participant, seeded["participant"]),
+            )
             p50, p95 = _time(who, path, args.requests)
             rows.append((label, p50, p95, _queries(email, path)))
         base50, base95 = rows[0][1], rows[0][2]
@@ -231,6 +341,20 @@ def main():
                 f"{label:44} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {p50 / base50:7.1f} "
                 f"{p95 / base95:7.1f} {queries:8d}"
             )
+        samples = min(args.requests, 20)
+        drafts, submits = _answering(seeded, assignment, samples)
+        print(f"\n{'answering':44} {'p50 ms':>8} {'p95 ms':>8} {'p50 x':>7} {'p95 x':>7}")
+        for label, times in (("save a draft (autosave)", drafts), ("3 photos + submit", submits)):
+            p50 = statistics.median(times)
+            p95 = times[max(0, int(len(times) * 0.95) - 1)]
+            print(
+                f"{label:44} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {p50 / base50:7.1f} "
+                f"{p95 / base95:7.1f}"
+            )
+        print(
+            f"({len(drafts)} draft saves and {len(submits)} submissions by {samples} "
+            "participants; ratios to the /ping/ baseline above)"
+        )
         web = [_rss_mb(pid) for pid in _children(server.pid)]
         celery_children = [_rss_mb(pid) for pid in _children(worker.pid)]
         print(

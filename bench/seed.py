@@ -80,6 +80,7 @@ def seed(*, participants: int, cohorts: int) -> dict:
         "cohort": first.slug,
         "participant": "p0-0@bench.example",
         "organiser": "o0@bench.example",
+        "trainer": "t0-0@bench.example",
         "password": PASSWORD,
     }
 

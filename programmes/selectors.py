@@ -70,11 +70,10 @@ def cohort_path_get(*, membership: Membership, now: datetime | None = None) -> l
     item's status for now, and whether it changed since the person last opened it."""
     now = now or timezone.now()
     cohort = membership.cohort
-    # The path shows titles and dates only: leave the pages' StreamField bodies in the database.
-    days = list(TrainingDayPage.objects.live().child_of(cohort.programme).defer_streamfields())
-    assignments = list(
-        AssignmentPage.objects.live().child_of(cohort.programme).defer_streamfields()
-    )
+    # The path shows titles and dates only: fetch those columns of the pages, not their bodies.
+    columns = ("id", "title", "path", "depth", "live", "last_published_at", "growth_chain_step")
+    days = list(TrainingDayPage.objects.live().child_of(cohort.programme).only(*columns))
+    assignments = list(AssignmentPage.objects.live().child_of(cohort.programme).only(*columns))
     day_dates = {s.page_id: s for s in TrainingDaySchedule.objects.filter(cohort=cohort)}
     assignment_dates = {s.page_id: s for s in AssignmentSchedule.objects.filter(cohort=cohort)}
     visits = dict(
