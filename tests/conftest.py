@@ -15,6 +15,12 @@ def _media_root(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Runs what is enqueued on commit (emails, renditions), as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 @dataclass
 class World:
     """One cohort with every role, built on the demo programme."""

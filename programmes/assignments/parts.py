@@ -43,6 +43,15 @@ def answer_parts(assignment) -> list[AnswerPart]:
     return parts
 
 
+def answer_parts_filled(assignment, content: dict, files) -> list[AnswerPart]:
+    """The parts with what an answer holds in each: its text, or its files."""
+    parts = answer_parts(assignment)
+    for part in parts:
+        part.value = content.get(part.id, "")
+        part.files = [f for f in files if f.part_id == part.id]
+    return parts
+
+
 def content_from_form(parts: list[AnswerPart], data) -> tuple[dict, list[str]]:
     """The answer's text parts from a submitted form, and what was wrong. A wrong value is
     dropped with a message; the rest is kept."""

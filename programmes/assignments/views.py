@@ -18,7 +18,7 @@ from programmes.views import cohort_page_context
 
 from . import services
 from .models import AnswerFile
-from .parts import answer_parts, content_from_form
+from .parts import answer_parts, answer_parts_filled, content_from_form
 from .selectors import answer_of, answer_status, review_rows_get
 
 # Feedback is not coaching (PRODUCT.md): the reply box offers forward-looking questions.
@@ -66,12 +66,7 @@ def _file_json(cohort_slug, answer_file: AnswerFile) -> dict:
 def _answer_context(membership, assignment):
     answer = answer_of(membership=membership, assignment=assignment)
     files = list(answer.files.select_related("stored_file")) if answer else []
-    parts = answer_parts(assignment)
-    content = answer.content if answer else {}
-    for part in parts:
-        part.value = content.get(part.id, "")
-        part.files = [f for f in files if f.part_id == part.id]
-    return answer, parts
+    return answer, answer_parts_filled(assignment, answer.content if answer else {}, files)
 
 
 @login_required
@@ -247,11 +242,9 @@ def answer_detail(request, cohort_slug, answer_id):
     is_trainer = membership.role == Role.TRAINER
     revision = answer.submitted_revision
     content = revision.content if (revision and not can_edit) else answer.content
-    parts = answer_parts(answer.assignment)
-    files = list(answer.files.select_related("stored_file"))
-    for part in parts:
-        part.value = content.get(part.id, "")
-        part.files = [f for f in files if f.part_id == part.id]
+    parts = answer_parts_filled(
+        answer.assignment, content, answer.files.select_related("stored_file")
+    )
     neighbours = {}
     if is_trainer:
         ids = [

@@ -5,12 +5,6 @@ from programmes.assignments.parts import answer_parts
 from tests.conftest import client_for
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Runs what is enqueued on commit (renditions, emails), as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 class AnswerForm:
     """The participant's answer form for the world's first assignment."""
 

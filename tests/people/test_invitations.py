@@ -24,12 +24,6 @@ GOOD_CSV = (
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Runs what is enqueued on commit, as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def upload(committed):
     def post_csv(world, content: bytes, filename="people.csv"):
         client = client_for(world.organiser.user)
