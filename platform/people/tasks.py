@@ -23,7 +23,7 @@ def invitation_send(invitation_id: int) -> None:
 
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("membership__user", "membership__cohort__programme")
             .filter(id=invitation_id, sent_at=None, accepted_at=None)
             .first()

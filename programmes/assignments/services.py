@@ -71,7 +71,12 @@ def answer_save(
         content=merged, version=F("version") + 1, updated_at=now, updated_by=user
     )
     if not changed:
-        current = Answer.objects.select_for_update().select_related("updated_by").get(pk=answer.pk)
+        current = (
+            # of=("self",): PostgreSQL cannot lock the nullable side of the join to updated_by.
+            Answer.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=answer.pk)
+        )
         if {**current.content, **content} != current.content:
             raise AnswerConflict(current)
         # The same text arrived twice (a page-leave beacon and a reload, a double tap): not

@@ -34,7 +34,7 @@ def review_comment_notify(comment_id: int) -> None:
     """Emails the thread about a new message, once: a retry after success does nothing."""
     with transaction.atomic():
         comment = (
-            ReviewComment.objects.select_for_update()
+            ReviewComment.objects.select_for_update(of=("self",))
             .select_related("answer__cohort", "answer__assignment", "author")
             .filter(id=comment_id, notified_at=None)
             .first()

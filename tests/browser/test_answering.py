@@ -18,6 +18,17 @@ def world():
     return world_build("p")  # before Playwright's event loop starts (see test_mobile.py)
 
 
+@pytest.fixture
+def urls(world):
+    """Every address the tests need, read from the database before the browser starts."""
+    args = [world.cohort.slug, world.assignment.id]
+    return {
+        "assignment": reverse("cohort_assignment", args=args),
+        "review_list": reverse("review_list", args=args),
+        "participant": world.participant.user.get_full_name(),
+    }
+
+
 def _log_in(browser, live_server, user, **context):
     page = browser.new_context(locale="en-GB", **context).new_page()
     page.goto(live_server.url + reverse("account_login"))
@@ -29,11 +40,9 @@ def _log_in(browser, live_server, user, **context):
 
 
 def test_answer_with_a_photo_reload_midway_submit_and_the_trainer_sees_it(
-    world, browser, live_server, screenshots, tmp_path
+    world, urls, browser, live_server, screenshots, tmp_path
 ):
-    assignment_url = live_server.url + reverse(
-        "cohort_assignment", args=[world.cohort.slug, world.assignment.id]
-    )
+    assignment_url = live_server.url + urls["assignment"]
     phone = _log_in(
         browser, live_server, world.participant.user, viewport=PHONE, is_mobile=True, has_touch=True
     )
@@ -61,10 +70,29 @@ def test_answer_with_a_photo_reload_midway_submit_and_the_trainer_sees_it(
     phone.wait_for_selector(".message-success:has-text('Submitted')")
 
     trainer = _log_in(browser, live_server, world.trainer.user)
-    trainer.goto(
-        live_server.url + reverse("review_list", args=[world.cohort.slug, world.assignment.id])
-    )
-    trainer.get_by_role("link", name=world.participant.user.get_full_name()).click()
+    trainer.goto(live_server.url + urls["review_list"])
+    trainer.get_by_role("link", name=urls["participant"]).click()
     trainer.wait_for_selector("text=Jokainen kertoi yhden onnistumisen.")
     assert trainer.locator(".uploads img.thumb").count() == 1
     trainer.screenshot(path=screenshots / "review-trainer.png", full_page=True)
+
+
+def test_two_tabs_editing_at_once_are_told_and_merge(world, urls, browser, live_server):
+    url = live_server.url + urls["assignment"]
+    first = _log_in(browser, live_server, world.participant.user, viewport=PHONE)
+    second = first.context.new_page()  # another tab, same person
+    first.goto(url)
+    second.goto(url)
+
+    first.locator("textarea").first.fill("Ensimmäisen välilehden teksti.")
+    first.wait_for_selector(".save-state:has-text('Draft saved')")
+    second.locator("textarea").first.fill("Toisen välilehden teksti.")
+    second.wait_for_selector(".conflict:not([hidden])")
+    assert "Ensimmäisen välilehden teksti." in second.locator(".conflict").inner_text()
+    second.get_by_role("button", name="Add it to mine").click()
+    second.get_by_role("button", name="Save my version with these changes").click()
+    second.wait_for_selector(".save-state:has-text('Draft saved')")
+
+    first.reload()  # what the server kept
+    text = first.locator("textarea").first.input_value()
+    assert "Ensimmäisen välilehden teksti." in text and "Toisen välilehden teksti." in text
