@@ -227,6 +227,8 @@
       xhr.send(data);
     })();
   }
+  // While a worker makes the renditions the server sends a 400x300 placeholder: reload the
+  // picture until it is something else (at most 20 times).
   function refreshWhenReady(img, url, attempt) {
     if (attempt > 20) return;
     setTimeout(function () { img.src = url + "?t=" + Date.now(); img.onload = function () {

@@ -1,6 +1,7 @@
 """The one way a private file leaves the server. Callers check access first."""
 
 from django.http import FileResponse, HttpResponse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .models import StoredFile
@@ -24,7 +25,7 @@ def stored_file_response(stored: StoredFile, *, variant: str = "display") -> Htt
         )
     elif stored.state != StoredFile.State.READY:
         response = HttpResponse(
-            PLACEHOLDER_SVG.format(_("Processing the photo…")), content_type="image/svg+xml"
+            PLACEHOLDER_SVG.format(escape(_("Processing the photo…"))), content_type="image/svg+xml"
         )
         response["Cache-Control"] = "no-store"
         return response

@@ -1,6 +1,7 @@
 """Writes of answers. Text saves carry the version they were based on: a save based on an
 older version is refused with the newer answer, so nobody silently overwrites anybody."""
 
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -123,7 +124,7 @@ def answer_file_add(
 ) -> AnswerFile:
     """Attaches a photo or file to a part of the answer (raises UploadRefused). The same
     client key attaches it once, however often the phone retries."""
-    key = f"{answer.id}:{part.id}:{client_key}"[:64]
+    key = hashlib.sha256(f"{answer.id}:{part.id}:{client_key}".encode()).hexdigest()
     existing = AnswerFile.objects.filter(
         stored_file__owner=user, stored_file__client_key=key
     ).first()

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -44,6 +46,14 @@ def _answer_i18n() -> dict:
         "upload_failed": _("The upload failed."),
         "retry": _("Try again"),
     }
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()[:32]
 
 
 def _wants_json(request) -> bool:
@@ -148,7 +158,10 @@ def answer_save(request, cohort_slug, page_id):
                     user=request.user,
                     part=part,
                     upload=upload,
-                    client_key=f"form-{upload.name}-{upload.size}",
+                    # Without JavaScript there is no client key: the content is the key, so a
+                    # re-posted form stores a file once, and two photos both called
+                    # "image.jpg" (as iPhones name them) are still two.
+                    client_key="form-" + _sha256(upload),
                 )
             except UploadRefused as refused:
                 errors.append(f"{upload.name}: {refused.message}")

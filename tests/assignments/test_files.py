@@ -178,3 +178,25 @@ def test_a_group_mate_reads_a_submitted_answer_only_when_the_assignment_shares_i
         ).status_code
         == 404
     )
+
+
+def test_two_photos_with_the_same_name_from_a_plain_form_are_both_kept(form):
+    """iPhones call every picked photo image.jpg; two of them can have the same size too."""
+
+    def stored_png(color):  # no compression: the size depends on the dimensions only
+        out = io.BytesIO()
+        Image.new("RGB", (40, 30), color).save(out, format="PNG", compress_level=0)
+        return out.getvalue()
+
+    blue, almost_blue = stored_png((0, 0, 255)), stored_png((0, 0, 254))
+    assert len(blue) == len(almost_blue) and blue != almost_blue
+    form.post(
+        0,
+        "Kaksi kuvaa",
+        files=[SimpleUploadedFile("image.jpg", blue), SimpleUploadedFile("image.jpg", almost_blue)],
+    )
+    assert AnswerFile.objects.count() == 2
+    # The same form posted again (a double tap) adds nothing.
+    answer = Answer.objects.get()
+    form.post(answer.version, "Kaksi kuvaa", files=[SimpleUploadedFile("image.jpg", blue)])
+    assert AnswerFile.objects.count() == 2
