@@ -82,3 +82,26 @@ def answer_get(membership: Membership, answer_id: int):
     if group_mate:
         return answer, False
     raise Http404
+
+
+def workspace_get(user, cohort_slug: str, group_id: int):
+    """A small group's workspace: its members and the cohort's trainers, nobody else (404).
+    Organisers see activity counts on the cohort overview, never the conversations."""
+    from polku.people.models import SmallGroup
+
+    membership = membership_get(user, cohort_slug, roles=(Role.PARTICIPANT, Role.TRAINER))
+    if membership.role == Role.PARTICIPANT and membership.small_group_id != group_id:
+        raise Http404
+    group = SmallGroup.objects.filter(id=group_id, cohort_id=membership.cohort_id).first()
+    if group is None:
+        raise Http404
+    return membership, group
+
+
+def post_get(group, post_id: int):
+    from workspaces.models import Post
+
+    post = Post.objects.select_related("author").filter(id=post_id, small_group=group).first()
+    if post is None:
+        raise Http404
+    return post

@@ -4,6 +4,7 @@ The beat schedule is kept here, in one place."""
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "polku.settings.dev")
 
@@ -12,6 +13,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    "workspace-digests": {
+        "task": "workspaces.tasks.digests_send",
+        "schedule": crontab(hour=7, minute=0),  # in CELERY_TIMEZONE (Europe/Helsinki)
+    },
     "publish-scheduled-pages": {
         "task": "programmes.tasks.scheduled_pages_publish",
         "schedule": 60,

@@ -5,11 +5,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from polku.people import views as people_views
+from workspaces import views as workspace_views
 
 cohort_urls = [
     path("", include("programmes.urls")),
     path("overview/", people_views.cohort_overview, name="cohort_overview"),
     path("participants/import/", people_views.participants_import, name="participants_import"),
+    path("groups/<int:group_id>/", include("workspaces.urls")),
     path(
         "participants/<int:membership_id>/invite/",
         people_views.invitation_resend,
@@ -22,6 +24,10 @@ urlpatterns = [
     path("ping/", people_views.ping, name="ping"),
     path("language/", people_views.language_set, name="language_set"),
     path("invitation/<str:token>/", people_views.invitation_accept, name="invitation_accept"),
+    path(
+        "notifications/", workspace_views.notification_preferences, name="notification_preferences"
+    ),
+    path("notifications/unsubscribe/<str:token>/", workspace_views.unsubscribe, name="unsubscribe"),
     path("c/<slug:cohort_slug>/", include(cohort_urls)),
     path("accounts/", include("allauth.urls")),
     path("admin/", include(wagtailadmin_urls)),

@@ -147,3 +147,18 @@ def answer_build(world: World, *, submit=True):
         client_key="k1",
     )
     return answer
+
+
+def post_build(world: World, body="Kokeilin aamukahvia. @Anyone?"):
+    """A post with a photo in the participant's small group."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workspaces.services import post_create
+
+    post, _errors = post_create(
+        group=world.participant.small_group,
+        author=world.participant.user,
+        body=body,
+        uploads=[(SimpleUploadedFile("taulu.png", png_bytes()), "k1")],
+    )
+    return post

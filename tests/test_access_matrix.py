@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from polku.people.services import invitation_create, invitation_token
-from tests.conftest import World, answer_build, client_for
+from tests.conftest import World, answer_build, client_for, post_build
 
 # Who asks. "participant" owns the answer under test; "group_mate" shares their small group;
 # "classmate" is in another small group of the same cohort; "outsider" is a participant of
@@ -53,6 +53,7 @@ MEMBERS_ONLY = only(**participants(200), trainer=200, organiser=200)
 TRAINERS_AND_ORGANISERS = only(trainer=200, organiser=200)
 # The answer under test is the participant's own, submitted, not shared in the group.
 ANSWER_READERS = only(participant=200, trainer=200)
+WORKSPACE_READERS = only(participant=200, group_mate=200, trainer=200)
 
 # Every named route of ours. Keys are URL names.
 MATRIX: dict[str, Rule] = {
@@ -77,6 +78,16 @@ MATRIX: dict[str, Rule] = {
     "answer_file": ANSWER_READERS,
     "answer_comment": only("POST", participant=302, trainer=302),
     "answer_reviewed": only("POST", trainer=302),
+    # Workspaces: the participant's own small group. Its members and the cohort's trainers
+    # only; organisers see activity counts on the overview, never the conversation.
+    "workspace": WORKSPACE_READERS,
+    "workspace_updates": WORKSPACE_READERS,
+    "post_update": only("POST", participant=302, group_mate=302, trainer=302),
+    "post_file": WORKSPACE_READERS,
+    "workspace_notes": WORKSPACE_READERS,
+    "workspace_notes_history": WORKSPACE_READERS,
+    "notification_preferences": everyone(200),
+    "unsubscribe": everyone(200, anonymous=200),  # the signed link works without logging in
 }
 
 # Whole route families of libraries, each covered by one rule tested below.
@@ -114,6 +125,20 @@ def _url(name: str, world: World) -> str:
         if name == "answer_file":
             return reverse(name, args=[slug, answer.id, answer.files.get().id])
         return reverse(name, args=[slug, answer.id])
+    group = world.participant.small_group_id
+    if name in ("workspace", "workspace_notes", "workspace_notes_history"):
+        return reverse(name, args=[slug, group])
+    if name == "workspace_updates":
+        return reverse(name, args=[slug, group]) + "?after=0&comments_after=0"
+    if name in ("post_update", "post_file"):
+        post = post_build(world)
+        if name == "post_file":
+            return reverse(name, args=[slug, group, post.id, post.files.get().id])
+        return reverse(name, args=[slug, group, post.id])
+    if name == "unsubscribe":
+        from workspaces.tasks import unsubscribe_token
+
+        return reverse(name, args=[unsubscribe_token(world.group_mate.user)])
     if name in ("answer_save", "answer_file_upload", "review_list"):
         return reverse(name, args=[slug, world.assignment.id])
     if name == "cohort_training_day":
@@ -157,6 +182,7 @@ def test_matrix(name, role, world, other_world, django_user_model):
         "language_set": {"language": "en", "next": "/"},
         "answer_save": {"version": "0", "action": "save"},
         "answer_comment": {"body": "Mitä kokeilet seuraavaksi?"},
+        "post_update": {"action": "helped"},
     }.get(name, {})
     response = client.post(url, data) if rule.method == "POST" else client.get(url)
     expected = rule.expect[role]

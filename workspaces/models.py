@@ -1,0 +1,140 @@
+"""A small group's workspace: a feed of posts (and peer-coaching threads) with comments, files
+and "this helped me" marks, and a shared page of notes with its history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Post(models.Model):
+    class Kind(models.TextChoices):
+        POST = "post", _("Post")
+        COACHING = "coaching", _("Peer coaching")  # one member's real situation; others ask
+
+    small_group = models.ForeignKey(
+        "people.SmallGroup", on_delete=models.CASCADE, related_name="posts"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.POST)
+    body = models.TextField(max_length=10_000)  # Markdown as written
+    body_html = models.TextField()  # rendered and sanitised once, when written
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    pinned_at = models.DateTimeField(null=True, blank=True)  # material a trainer pinned
+    hidden_at = models.DateTimeField(null=True, blank=True)  # hidden by a trainer, kept
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)  # a coaching thread's owner closed it
+    outcome = models.TextField(blank=True, max_length=2000)  # ... with what they will do
+
+    class Meta:
+        indexes = [models.Index(fields=["small_group", "-id"])]
+
+    def __str__(self):
+        return f"{self.small_group_id} · {self.id}"
+
+
+class PostFile(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="files")
+    stored_file = models.OneToOneField(
+        "uploads.StoredFile", on_delete=models.CASCADE, related_name="+"
+    )
+
+    def __str__(self):
+        return str(self.stored_file_id)
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(max_length=5_000)
+    body_html = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.post_id} · {self.id}"
+
+
+class HelpedMark(models.Model):
+    """ "This helped me": a light thank-you, one per person and post."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="helped_marks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="helped_once")]
+
+    def __str__(self):
+        return f"{self.post_id} · {self.user_id}"
+
+
+class GroupNote(models.Model):
+    """The group's shared page: agreed rules, a task's summary. Versioned like answers."""
+
+    small_group = models.OneToOneField(
+        "people.SmallGroup", on_delete=models.CASCADE, related_name="note"
+    )
+    body = models.TextField(blank=True, max_length=50_000)
+    body_html = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    def __str__(self):
+        return str(self.small_group_id)
+
+
+class GroupNoteRevision(models.Model):
+    note = models.ForeignKey(GroupNote, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    body = models.TextField()
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"{self.note_id} v{self.version}"
+
+
+class NotificationPreference(models.Model):
+    class Mode(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediately, one email for each new post or comment")
+        DAILY = "daily", _("A daily digest")
+        NONE = "none", _("No emails")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.DAILY)
+
+    def __str__(self):
+        return f"{self.user_id} · {self.mode}"
+
+
+class Notice(models.Model):
+    """One email about workspace activity, claimed before it is sent: a digest for a person and
+    day, or an immediate notice or mention for a person and post or comment. The unique key is
+    what makes a retried or restarted task send nothing twice (at most once)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=80)  # "digest:2026-11-24", "post:12", "comment:40"
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_once")]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.key}"

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -5,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from polku.access import STAFF_ROLES, membership_get
+from workspaces.selectors import activity_by_group
 
 from . import services
 from .forms import InvitationAcceptForm, LanguageForm, ParticipantsImportForm
@@ -108,12 +112,22 @@ def cohort_overview(request, cohort_slug):
         )
         .order_by("small_group__name", "user__first_name", "user__last_name")
     )
-    groups: dict[str, list[Membership]] = {}
+    activity = activity_by_group(cohort=cohort, since=timezone.now() - timedelta(days=7))
+    groups: dict[str, dict] = {}
     staff: list[Membership] = []
     for member in members:
         if member.role == Role.PARTICIPANT:
-            name = member.small_group.name if member.small_group else _("No small group")
-            groups.setdefault(name, []).append(member)
+            group = member.small_group
+            name = group.name if group else _("No small group")
+            entry = groups.setdefault(
+                name,
+                {
+                    "id": group.id if group else None,
+                    "members": [],
+                    "activity": activity.get(group.id) if group else None,
+                },
+            )
+            entry["members"].append(member)
         else:
             staff.append(member)
     return render(

@@ -1,0 +1,77 @@
+"""Reads of a workspace, each in a fixed number of queries."""
+
+from django.db.models import Count, Exists, OuterRef, prefetch_related_objects
+
+from programmes.assignments.models import Answer
+from programmes.assignments.selectors import answer_status
+from programmes.models import AnswerScope, AssignmentPage, AssignmentSchedule
+
+from .models import Comment, HelpedMark, Post
+
+PAGE_SIZE = 20
+
+
+def posts_get(
+    *, group, user, before: int | None = None, after: int | None = None, limit: int = PAGE_SIZE
+) -> list[Post]:
+    """Newest first, with comments, files, helped counts and the person's own mark."""
+    posts = (
+        Post.objects.filter(small_group=group)
+        .select_related("author")
+        .annotate(
+            helped=Count("helped_marks"),
+            helped_by_me=Exists(HelpedMark.objects.filter(post=OuterRef("pk"), user=user)),
+        )
+        .order_by("-id")
+    )
+    if before:
+        posts = posts.filter(id__lt=before)
+    if after is not None:
+        posts = posts.filter(id__gt=after)
+    page = list(posts[:limit])
+    prefetch_related_objects(page, "files__stored_file", "comments__author")
+    return page
+
+
+def comments_after(*, group, after: int) -> list[Comment]:
+    return list(
+        Comment.objects.filter(post__small_group=group, id__gt=after)
+        .select_related("author")
+        .order_by("id")[:100]
+    )
+
+
+def group_tasks_get(*, group, programme) -> list[dict]:
+    """The path's small-group assignments, with the cohort's dates and this group's status."""
+    pages = list(
+        AssignmentPage.objects.live()
+        .child_of(programme)
+        .filter(answer_scope=AnswerScope.SMALL_GROUP)
+        .only("id", "title", "path")
+    )
+    schedules = {
+        s.page_id: s
+        for s in AssignmentSchedule.objects.filter(cohort_id=group.cohort_id, page__in=pages)
+    }
+    answers = {a.assignment_id: a for a in Answer.objects.filter(small_group=group)}
+    return [
+        {"page": p, "schedule": schedules.get(p.id), "status": answer_status(answers.get(p.id))}
+        for p in pages
+    ]
+
+
+def activity_by_group(*, cohort, since) -> dict[int, dict]:
+    """Counts of posts and comments per small group, for organisers: figures, not content."""
+    from django.db.models import Q
+
+    from polku.people.models import SmallGroup
+
+    rows = SmallGroup.objects.filter(cohort=cohort).annotate(
+        post_count=Count("posts", distinct=True),
+        recent_posts=Count("posts", filter=Q(posts__created_at__gte=since), distinct=True),
+        comment_count=Count("posts__comments", distinct=True),
+    )
+    return {
+        g.id: {"posts": g.post_count, "recent": g.recent_posts, "comments": g.comment_count}
+        for g in rows
+    }

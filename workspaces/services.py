@@ -1,0 +1,157 @@
+"""Writes in workspaces. Text is rendered and sanitised once, when written."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from polku.uploads.services import stored_file_create, stored_file_delete
+from polku.uploads.validation import UploadRefused
+
+from .models import (
+    Comment,
+    GroupNote,
+    GroupNoteRevision,
+    HelpedMark,
+    NotificationPreference,
+    Post,
+    PostFile,
+)
+from .text import render
+
+POST_MAX = 10_000
+COMMENT_MAX = 5_000
+
+
+class NoteConflict(Exception):
+    def __init__(self, current: GroupNote):
+        super().__init__("note changed")
+        self.current = current
+
+
+def _clean(body: str, limit: int) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Write something first."))
+    if len(body) > limit:
+        raise ValidationError(
+            _(
+                "That is %(n)s characters; at most %(limit)s fit. Nothing was posted: shorten it "
+                "and send again."
+            )
+            % {"n": len(body), "limit": limit}
+        )
+    return body
+
+
+def _notify_on_commit(kind: str, object_id: int) -> None:
+    from .tasks import activity_notify
+
+    transaction.on_commit(lambda: activity_notify.delay(kind, object_id))
+
+
+@transaction.atomic
+def post_create(
+    *, group, author, body: str, kind: str = Post.Kind.POST, uploads=()
+) -> tuple[Post, list[str]]:
+    """A new post with its files. A refused file is reported; the post and the other files
+    are kept."""
+    body = _clean(body, POST_MAX)
+    post = Post.objects.create(
+        small_group=group, author=author, body=body, kind=kind, body_html=render(body)
+    )
+    errors = []
+    for upload, client_key in uploads:
+        try:
+            stored, _created = stored_file_create(
+                owner=author, upload=upload, client_key=f"post:{client_key}"
+            )
+            PostFile.objects.get_or_create(stored_file=stored, defaults={"post": post})
+        except UploadRefused as refused:
+            errors.append(f"{upload.name}: {refused.message}")
+    _notify_on_commit("post", post.id)
+    return post, errors
+
+
+def post_edit(*, post: Post, body: str) -> None:
+    post.body = _clean(body, POST_MAX)
+    post.body_html = render(post.body)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+
+
+@transaction.atomic
+def post_delete(*, post: Post) -> None:
+    for post_file in post.files.select_related("stored_file"):
+        stored_file_delete(post_file.stored_file)
+    post.delete()
+
+
+def post_hide(*, post: Post, trainer, hidden: bool) -> None:
+    """A trainer hides a post from the group; it is kept, and shown as hidden."""
+    post.hidden_at = timezone.now() if hidden else None
+    post.hidden_by = trainer if hidden else None
+    post.save(update_fields=["hidden_at", "hidden_by"])
+
+
+def post_pin(*, post: Post, pinned: bool) -> None:
+    post.pinned_at = timezone.now() if pinned else None
+    post.save(update_fields=["pinned_at"])
+
+
+def helped_toggle(*, post: Post, user) -> bool:
+    """Marks or unmarks "this helped me"; returns whether it is marked now."""
+    deleted, _rows = HelpedMark.objects.filter(post=post, user=user).delete()
+    if deleted:
+        return False
+    HelpedMark.objects.get_or_create(post=post, user=user)
+    return True
+
+
+@transaction.atomic
+def comment_add(*, post: Post, author, body: str) -> Comment:
+    if post.closed_at:
+        raise ValidationError(_("This coaching thread is closed."))
+    body = _clean(body, COMMENT_MAX)
+    comment = Comment.objects.create(post=post, author=author, body=body, body_html=render(body))
+    _notify_on_commit("comment", comment.id)
+    return comment
+
+
+def comment_hide(*, comment: Comment, hidden: bool) -> None:
+    comment.hidden_at = timezone.now() if hidden else None
+    comment.save(update_fields=["hidden_at"])
+
+
+def coaching_close(*, post: Post, outcome: str) -> None:
+    """The owner closes their coaching thread with what they will do."""
+    post.outcome = _clean(outcome, 2000)
+    post.closed_at = timezone.now()
+    post.save(update_fields=["outcome", "closed_at"])
+
+
+@transaction.atomic
+def note_save(*, group, user, base_version: int, body: str) -> GroupNote:
+    """Saves the group's notes; a save based on an older version raises NoteConflict."""
+    if len(body) > 50_000:
+        raise ValidationError(_("The notes are too long (at most 50,000 characters)."))
+    note, _created = GroupNote.objects.get_or_create(small_group=group)
+    changed = GroupNote.objects.filter(pk=note.pk, version=base_version).update(
+        body=body,
+        body_html=render(body) if body.strip() else "",
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+        updated_by=user,
+    )
+    if not changed:
+        raise NoteConflict(GroupNote.objects.get(pk=note.pk))
+    note.refresh_from_db()
+    GroupNoteRevision.objects.create(note=note, version=note.version, body=body, saved_by=user)
+    return note
+
+
+def preference_set(*, user, mode: str) -> None:
+    if mode not in NotificationPreference.Mode.values:
+        raise ValidationError(_("Unknown choice."))
+    NotificationPreference.objects.update_or_create(user=user, defaults={"mode": mode})
