@@ -1,0 +1,198 @@
+"""A small group's feed: posting, sanitising, hiding, deleting, coaching, notes, updates."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from programmes.models import AssignmentSchedule
+from tests.conftest import client_for, post_build
+from workspaces.models import Comment, GroupNote, Post
+
+
+def _feed(world, membership=None):
+    return reverse("workspace", args=[world.cohort.slug, world.participant.small_group_id])
+
+
+def _act(world, user, post, action, **data):
+    return client_for(user).post(
+        reverse("post_update", args=[world.cohort.slug, post.small_group_id, post.id]),
+        {"action": action, **data},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+
+
+def test_a_member_posts_and_the_group_sees_it(world, committed):
+    with committed():
+        client_for(world.participant.user).post(_feed(world), {"body": "Aamukahvi **toimi**!"})
+    html = client_for(world.group_mate.user).get(_feed(world)).content.decode()
+    assert "Aamukahvi <strong>toimi</strong>!" in html
+    assert client_for(world.classmate.user).get(_feed(world)).status_code == 404
+
+
+def test_hostile_input_is_made_harmless(world):
+    body = (
+        '<script>alert("x")</script> [click](javascript:alert(1)) '
+        "<img src=x onerror=alert(1)> [ok](https://example.com)"
+    )
+    post = post_build(world, body=body)
+    # Raw HTML stays text: no element or attribute of it survives.
+    assert "<script" not in post.body_html and "<img" not in post.body_html
+    assert 'href="javascript:' not in post.body_html  # left as text, never a link
+    assert 'href="https://example.com"' in post.body_html
+    assert 'rel="noopener noreferrer nofollow"' in post.body_html
+    html = client_for(world.group_mate.user).get(_feed(world)).content.decode()
+    assert '<script>alert("x")</script>' not in html
+
+
+def test_a_huge_post_is_refused_with_a_message_and_the_text_is_given_back(world):
+    body = "pitkä " * 3000
+    response = client_for(world.participant.user).post(
+        _feed(world), {"body": body}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "at most 10000 fit" in html.replace(",", "").replace("\u00a0", "")
+    assert "pitkä pitkä" in html  # the text is back in the box, not lost
+    assert not Post.objects.exists()
+
+
+def test_authors_delete_their_own_posts_only(world):
+    post = post_build(world)
+    assert _act(world, world.group_mate.user, post, "delete").status_code == 404
+    assert Post.objects.filter(id=post.id).exists()
+    _act(world, world.participant.user, post, "delete")
+    assert not Post.objects.filter(id=post.id).exists()
+
+
+def test_a_trainer_hides_a_post_which_is_kept_and_shown_as_hidden(world):
+    post = post_build(world, body="Sopimaton viesti")
+    assert _act(world, world.participant.user, post, "hide").status_code == 404  # not a trainer
+    _act(world, world.trainer.user, post, "hide")
+    post.refresh_from_db()
+    assert post.hidden_at and post.hidden_by == world.trainer.user
+    member_view = (
+        client_for(world.group_mate.user)
+        .get(_feed(world), HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert "Sopimaton viesti" not in member_view and "hidden by a trainer" in member_view
+    trainer_view = client_for(world.trainer.user).get(_feed(world)).content.decode()
+    assert "Sopimaton viesti" in trainer_view  # kept, for audit
+    # Its photo is hidden too.
+    file_url = reverse(
+        "post_file", args=[world.cohort.slug, post.small_group_id, post.id, post.files.get().id]
+    )
+    assert client_for(world.group_mate.user).get(file_url).status_code == 404
+
+
+def test_this_helped_me_is_one_mark_per_person_and_can_be_taken_back(world):
+    post = post_build(world)
+    _act(world, world.group_mate.user, post, "helped")
+    _act(world, world.trainer.user, post, "helped")
+    assert post.helped_marks.count() == 2
+    _act(world, world.group_mate.user, post, "helped")
+    assert post.helped_marks.count() == 1
+
+
+def test_peer_coaching_closes_with_what_the_owner_will_do(world):
+    post = post_build(world, body="Vaikea keskustelu ensi viikolla.")
+    post.kind = Post.Kind.COACHING
+    post.save()
+    _act(world, world.group_mate.user, post, "comment", body="Mitä haluat keskustelusta?")
+    assert _act(world, world.group_mate.user, post, "close", outcome="x").status_code == 404
+    _act(world, world.participant.user, post, "close", outcome="Aloitan kysymällä.")
+    post.refresh_from_db()
+    assert post.closed_at and post.outcome == "Aloitan kysymällä."
+    page = _act(world, world.group_mate.user, post, "comment", body="Vielä yksi?")
+    assert "closed" in page.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_new_posts_and_comments_arrive_without_a_reload(world):
+    first = post_build(world, body="Ensimmäinen")
+    client = client_for(world.group_mate.user)
+    url = reverse("workspace_updates", args=[world.cohort.slug, first.small_group_id])
+    nothing = client.get(url, {"after": first.id, "comments_after": 0}).json()
+    assert nothing["posts"] == [] and nothing["comments"] == []
+    second = post_build(world, body="Toinen")
+    _act(world, world.trainer.user, first, "comment", body="Hyvä alku")
+    update = client.get(url, {"after": first.id, "comments_after": 0}).json()
+    assert len(update["posts"]) == 1 and "Toinen" in update["posts"][0]
+    assert [c["post"] for c in update["comments"]] == [first.id]
+    assert update["after"] == second.id
+
+
+def test_the_feed_costs_the_same_queries_with_50_and_5000_posts(world):
+    group = world.participant.small_group
+    client = client_for(world.participant.user)
+
+    def grow(n):
+        Post.objects.bulk_create(
+            [
+                Post(
+                    small_group=group,
+                    author=world.group_mate.user,
+                    body=f"post {i}",
+                    body_html=f"<p>post {i}</p>",
+                )
+                for i in range(n)
+            ]
+        )
+
+    def count():
+        client.get(_feed(world))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_feed(world)).status_code == 200
+        return len(queries)
+
+    grow(50)
+    small = count()
+    grow(4950)
+    assert count() == small <= 14
+
+
+def test_notes_keep_every_version_and_a_stale_save_is_told(world):
+    url = reverse("workspace_notes", args=[world.cohort.slug, world.participant.small_group_id])
+    me, mate = client_for(world.participant.user), client_for(world.group_mate.user)
+    me.post(url, {"version": 0, "body": "1. Palaute on lahja."})
+    page = mate.post(url, {"version": 0, "body": "1. Kuuntele."}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Someone saved the notes" in page.content.decode()
+    assert "1. Kuuntele." in page.content.decode()  # their text is not lost
+    mate.post(url, {"version": 1, "body": "1. Palaute on lahja.\n2. Kuuntele."})
+    note = GroupNote.objects.get()
+    assert note.version == 2
+    assert [r.saved_by_id for r in note.revisions.order_by("version")] == [
+        world.participant.user_id,
+        world.group_mate.user_id,
+    ]
+    history = me.get(
+        reverse(
+            "workspace_notes_history", args=[world.cohort.slug, world.participant.small_group_id]
+        )
+    )
+    assert "Palaute on lahja." in history.content.decode()
+
+
+def test_organisers_see_activity_counts_not_conversations(world):
+    post_build(world, body="Luottamuksellinen keskustelu")
+    html = (
+        client_for(world.organiser.user)
+        .get(reverse("cohort_overview", args=[world.cohort.slug]), HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert "Workspace: 1 posts" in html
+    assert "Luottamuksellinen" not in html
+
+
+def test_a_small_group_assignment_shows_in_the_groups_workspace(world):
+    from programmes.models import AnswerScope
+
+    assignment = world.assignment
+    assignment.answer_scope = AnswerScope.SMALL_GROUP
+    assignment.save_revision().publish()
+    html = client_for(world.group_mate.user).get(_feed(world)).content.decode()
+    assert reverse("cohort_assignment", args=[world.cohort.slug, assignment.id]) in html
+    due = AssignmentSchedule.objects.get(cohort=world.cohort, page=assignment).due_at
+    assert timezone.localtime(due).strftime("%-d.%-m.%Y") in html
