@@ -200,6 +200,50 @@ def _answering(seeded, assignment, samples):
     return drafts, submits
 
 
+def _feed(participant, seeded, requests):
+    """The participant's small-group feed with 50 posts, then with 5,000."""
+    from polku.people.models import Membership, User
+    from workspaces.models import Comment, Post
+
+    member = Membership.objects.select_related("small_group").get(user__email=seeded["participant"])
+    group = member.small_group
+    authors = list(User.objects.filter(memberships__small_group=group)[:6])
+    path = f"/c/{seeded['cohort']}/groups/{group.id}/"
+    rows = []
+    for total in (50, 5000):
+        missing = total - Post.objects.filter(small_group=group).count()
+        posts = Post.objects.bulk_create(
+            [
+                Post(
+                    small_group=group,
+                    author=authors[i % len(authors)],
+                    body=f"Kokeilu {i}: aamukahvi",
+                    body_html=f"<p>Kokeilu {i}: aamukahvi</p>",
+                )
+                for i in range(missing)
+            ],
+            batch_size=1000,
+        )
+        Comment.objects.bulk_create(
+            [
+                Comment(
+                    post=post,
+                    author=authors[(i + 1) % len(authors)],
+                    body="Hyvä!",
+                    body_html="<p>Hyvä!</p>",
+                )
+                for i, post in enumerate(posts)
+                for _ in range(2)
+            ],
+            batch_size=2000,
+        )
+        p50, p95 = _time(participant, path, requests)
+        rows.append(
+            (f"workspace feed ({total} posts)", p50, p95, _queries(seeded["participant"], path))
+        )
+    return rows
+
+
 def _queries(email, path) -> int:
     """The page's query count, from Django's test client in this process (same database)."""
     from django.db import connection
@@ -337,6 +381,12 @@ def main():
         )
         print(f"{'page':44} {'p50 ms':>8} {'p95 ms':>8} {'p50 x':>7} {'p95 x':>7} {'queries':>8}")
         for label, p50, p95, queries in rows:
+            print(
+                f"{label:44} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {p50 / base50:7.1f} "
+                f"{p95 / base95:7.1f} {queries:8d}"
+            )
+        feed_rows = _feed(participant, seeded, args.requests)
+        for label, p50, p95, queries in feed_rows:
             print(
                 f"{label:44} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {p50 / base50:7.1f} "
                 f"{p95 / base95:7.1f} {queries:8d}"

@@ -90,8 +90,10 @@ def workspace_get(user, cohort_slug: str, group_id: int):
     from polku.people.models import SmallGroup
 
     membership = membership_get(user, cohort_slug, roles=(Role.PARTICIPANT, Role.TRAINER))
-    if membership.role == Role.PARTICIPANT and membership.small_group_id != group_id:
-        raise Http404
+    if membership.role == Role.PARTICIPANT:
+        if membership.small_group_id != group_id:
+            raise Http404
+        return membership, membership.small_group  # fetched with the membership
     group = SmallGroup.objects.filter(id=group_id, cohort_id=membership.cohort_id).first()
     if group is None:
         raise Http404

@@ -30,7 +30,14 @@ class Post(models.Model):
     outcome = models.TextField(blank=True, max_length=2000)  # ... with what they will do
 
     class Meta:
-        indexes = [models.Index(fields=["small_group", "-id"])]
+        indexes = [
+            models.Index(fields=["small_group", "-id"]),
+            models.Index(
+                fields=["small_group", "-pinned_at"],
+                name="workspaces_post_pinned",
+                condition=models.Q(pinned_at__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.small_group_id} · {self.id}"

@@ -1,14 +1,15 @@
 """Reads of a workspace, each in a fixed number of queries."""
 
-from django.db.models import Count, Exists, OuterRef, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 
 from programmes.assignments.models import Answer
 from programmes.assignments.selectors import answer_status
 from programmes.models import AnswerScope, AssignmentPage, AssignmentSchedule
 
-from .models import Comment, HelpedMark, Post
+from .models import Comment, HelpedMark, Post, PostFile
 
-PAGE_SIZE = 20
+PAGE_SIZE = 10  # a phone shows two or three posts at a time
 
 
 def posts_get(
@@ -18,8 +19,19 @@ def posts_get(
     posts = (
         Post.objects.filter(small_group=group)
         .select_related("author")
+        # Correlated subqueries, not Count(): they run for the page's rows only, where a
+        # GROUP BY would first count the marks of every post the group ever wrote.
         .annotate(
-            helped=Count("helped_marks"),
+            helped=Coalesce(
+                Subquery(
+                    HelpedMark.objects.filter(post=OuterRef("pk"))
+                    .order_by()
+                    .values("post")
+                    .annotate(n=Count("id"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
             helped_by_me=Exists(HelpedMark.objects.filter(post=OuterRef("pk"), user=user)),
         )
         .order_by("-id")
@@ -29,8 +41,21 @@ def posts_get(
     if after is not None:
         posts = posts.filter(id__gt=after)
     page = list(posts[:limit])
-    prefetch_related_objects(page, "files__stored_file", "comments__author")
+    prefetch_related_objects(
+        page,
+        Prefetch("files", queryset=PostFile.objects.select_related("stored_file")),
+        Prefetch("comments", queryset=Comment.objects.select_related("author")),
+    )
     return page
+
+
+def pinned_get(*, group) -> list[Post]:
+    """Material a trainer pinned: the titles only, linking into the feed."""
+    return list(
+        Post.objects.filter(small_group=group, pinned_at__isnull=False, hidden_at=None)
+        .order_by("-pinned_at")
+        .only("id", "body")[:5]
+    )
 
 
 def comments_after(*, group, after: int) -> list[Comment]:

@@ -15,7 +15,7 @@ from polku.uploads.serving import stored_file_response
 
 from . import services
 from .models import GroupNote, NotificationPreference, Post, PostFile
-from .selectors import PAGE_SIZE, comments_after, group_tasks_get, posts_get
+from .selectors import PAGE_SIZE, comments_after, group_tasks_get, pinned_get, posts_get
 from .tasks import UNSUBSCRIBE_SALT
 
 
@@ -67,15 +67,7 @@ def _feed_context(request, membership, group, draft=""):
     posts = posts_get(
         group=group, user=request.user, before=int(before) if before and before.isdigit() else None
     )
-    pinned = (
-        [
-            p
-            for p in posts_get(group=group, user=request.user, limit=5)
-            if p.pinned_at and not p.hidden_at
-        ]
-        if not before
-        else []
-    )
+    pinned = pinned_get(group=group) if not before else []
     return _context(
         membership,
         group,
