@@ -196,3 +196,12 @@ def test_a_small_group_assignment_shows_in_the_groups_workspace(world):
     assert reverse("cohort_assignment", args=[world.cohort.slug, assignment.id]) in html
     due = AssignmentSchedule.objects.get(cohort=world.cohort, page=assignment).due_at
     assert timezone.localtime(due).strftime("%-d.%-m.%Y") in html
+
+
+def test_authors_edit_their_own_posts_only(world):
+    post = post_build(world, body="Alkuperäinen")
+    assert _act(world, world.group_mate.user, post, "edit", body="Muutettu").status_code == 404
+    page = _act(world, world.participant.user, post, "edit", body="Korjattu **teksti**")
+    post.refresh_from_db()
+    assert post.body == "Korjattu **teksti**" and post.edited_at
+    assert "Korjattu <strong>teksti</strong>" in page.content.decode()
