@@ -2,12 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from polku.uploads.services import stored_file_create, stored_file_delete
 from polku.uploads.validation import UploadRefused
+from polku.versioning import compare_and_set
 
 from .models import (
     Comment,
@@ -137,14 +137,16 @@ def note_save(*, group, user, base_version: int, body: str) -> GroupNote:
     if len(body) > 50_000:
         raise ValidationError(_("The notes are too long (at most 50,000 characters)."))
     note, _created = GroupNote.objects.get_or_create(small_group=group)
-    changed = GroupNote.objects.filter(pk=note.pk, version=base_version).update(
+    saved = compare_and_set(
+        GroupNote,
+        note.pk,
+        base_version,
         body=body,
-        body_html=render(body) if body.strip() else "",
-        version=F("version") + 1,
         updated_at=timezone.now(),
         updated_by=user,
+        body_html=render(body) if body.strip() else "",
     )
-    if not changed:
+    if not saved:
         raise NoteConflict(GroupNote.objects.get(pk=note.pk))
     note.refresh_from_db()
     GroupNoteRevision.objects.create(note=note, version=note.version, body=body, saved_by=user)

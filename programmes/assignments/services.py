@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from polku.people.models import Membership
 from polku.uploads.services import stored_file_create, stored_file_delete
 from polku.uploads.validation import UploadRefused
+from polku.versioning import compare_and_set
 from programmes.models import AnswerScope, AssignmentSchedule
 
 from .models import Answer, AnswerFile, AnswerRevision, ReviewComment
@@ -68,10 +69,9 @@ def answer_save(
     answer has moved on since `base_version`."""
     now = now or timezone.now()
     merged = {**answer.content, **content}
-    changed = Answer.objects.filter(pk=answer.pk, version=base_version).update(
-        content=merged, version=F("version") + 1, updated_at=now, updated_by=user
-    )
-    if not changed:
+    if not compare_and_set(
+        Answer, answer.pk, base_version, content=merged, updated_at=now, updated_by=user
+    ):
         current = (
             # of=("self",): PostgreSQL cannot lock the nullable side of the join to updated_by.
             Answer.objects.select_for_update(of=("self",))
