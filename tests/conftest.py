@@ -159,6 +159,6 @@ def post_build(world: World, body="Kokeilin aamukahvia. @Anyone?"):
         group=world.participant.small_group,
         author=world.participant.user,
         body=body,
-        uploads=[(SimpleUploadedFile("taulu.png", png_bytes()), "k1")],
+        uploads=[SimpleUploadedFile("taulu.png", png_bytes())],
     )
     return post

@@ -17,6 +17,8 @@ class Post(models.Model):
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.POST)
+    # The composer's id for this post: a double tap or a resent form creates it once.
+    client_key = models.CharField(max_length=64, blank=True)
     body = models.TextField(max_length=10_000)  # Markdown as written
     body_html = models.TextField()  # rendered and sanitised once, when written
     created_at = models.DateTimeField(default=timezone.now)
@@ -30,6 +32,13 @@ class Post(models.Model):
     outcome = models.TextField(blank=True, max_length=2000)  # ... with what they will do
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_key"],
+                name="post_once_per_key",
+                condition=~models.Q(client_key=""),
+            ),
+        ]
         indexes = [
             models.Index(fields=["small_group", "-id"]),
             models.Index(

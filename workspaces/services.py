@@ -1,5 +1,7 @@
 """Writes in workspaces. Text is rendered and sanitised once, when written."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -53,19 +55,28 @@ def _notify_on_commit(kind: str, object_id: int) -> None:
 
 @transaction.atomic
 def post_create(
-    *, group, author, body: str, kind: str = Post.Kind.POST, uploads=()
+    *, group, author, body: str, kind: str = Post.Kind.POST, uploads=(), client_key: str = ""
 ) -> tuple[Post, list[str]]:
     """A new post with its files. A refused file is reported; the post and the other files
-    are kept."""
+    are kept. The same client key (a double tap, a resent form) returns the post already made."""
+    client_key = client_key[:64] or uuid.uuid4().hex
+    existing = Post.objects.filter(author=author, client_key=client_key).first()
+    if existing is not None:
+        return existing, []
     body = _clean(body, POST_MAX)
     post = Post.objects.create(
-        small_group=group, author=author, body=body, kind=kind, body_html=render(body)
+        small_group=group,
+        author=author,
+        body=body,
+        kind=kind,
+        body_html=render(body),
+        client_key=client_key,
     )
     errors = []
-    for upload, client_key in uploads:
+    for position, upload in enumerate(uploads):
         try:
             stored, _created = stored_file_create(
-                owner=author, upload=upload, client_key=f"post:{client_key}"
+                owner=author, upload=upload, client_key=f"post:{post.id}:{position}"
             )
             PostFile.objects.get_or_create(stored_file=stored, defaults={"post": post})
         except UploadRefused as refused:

@@ -36,10 +36,7 @@ def workspace(request, cohort_slug, group_id):
     group's tasks. Posting works without JavaScript; workspace.js adds live updates."""
     membership, group = workspace_get(request.user, cohort_slug, group_id)
     if request.method == "POST":
-        uploads = [
-            (f, f"{request.POST.get('client_key', '')}:{f.name}:{f.size}")
-            for f in request.FILES.getlist("files")
-        ]
+        uploads = request.FILES.getlist("files")
         kind = Post.Kind.COACHING if request.POST.get("kind") == "coaching" else Post.Kind.POST
         try:
             _post, errors = services.post_create(
@@ -48,6 +45,7 @@ def workspace(request, cohort_slug, group_id):
                 kind=kind,
                 body=request.POST.get("body", ""),
                 uploads=uploads,
+                client_key=request.POST.get("client_key", ""),
             )
         except ValidationError as error:
             messages.error(request, error.messages[0])

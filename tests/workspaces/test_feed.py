@@ -205,3 +205,31 @@ def test_authors_edit_their_own_posts_only(world):
     post.refresh_from_db()
     assert post.body == "Korjattu **teksti**" and post.edited_at
     assert "Korjattu <strong>teksti</strong>" in page.content.decode()
+
+
+def test_a_double_tapped_post_is_created_once_with_all_its_photos(world):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    def stored_png(color):  # same name, same size, different photos
+        out = io.BytesIO()
+        Image.new("RGB", (40, 30), color).save(out, format="PNG", compress_level=0)
+        return out.getvalue()
+
+    client = client_for(world.participant.user)
+    for _tap in range(2):
+        client.post(
+            _feed(world),
+            {
+                "body": "Kaksi kuvaa",
+                "client_key": "tap-1",
+                "files": [
+                    SimpleUploadedFile("image.jpg", stored_png((0, 0, 255))),
+                    SimpleUploadedFile("image.jpg", stored_png((0, 0, 254))),
+                ],
+            },
+        )
+    post = Post.objects.get()
+    assert post.files.count() == 2
