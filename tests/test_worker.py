@@ -136,3 +136,40 @@ def test_a_real_worker_renders_the_photo_and_notifies_the_review_thread(worker, 
     assert len(messages) == 1
     assert f"To: {world.participant.user.email}" in messages[0]
     assert photo.display and not photo.original
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_burst_of_200_answers_makes_far_fewer_builds_and_a_final_summary_of_all(worker):
+    from polku.people.models import Membership, Role, User
+    from programmes.live import services
+    from programmes.live.models import LiveQuestion, LiveSummary, SummaryBuild
+
+    _mail_dir, process = worker
+    world = world_build("l")
+    users = User.objects.bulk_create([User(email=f"room{n}@example.com") for n in range(200)])
+    Membership.objects.bulk_create(
+        [Membership(user=u, cohort=world.cohort, role=Role.PARTICIPANT) for u in users]
+    )
+    question = services.question_create(
+        cohort=world.cohort,
+        training_day=world.day,
+        kind=LiveQuestion.Kind.SCALE,
+        prompt="Miltä nyt tuntuu?",
+        options={"min": 1, "max": 5},
+    )
+    services.question_open(question=question)
+    question.refresh_from_db()
+    for n, user in enumerate(users):
+        services.answer_submit(question=question, user=user, raw=str(n % 5 + 1))
+
+    def final():
+        summary = LiveSummary.objects.filter(question=question).first()
+        return summary is not None and summary.data.get("count") == 200
+
+    _wait_for(final, process)
+    builds = SummaryBuild.objects.filter(question=question).count()
+    assert builds < 50, builds  # about one a second while answers arrive, not 200
+    summary = LiveSummary.objects.get(question=question)
+    assert summary.through_seq == LiveQuestion.objects.get(id=question.id).answer_seq
+    assert summary.data["distribution"] == {str(n): 40 for n in range(1, 6)}

@@ -49,6 +49,7 @@ LOCAL_APPS = [
     "polku.uploads",
     "programmes",
     "programmes.assignments",
+    "programmes.live",
     "workspaces",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

@@ -1,0 +1,95 @@
+"""Live questions on a training day, the room's answers, and the summaries a worker builds.
+
+Every answer write takes the next number of its question's `answer_seq`; a summary records the
+newest number it includes (`through_seq`), so a build that finishes late never replaces a
+newer summary, and "the final summary includes every answer" can be checked."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class LiveQuestion(models.Model):
+    class Kind(models.TextChoices):
+        SCALE = "scale", _("Scale")
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        WORDS = "words", _("Word cloud")
+        OPEN = "open", _("Open answer")
+        COMMITMENT = "commitment", _("Commitment")
+
+    class State(models.TextChoices):
+        READY = "ready", _("Not opened yet")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="+")
+    training_day = models.ForeignKey(
+        "programmes.TrainingDayPage", on_delete=models.PROTECT, related_name="live_questions"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    prompt = models.CharField(_("question"), max_length=300)
+    # scale: {"min": 1, "max": 5, "min_label": "", "max_label": ""}; choices: {"choices": [...]};
+    # word cloud: {"excluded": [...]} (words the trainer took out)
+    options = models.JSONField(default=dict, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.READY)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    hidden = models.BooleanField(default=False)  # kept on the day, not shown to the cohort
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    answer_seq = models.PositiveBigIntegerField(default=0)
+    # Coalescing summary builds (see tasks.py): a build is wanted / one is running.
+    build_wanted = models.BooleanField(default=False)
+    building_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["cohort", "training_day"])]
+
+    def __str__(self):
+        return self.prompt
+
+
+class LiveAnswer(models.Model):
+    question = models.ForeignKey(LiveQuestion, on_delete=models.CASCADE, related_name="answers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    value = models.JSONField()  # a number, a choice, a list of choices, or text
+    seq = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "user"], name="live_one_answer_each"),
+        ]
+
+    def __str__(self):
+        return f"{self.question_id} · {self.user_id}"
+
+
+class LiveSummary(models.Model):
+    question = models.OneToOneField(LiveQuestion, on_delete=models.CASCADE, related_name="summary")
+    version = models.PositiveIntegerField(default=0)
+    through_seq = models.PositiveBigIntegerField(default=0)  # the newest answer included
+    data = models.JSONField(default=dict)
+    built_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.question_id} v{self.version}"
+
+
+class SummaryBuild(models.Model):
+    """One row per build that ran: what coalescing is measured by."""
+
+    question = models.ForeignKey(LiveQuestion, on_delete=models.CASCADE, related_name="+")
+    through_seq = models.PositiveBigIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    stored = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"{self.question_id} @{self.through_seq}"
