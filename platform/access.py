@@ -107,3 +107,13 @@ def post_get(group, post_id: int):
     if post is None:
         raise Http404
     return post
+
+
+def live_question_get(membership: Membership, question_id: int):
+    """A live question of the person's cohort, or 404. Participants see no hidden question."""
+    from programmes.live.models import LiveQuestion
+
+    question = LiveQuestion.objects.filter(id=question_id, cohort_id=membership.cohort_id).first()
+    if question is None or (question.hidden and membership.role != Role.TRAINER):
+        raise Http404
+    return question

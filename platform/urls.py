@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from polku.people import views as people_views
+from programmes.live import urls as live_urls
 from workspaces import views as workspace_views
 
 cohort_urls = [
@@ -12,6 +13,7 @@ cohort_urls = [
     path("overview/", people_views.cohort_overview, name="cohort_overview"),
     path("participants/import/", people_views.participants_import, name="participants_import"),
     path("groups/<int:group_id>/", include("workspaces.urls")),
+    path("", include(live_urls.cohort_patterns)),
     path(
         "participants/<int:membership_id>/invite/",
         people_views.invitation_resend,
@@ -29,6 +31,7 @@ urlpatterns = [
     ),
     path("notifications/unsubscribe/<str:token>/", workspace_views.unsubscribe, name="unsubscribe"),
     path("c/<slug:cohort_slug>/", include(cohort_urls)),
+    path("", include(live_urls.urlpatterns)),
     path("accounts/", include("allauth.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -137,3 +137,33 @@ class AnswerPartsBlock(blocks.StreamBlock):
     photos = AnswerPhotosBlock()
     files = AnswerFilesBlock()
     reflection = AnswerReflectionBlock()
+
+
+class LiveQuestionBlock(blocks.StructBlock):
+    """A question prepared for the day; the trainer opens it from the facilitator view."""
+
+    kind = blocks.ChoiceBlock(
+        label=_("Kind"),
+        choices=[
+            ("scale", _("Scale")),
+            ("single", _("Single choice")),
+            ("multiple", _("Multiple choice")),
+            ("words", _("Word cloud")),
+            ("open", _("Open answer")),
+            ("commitment", _("Commitment")),
+        ],
+    )
+    prompt = blocks.CharBlock(label=_("Question"), max_length=300)
+    choices = blocks.ListBlock(
+        blocks.CharBlock(max_length=100), label=_("Choices"), required=False, default=[]
+    )
+    scale_max = blocks.ChoiceBlock(
+        label=_("Scale"), choices=[("5", "1–5"), ("10", "0–10")], default="5", required=False
+    )
+    min_label = blocks.CharBlock(label=_("Label of the lowest"), required=False, max_length=50)
+    max_label = blocks.CharBlock(label=_("Label of the highest"), required=False, max_length=50)
+    anonymous = blocks.BooleanBlock(label=_("Anonymous"), default=True, required=False)
+
+    class Meta:
+        icon = "help"
+        label = _("Live question")

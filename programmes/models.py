@@ -16,7 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import AgendaItemBlock, AnswerPartsBlock, MaterialStreamBlock
+from .blocks import AgendaItemBlock, AnswerPartsBlock, LiveQuestionBlock, MaterialStreamBlock
 
 
 class GrowthChainStep(models.TextChoices):
@@ -99,12 +99,19 @@ class TrainingDayPage(CohortItemPage):
     intro = models.TextField(_("introduction"), blank=True, max_length=1000)
     agenda = StreamField([("item", AgendaItemBlock())], blank=True, verbose_name=_("agenda"))
     materials = StreamField(MaterialStreamBlock(), blank=True, verbose_name=_("materials"))
+    live_questions = StreamField(
+        [("question", LiveQuestionBlock())],
+        blank=True,
+        verbose_name=_("live questions"),
+        help_text=_("Prepared for the day; open them one by one from the facilitator view."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         FieldPanel("growth_chain_step"),
         FieldPanel("agenda"),
         FieldPanel("materials"),
+        FieldPanel("live_questions"),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["programmes.ProgrammePage"]

@@ -162,3 +162,15 @@ def post_build(world: World, body="Kokeilin aamukahvia. @Anyone?"):
         uploads=[SimpleUploadedFile("taulu.png", png_bytes())],
     )
     return post
+
+
+def live_question_build(world: World, kind="words", prompt="Mikä jäi mieleen?", options=None):
+    """An open live question on the world's first training day."""
+    from programmes.live import services
+
+    question = services.question_create(
+        cohort=world.cohort, training_day=world.day, kind=kind, prompt=prompt, options=options or {}
+    )
+    services.question_open(question=question)
+    question.refresh_from_db()
+    return question

@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from polku.people.services import invitation_create, invitation_token
-from tests.conftest import World, answer_build, client_for, post_build
+from tests.conftest import World, answer_build, client_for, live_question_build, post_build
 
 # Who asks. "participant" owns the answer under test; "group_mate" shares their small group;
 # "classmate" is in another small group of the same cohort; "outsider" is a participant of
@@ -88,6 +88,17 @@ MATRIX: dict[str, Rule] = {
     "workspace_notes_history": WORKSPACE_READERS,
     "notification_preferences": everyone(200),
     "unsubscribe": everyone(200, anonymous=200),  # the signed link works without logging in
+    # Live feedback on the world's first training day.
+    "live_day": only(**participants(200), trainer=200),
+    "live_join": only(**participants(302), trainer=302),
+    "live_question_create": only("POST", trainer=302),
+    "live_question_update": only("POST", trainer=302),
+    "live_answer": only("POST", **participants(302)),
+    "live_projector": only(trainer=200),
+    "live_summaries": only(**participants(200), trainer=200),
+    "live_answers_csv": only(trainer=200),
+    # The projector's poll is a signed link for one cohort's day: no session needed.
+    "live_projector_poll": everyone(200, anonymous=200),
 }
 
 # Whole route families of libraries, each covered by one rule tested below.
@@ -135,6 +146,24 @@ def _url(name: str, world: World) -> str:
         if name == "post_file":
             return reverse(name, args=[slug, group, post.id, post.files.get().id])
         return reverse(name, args=[slug, group, post.id])
+    if name in ("live_day", "live_question_create", "live_projector", "live_summaries"):
+        return reverse(name, args=[slug, world.day.id])
+    if name in ("live_question_update", "live_answer", "live_answers_csv"):
+        return reverse(name, args=[slug, live_question_build(world).id])
+    if name == "live_join":
+        from programmes.live.services import room_get_or_create
+
+        return reverse(
+            name, args=[room_get_or_create(cohort=world.cohort, training_day=world.day).code]
+        )
+    if name == "live_projector_poll":
+        from django.core import signing
+
+        from programmes.live.views import PROJECTOR_SALT
+
+        question = live_question_build(world)
+        token = signing.dumps([world.cohort.id, world.day.id], salt=PROJECTOR_SALT)
+        return reverse(name, args=[token, question.id])
     if name == "unsubscribe":
         from workspaces.tasks import unsubscribe_token
 
@@ -183,6 +212,9 @@ def test_matrix(name, role, world, other_world, django_user_model):
         "answer_save": {"version": "0", "action": "save"},
         "answer_comment": {"body": "Mitä kokeilet seuraavaksi?"},
         "post_update": {"action": "helped"},
+        "live_answer": {"value": "aamukahvi"},
+        "live_question_update": {"action": "close"},
+        "live_question_create": {"prompt": "Miltä tuntuu?", "kind": "words"},
     }.get(name, {})
     response = client.post(url, data) if rule.method == "POST" else client.get(url)
     expected = rule.expect[role]

@@ -22,8 +22,15 @@ def test_choosing_a_language_is_remembered_on_the_account(world):
     assert response["Location"] == path_url
     world.participant.user.refresh_from_db()
     assert world.participant.user.language == "en"
-    # Another device with a Finnish browser still gets the person's choice.
-    other_device = client_for(world.participant.user)
+    # Another device with a Finnish browser: logging in brings the person's choice along.
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    other_device = Client(HTTP_ACCEPT_LANGUAGE="fi")
+    other_device.post(
+        reverse("account_login"), {"login": world.participant.user.email, "password": PASSWORD}
+    )
     assert "My path" in _path(other_device, world, HTTP_ACCEPT_LANGUAGE="fi")
 
 

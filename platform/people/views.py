@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -17,6 +16,7 @@ from workspaces.selectors import activity_by_group
 
 from . import services
 from .forms import InvitationAcceptForm, LanguageForm, ParticipantsImportForm
+from .language import language_cookie_set
 from .models import Invitation, Membership, Role
 
 
@@ -49,11 +49,7 @@ def language_set(request):
     next_url = form.cleaned_data["next"]
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = "/"
-    response = redirect(next_url)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
-    )
-    return response
+    return language_cookie_set(redirect(next_url), language)
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,7 +89,10 @@ def invitation_accept(request, token):
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Polku!"))
-        return redirect("cohort_path", cohort_slug=invitation.membership.cohort.slug)
+        return language_cookie_set(
+            redirect("cohort_path", cohort_slug=invitation.membership.cohort.slug),
+            user.language,
+        )
     return render(
         request, "people/invitation_accept.html", {"form": form, "invitation": invitation}
     )

@@ -20,3 +20,4 @@ ALLOWED_HOSTS = ["*"]
 # No persistent connections: a live-server thread's idle connection would block dropping the
 # test database at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

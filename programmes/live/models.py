@@ -26,8 +26,10 @@ class LiveQuestion(models.Model):
 
     cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="+")
     training_day = models.ForeignKey(
-        "programmes.TrainingDayPage", on_delete=models.PROTECT, related_name="live_questions"
+        "programmes.TrainingDayPage", on_delete=models.PROTECT, related_name="+"
     )
+    # The prepared question on the page this one comes from; empty for one added on the spot.
+    block_id = models.CharField(max_length=64, blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     prompt = models.CharField(_("question"), max_length=300)
     # scale: {"min": 1, "max": 5, "min_label": "", "max_label": ""}; choices: {"choices": [...]};
@@ -50,6 +52,13 @@ class LiveQuestion(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["cohort", "training_day"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "training_day", "block_id"],
+                condition=~models.Q(block_id=""),
+                name="live_block_once",
+            ),
+        ]
 
     def __str__(self):
         return self.prompt
@@ -93,3 +102,21 @@ class SummaryBuild(models.Model):
 
     def __str__(self):
         return f"{self.question_id} @{self.through_seq}"
+
+
+class LiveRoom(models.Model):
+    """A cohort's training day as a room to join: the short code on the projector."""
+
+    cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="+")
+    training_day = models.ForeignKey(
+        "programmes.TrainingDayPage", on_delete=models.CASCADE, related_name="+"
+    )
+    code = models.CharField(max_length=8, unique=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "training_day"], name="live_room_once"),
+        ]
+
+    def __str__(self):
+        return self.code

@@ -1,13 +1,16 @@
 """Writes of live feedback. An answer is stored whole or not at all, and only while its
 question is open."""
 
+import secrets
+
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import LiveAnswer, LiveQuestion
+from .models import LiveAnswer, LiveQuestion, LiveRoom
 
 OPEN_MAX = 1000
 WORD_MAX = 30
@@ -38,6 +41,7 @@ def question_open(*, question: LiveQuestion) -> None:
     LiveQuestion.objects.filter(id=question.id).update(
         state=LiveQuestion.State.OPEN, opened_at=timezone.now(), closed_at=None
     )
+    summary_cache_clear(question.id)
 
 
 def question_close(*, question: LiveQuestion) -> None:
@@ -47,6 +51,7 @@ def question_close(*, question: LiveQuestion) -> None:
     LiveQuestion.objects.filter(id=question.id).update(
         state=LiveQuestion.State.CLOSED, closed_at=timezone.now()
     )
+    summary_cache_clear(question.id)
     transaction.on_commit(lambda: summary_build.delay(question.id))
 
 
@@ -116,3 +121,75 @@ def summary_request(*, question_id: int) -> None:
         transaction.on_commit(
             lambda: summary_build.apply_async([question_id], countdown=COALESCE_SECONDS)
         )
+
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread
+
+
+def room_get_or_create(*, cohort, training_day) -> LiveRoom:
+    room = LiveRoom.objects.filter(cohort=cohort, training_day=training_day).first()
+    while room is None:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
+        try:
+            with transaction.atomic():
+                room = LiveRoom.objects.create(cohort=cohort, training_day=training_day, code=code)
+        except IntegrityError:  # the code was taken (or the room made meanwhile): again
+            room = LiveRoom.objects.filter(cohort=cohort, training_day=training_day).first()
+    return room
+
+
+def prepared_questions_sync(*, cohort, training_day) -> None:
+    """Makes the cohort's questions from those prepared on the page; a question not yet opened
+    follows later edits of the page."""
+    for block in training_day.live_questions:
+        value = block.value
+        kind = value["kind"]
+        options = {}
+        if kind == LiveQuestion.Kind.SCALE:
+            high = int(value.get("scale_max") or 5)
+            options = {
+                "min": 0 if high == 10 else 1,
+                "max": high,
+                "min_label": value["min_label"],
+                "max_label": value["max_label"],
+            }
+        elif kind in (LiveQuestion.Kind.SINGLE, LiveQuestion.Kind.MULTIPLE):
+            options = {"choices": list(value["choices"])}
+        fields = {
+            "kind": kind,
+            "prompt": value["prompt"],
+            "options": options,
+            "anonymous": bool(value["anonymous"]),
+        }
+        question, created = LiveQuestion.objects.get_or_create(
+            cohort=cohort, training_day=training_day, block_id=block.id, defaults=fields
+        )
+        if not created and question.state == LiveQuestion.State.READY:
+            LiveQuestion.objects.filter(id=question.id).update(**fields)
+
+
+def question_hide(*, question: LiveQuestion, hidden: bool) -> None:
+    LiveQuestion.objects.filter(id=question.id).update(hidden=hidden)
+    summary_cache_clear(question.id)
+
+
+def word_exclude(*, question: LiveQuestion, word: str) -> None:
+    """The trainer takes a word out of the word cloud or themes; the summary is rebuilt."""
+    from .tasks import summary_build
+
+    word = word.strip().lower()[:WORD_MAX]
+    if word and word not in question.options.get("excluded", []):
+        question.options = {
+            **question.options,
+            "excluded": [*question.options.get("excluded", []), word],
+        }
+        question.save(update_fields=["options"])
+        transaction.on_commit(lambda: summary_build.delay(question.id, True))
+
+
+def summary_cache_key(question_id: int) -> str:
+    return f"live:summary:{question_id}"
+
+
+def summary_cache_clear(question_id: int) -> None:
+    transaction.on_commit(lambda: cache.delete(summary_cache_key(question_id)))

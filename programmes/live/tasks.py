@@ -14,10 +14,12 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.core.cache import cache
 from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import LiveQuestion, LiveSummary, SummaryBuild
+from .services import summary_cache_key
 from .summaries import choice_summary, scale_summary, themes_summary, word_summary
 
 logger = logging.getLogger(__name__)
@@ -69,5 +71,7 @@ def summary_build(question_id: int, force: bool = False) -> None:
             )
         )
         SummaryBuild.objects.create(question=question, through_seq=through, stored=bool(stored))
+        if stored:
+            cache.delete(summary_cache_key(question_id))  # the next projector poll reads it
     finally:
         LiveQuestion.objects.filter(id=question_id).update(building_since=None)

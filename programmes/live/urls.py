@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+# Inside /c/<cohort_slug>/
+cohort_patterns = [
+    path("day/<int:page_id>/live/", views.live_day, name="live_day"),
+    path(
+        "day/<int:page_id>/live/questions/", views.live_question_create, name="live_question_create"
+    ),
+    path("day/<int:page_id>/live/projector/", views.live_projector, name="live_projector"),
+    path("day/<int:page_id>/live/summaries/", views.live_summaries, name="live_summaries"),
+    path("live/<int:question_id>/", views.live_question_update, name="live_question_update"),
+    path("live/<int:question_id>/answer/", views.live_answer, name="live_answer"),
+    path("live/<int:question_id>/answers.csv", views.live_answers_csv, name="live_answers_csv"),
+]
+# At the top level: a short code to join, and the projector's signed poll.
+urlpatterns = [
+    path(
+        "live/p/<str:token>/<int:question_id>/",
+        views.live_projector_poll,
+        name="live_projector_poll",
+    ),
+    path("live/<str:code>/", views.live_join, name="live_join"),
+]

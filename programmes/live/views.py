@@ -1,0 +1,293 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from polku.access import cohort_page_get, live_question_get, membership_get
+from polku.people.models import Membership, Role
+from programmes.models import TrainingDayPage
+
+from . import services
+from .models import LiveAnswer, LiveQuestion, LiveRoom, LiveSummary
+
+PROJECTOR_SALT = "polku.live.projector"
+ROOM_ROLES = (Role.PARTICIPANT, Role.TRAINER)
+
+
+def _day(request, cohort_slug, page_id, roles=ROOM_ROLES):
+    membership = membership_get(request.user, cohort_slug, roles=roles)
+    return membership, cohort_page_get(membership, TrainingDayPage, page_id)
+
+
+def summary_payload(question: LiveQuestion) -> dict:
+    """What the projector and the day page show of a question: its summary as HTML, with the
+    anonymity rules applied. Cached until the next build or state change."""
+    summary = LiveSummary.objects.filter(question=question).first()
+    data = summary.data if summary else {}
+    participants = Membership.objects.filter(
+        cohort_id=question.cohort_id, role=Role.PARTICIPANT
+    ).count()
+    count = data.get("count", 0)
+    html = render_to_string(
+        "live/includes/summary.html",
+        {
+            "question": question,
+            "data": data,
+            # Open-answer quotes of a question with fewer than three answers stay off the screen.
+            "show_quotes": count >= 3,
+        },
+    )
+    return {
+        "version": summary.version if summary else 0,
+        "state": question.state,
+        "prompt": question.prompt,
+        "count": count,
+        "waiting": max(participants - count, 0),
+        "html": html,
+        "cohort_id": question.cohort_id,
+        "day_id": question.training_day_id,
+    }
+
+
+@login_required
+def live_day(request, cohort_slug, page_id):
+    """The day's live questions: trainers run them, participants answer them."""
+    membership, day = _day(request, cohort_slug, page_id)
+    questions = LiveQuestion.objects.filter(cohort=membership.cohort, training_day=day)
+    context = {"membership": membership, "cohort": membership.cohort, "page": day}
+    if membership.role == Role.TRAINER:
+        services.prepared_questions_sync(cohort=membership.cohort, training_day=day)
+        room = services.room_get_or_create(cohort=membership.cohort, training_day=day)
+        questions = list(questions.annotate(answer_count=Count("answers")))
+        for question in questions:
+            question.payload = summary_payload(question)
+            if not question.anonymous:
+                question.named = (
+                    LiveAnswer.objects.filter(question=question)
+                    .select_related("user")
+                    .order_by("user__first_name")
+                )
+        return render(
+            request,
+            "live/facilitator.html",
+            context
+            | {
+                "questions": questions,
+                "room": room,
+                "kinds": LiveQuestion.Kind.choices,
+                "join_url": request.build_absolute_uri(reverse("live_join", args=[room.code])),
+            },
+        )
+    visible = list(questions.filter(hidden=False).exclude(state=LiveQuestion.State.READY))
+    mine = dict(
+        LiveAnswer.objects.filter(question__in=visible, user=request.user).values_list(
+            "question_id", "value"
+        )
+    )
+    for question in visible:
+        question.my_answer = mine.get(question.id)
+        if question.kind == LiveQuestion.Kind.SCALE:
+            question.scale_values = range(
+                question.options.get("min", 1), question.options.get("max", 5) + 1
+            )
+        if question.id in mine or question.state == LiveQuestion.State.CLOSED:
+            question.payload = summary_payload(question)
+    return render(request, "live/participant.html", context | {"questions": visible})
+
+
+@login_required
+def live_join(request, code):
+    """The short code on the projector: works on any phone after login."""
+    room = LiveRoom.objects.select_related("cohort").filter(code=code.upper()).first()
+    if room is None:
+        raise Http404
+    membership_get(request.user, room.cohort.slug, roles=ROOM_ROLES)
+    return redirect("live_day", cohort_slug=room.cohort.slug, page_id=room.training_day_id)
+
+
+@login_required
+@require_POST
+def live_question_create(request, cohort_slug, page_id):
+    """A question added on the spot during the day."""
+    membership, day = _day(request, cohort_slug, page_id, roles=[Role.TRAINER])
+    kind = request.POST.get("kind", "")
+    choices = [c.strip() for c in request.POST.get("choices", "").splitlines() if c.strip()]
+    options = (
+        {"choices": choices}
+        if kind in ("single", "multiple")
+        else ({"min": 1, "max": 5} if kind == "scale" else {})
+    )
+    try:
+        services.question_create(
+            cohort=membership.cohort,
+            training_day=day,
+            kind=kind,
+            prompt=request.POST.get("prompt", "").strip(),
+            options=options,
+            anonymous=request.POST.get("anonymous") == "on",
+            user=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("live_day", cohort_slug=cohort_slug, page_id=day.id)
+
+
+@login_required
+@require_POST
+def live_question_update(request, cohort_slug, question_id):
+    membership = membership_get(request.user, cohort_slug, roles=[Role.TRAINER])
+    question = live_question_get(membership, question_id)
+    action = request.POST.get("action")
+    if action == "open":
+        services.question_open(question=question)
+    elif action == "close":
+        services.question_close(question=question)
+    elif action in ("hide", "unhide"):
+        services.question_hide(question=question, hidden=action == "hide")
+    elif action == "exclude":
+        services.word_exclude(question=question, word=request.POST.get("word", ""))
+    return redirect(
+        reverse("live_day", args=[cohort_slug, question.training_day_id]) + f"#q-{question.id}"
+    )
+
+
+@login_required
+@require_POST
+def live_answer(request, cohort_slug, question_id):
+    membership = membership_get(request.user, cohort_slug, roles=[Role.PARTICIPANT])
+    question = live_question_get(membership, question_id)
+    raw = (
+        request.POST.getlist("value")
+        if question.kind == LiveQuestion.Kind.MULTIPLE
+        else request.POST.get("value")
+    )
+    try:
+        services.answer_submit(question=question, user=request.user, raw=raw)
+        messages.success(request, _("Thank you! Your answer is in."))
+    except services.QuestionClosed:
+        messages.error(request, _("This question has closed: your answer was not saved."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(
+        reverse("live_day", args=[cohort_slug, question.training_day_id]) + f"#q-{question.id}"
+    )
+
+
+@login_required
+@require_GET
+def live_projector(request, cohort_slug, page_id):
+    """The big screen: the chosen (or latest opened) question, updating by itself."""
+    membership, day = _day(request, cohort_slug, page_id, roles=[Role.TRAINER])
+    questions = LiveQuestion.objects.filter(
+        cohort=membership.cohort, training_day=day, hidden=False
+    )
+    chosen = request.GET.get("q")
+    question = (
+        questions.filter(id=chosen).first()
+        if chosen and chosen.isdigit()
+        else questions.exclude(opened_at=None).order_by("-opened_at").first()
+    )
+    room = services.room_get_or_create(cohort=membership.cohort, training_day=day)
+    token = signing.dumps([membership.cohort_id, day.id], salt=PROJECTOR_SALT)
+    return render(
+        request,
+        "live/projector.html",
+        {
+            "membership": membership,
+            "cohort": membership.cohort,
+            "page": day,
+            "room": room,
+            "question": question,
+            "payload": summary_payload(question) if question else None,
+            "poll_url": reverse("live_projector_poll", args=[token, question.id])
+            if question
+            else "",
+            "join_url": request.build_absolute_uri(reverse("live_join", args=[room.code])),
+        },
+    )
+
+
+@require_GET
+def live_projector_poll(request, token, question_id):
+    """The projector's poll. The link is signed for one cohort's day, so it needs no session;
+    an unchanged summary is answered 304 from the cache, without a database query."""
+    try:
+        cohort_id, day_id = signing.loads(token, salt=PROJECTOR_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        raise Http404 from None
+    key = services.summary_cache_key(question_id)
+    payload = cache.get(key)
+    if payload is None:
+        question = LiveQuestion.objects.filter(
+            id=question_id, cohort_id=cohort_id, training_day_id=day_id, hidden=False
+        ).first()
+        if question is None:
+            raise Http404
+        payload = summary_payload(question)
+        cache.set(key, payload, timeout=3600)
+    if (payload["cohort_id"], payload["day_id"]) != (cohort_id, day_id):
+        raise Http404
+    etag = f'"{payload["version"]}-{payload["state"]}"'
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponseNotModified(headers={"ETag": etag})
+    response = JsonResponse(
+        {k: payload[k] for k in ("version", "state", "count", "waiting", "html")}
+    )
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_required
+@require_GET
+def live_answers_csv(request, cohort_slug, question_id):
+    membership = membership_get(request.user, cohort_slug, roles=[Role.TRAINER])
+    question = live_question_get(membership, question_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="live-{question.id}.csv"'
+    response.write("\ufeff")  # Excel reads the file as UTF-8 (ä, ö)
+    writer = csv.writer(response)
+    header = [_("Time"), _("Answer")] + ([] if question.anonymous else [_("Name")])
+    writer.writerow(header)
+    for answer in question.answers.select_related("user").order_by("updated_at"):
+        value = ", ".join(answer.value) if isinstance(answer.value, list) else answer.value
+        row = [answer.updated_at.isoformat(timespec="seconds"), value]
+        if not question.anonymous:  # never a name for an anonymous question
+            row.append(answer.user.get_full_name() or answer.user.email)
+        writer.writerow(row)
+    return response
+
+
+@login_required
+@require_GET
+def live_summaries(request, cohort_slug, page_id):
+    """The day's summaries, kept with the training day: a printable page."""
+    membership, day = _day(request, cohort_slug, page_id)
+    questions = LiveQuestion.objects.filter(
+        cohort=membership.cohort, training_day=day, state=LiveQuestion.State.CLOSED
+    )
+    if membership.role != Role.TRAINER:
+        questions = questions.filter(hidden=False)
+    questions = list(questions)
+    for question in questions:
+        question.payload = summary_payload(question)
+    return render(
+        request,
+        "live/summaries.html",
+        {
+            "membership": membership,
+            "cohort": membership.cohort,
+            "page": day,
+            "questions": questions,
+        },
+    )

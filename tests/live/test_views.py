@@ -1,0 +1,171 @@
+"""Live feedback as people use it: answering on a phone, the facilitator, the projector."""
+
+from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from programmes.live.models import LiveAnswer, LiveQuestion
+from programmes.live.views import PROJECTOR_SALT
+from tests.conftest import client_for, live_question_build
+
+
+def _answer(world, membership, question, value):
+    return client_for(membership.user).post(
+        reverse("live_answer", args=[world.cohort.slug, question.id]),
+        {"value": value},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+
+
+def _day_page(world, membership):
+    return (
+        client_for(membership.user)
+        .get(reverse("live_day", args=[world.cohort.slug, world.day.id]), HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+
+
+def test_a_participant_answers_and_then_sees_the_room(world, committed):
+    question = live_question_build(world, kind="words")
+    assert "Mikä jäi mieleen?" in _day_page(world, world.participant)
+    with committed():
+        page = _answer(world, world.participant, question, "valmentava ote").content.decode()
+    assert "Your answer is in" in page
+    assert "valmentava" in page  # the room's word cloud, after answering
+
+
+def test_an_answer_after_closing_is_refused_with_a_message(world):
+    question = live_question_build(world)
+    client_for(world.trainer.user).post(
+        reverse("live_question_update", args=[world.cohort.slug, question.id]), {"action": "close"}
+    )
+    page = _answer(world, world.participant, question, "myöhässä").content.decode()
+    assert "has closed: your answer was not saved" in page
+    assert not LiveAnswer.objects.exists()
+
+
+def test_an_anonymous_question_never_shows_who_answered_what(world, committed):
+    anonymous = live_question_build(world, kind="open", prompt="Anonyymi")
+    named = live_question_build(world, kind="open", prompt="Nimellinen")
+    LiveQuestion.objects.filter(id=named.id).update(anonymous=False)
+    with committed():
+        _answer(world, world.participant, anonymous, "Salainen ajatus")
+        _answer(world, world.participant, named, "Julkinen ajatus")
+    page = _day_page(world, world.trainer)
+    section = page[page.index("Anonyymi") : page.index("Nimellinen")]
+    assert "Who answered what" not in section
+    assert "Who answered what" in page[page.index("Nimellinen") :]
+    csv_anonymous = (
+        client_for(world.trainer.user)
+        .get(reverse("live_answers_csv", args=[world.cohort.slug, anonymous.id]))
+        .content.decode()
+    )
+    assert world.participant.user.email not in csv_anonymous
+    assert world.participant.user.get_full_name() not in csv_anonymous
+    assert csv_anonymous.startswith("\ufeff")  # Excel opens it as UTF-8
+
+
+def test_quotes_of_fewer_than_three_answers_stay_off_the_projector(world, committed):
+    question = live_question_build(world, kind="open", prompt="Mitä kokeilet?")
+    with committed():
+        _answer(world, world.participant, question, "Kysyn palautetta tiimiltä")
+        _answer(world, world.group_mate, question, "Palautetta pyydän perjantaisin")
+    url = reverse("live_projector", args=[world.cohort.slug, world.day.id]) + f"?q={question.id}"
+    page = client_for(world.trainer.user).get(url).content.decode()
+    assert "palaute" in page.lower()  # the theme shows
+    assert "Kysyn palautetta tiimiltä" not in page  # the quote does not
+    with committed():
+        _answer(world, world.classmate, question, "Palaute viikoittain")
+    page = client_for(world.trainer.user).get(url).content.decode()
+    assert "Kysyn palautetta tiimiltä" in page or "Palautetta pyydän perjantaisin" in page
+
+
+def test_an_unchanged_projector_poll_costs_no_query(world, committed):
+    question = live_question_build(world)
+    token = signing.dumps([world.cohort.id, world.day.id], salt=PROJECTOR_SALT)
+    url = reverse("live_projector_poll", args=[token, question.id])
+    projector = client_for(world.trainer.user)  # the trainer's laptop, logged in
+    first = projector.get(url)
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        again = projector.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and len(queries) == 0
+    with committed():
+        _answer(world, world.participant, question, "uusi vastaus")
+    changed = projector.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed.json()["count"] == 1
+
+
+def test_a_projector_link_for_another_cohort_is_404(world, other_world):
+    question = live_question_build(world)
+    token = signing.dumps([other_world.cohort.id, other_world.day.id], salt=PROJECTOR_SALT)
+    from django.test import Client
+
+    assert (
+        Client().get(reverse("live_projector_poll", args=[token, question.id])).status_code == 404
+    )
+
+
+def test_questions_prepared_on_the_page_appear_for_the_trainer(world):
+    day = world.day
+    day.live_questions = [
+        {
+            "type": "question",
+            "value": {
+                "kind": "scale",
+                "prompt": "Kuinka valmis olet?",
+                "choices": [],
+                "scale_max": "10",
+                "min_label": "en lainkaan",
+                "max_label": "täysin",
+                "anonymous": True,
+            },
+        }
+    ]
+    day.save_revision().publish()
+    assert "Kuinka valmis olet?" in _day_page(world, world.trainer)
+    question = LiveQuestion.objects.get(prompt="Kuinka valmis olet?")
+    assert question.options["min"] == 0 and question.options["max"] == 10
+    _day_page(world, world.trainer)
+    assert LiveQuestion.objects.filter(prompt="Kuinka valmis olet?").count() == 1
+
+
+def test_a_hidden_question_is_gone_for_participants(world):
+    question = live_question_build(world, prompt="Piilotettava")
+    client_for(world.trainer.user).post(
+        reverse("live_question_update", args=[world.cohort.slug, question.id]), {"action": "hide"}
+    )
+    assert "Piilotettava" not in _day_page(world, world.participant)
+    assert _answer(world, world.participant, question, "x").status_code == 404
+
+
+def test_the_trainer_leaves_a_word_out_of_the_cloud(world, committed):
+    question = live_question_build(world, kind="words")
+    with committed():
+        _answer(world, world.participant, question, "kahvi")
+        _answer(world, world.group_mate, question, "kahvi tiimi")
+    with committed():
+        client_for(world.trainer.user).post(
+            reverse("live_question_update", args=[world.cohort.slug, question.id]),
+            {"action": "exclude", "word": "kahvi"},
+        )
+    words = [
+        w["word"] for w in question.summary.__class__.objects.get(question=question).data["words"]
+    ]
+    assert words == ["tiimi"]
+
+
+def test_the_short_code_takes_a_member_to_the_day(world):
+    from programmes.live.services import room_get_or_create
+
+    room = room_get_or_create(cohort=world.cohort, training_day=world.day)
+    response = client_for(world.participant.user).get(
+        reverse("live_join", args=[room.code.lower()])
+    )
+    assert response["Location"] == reverse("live_day", args=[world.cohort.slug, world.day.id])
+    assert (
+        client_for(world.participant.user).get(reverse("live_join", args=["ZZZZZ"])).status_code
+        == 404
+    )
