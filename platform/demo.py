@@ -214,6 +214,44 @@ def programme_build(title: str = "Esimiestyön kehityspolku 2026–2027") -> Pro
                         "value": {"time": "15.00–16.00", "title": "Yhteenveto ja seuraava tehtävä"},
                     },
                 ],
+                live_questions=[
+                    {
+                        "type": "question",
+                        "value": {
+                            "kind": "scale",
+                            "prompt": "Kuinka valmis olet kokeilemaan tätä tiimisi kanssa?",
+                            "choices": [],
+                            "scale_max": "5",
+                            "min_label": "en vielä",
+                            "max_label": "heti huomenna",
+                            "anonymous": True,
+                        },
+                    },
+                    {
+                        "type": "question",
+                        "value": {
+                            "kind": "words",
+                            "prompt": "Yksi sana tästä päivästä?",
+                            "choices": [],
+                            "scale_max": "5",
+                            "min_label": "",
+                            "max_label": "",
+                            "anonymous": True,
+                        },
+                    },
+                    {
+                        "type": "question",
+                        "value": {
+                            "kind": "commitment",
+                            "prompt": "Mitä kokeilet ennen seuraavaa valmennuspäivää?",
+                            "choices": [],
+                            "scale_max": "5",
+                            "min_label": "",
+                            "max_label": "",
+                            "anonymous": False,
+                        },
+                    },
+                ],
                 materials=[
                     {"type": "rich_text", "value": _rich(step.day_intro)},
                     {

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from polku.access import STAFF_ROLES, membership_get
 from workspaces.selectors import activity_by_group
@@ -30,11 +30,11 @@ def home(request):
     return render(request, "people/home.html", {"memberships": memberships})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def ping(request):
-    """The lightest authenticated page: a keep-alive for long forms, and the benchmark's
-    baseline."""
+    """The lightest authenticated page (GET) and form post (POST, CSRF-checked): a keep-alive
+    for long forms, and the benchmarks' baselines."""
     return HttpResponse("ok", content_type="text/plain")
 
 

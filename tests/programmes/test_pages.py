@@ -45,6 +45,22 @@ class PageTreeTests(WagtailPageTestCase):
                     "intro": "",
                     "growth_chain_step": "strategy",
                     "agenda": streamfield([("item", {"time": "9.00", "title": "Aloitus"})]),
+                    "live_questions": streamfield(
+                        [
+                            (
+                                "question",
+                                {
+                                    "kind": "words",
+                                    "prompt": "Yksi sana?",
+                                    "choices": streamfield([]),
+                                    "scale_max": "5",
+                                    "min_label": "",
+                                    "max_label": "",
+                                    "anonymous": True,
+                                },
+                            )
+                        ]
+                    ),
                     "materials": streamfield(
                         [
                             ("rich_text", rich_text("<p>Tervetuloa</p>")),
@@ -59,6 +75,7 @@ class PageTreeTests(WagtailPageTestCase):
             ),
         )
         day = TrainingDayPage.objects.get(slug="valmentava-keskustelu")
+        assert [block.value["prompt"] for block in day.live_questions] == ["Yksi sana?"]
         assert [block.block_type for block in day.materials] == [
             "rich_text",
             "reflection_question",
@@ -77,6 +94,7 @@ class PageTreeTests(WagtailPageTestCase):
                 "growth_chain_step": "",
                 "agenda": streamfield([]),
                 "materials": streamfield([]),
+                "live_questions": streamfield([]),
             },
             assignment: {
                 "title": assignment.title,

@@ -1,0 +1,213 @@
+"""Live feedback under a training day's load: 300 participants answer one question within
+30 seconds, against gunicorn (DEBUG off) with PostgreSQL, Redis and a real Celery worker.
+
+    .venv/bin/python bench/live.py                 # 300 answers in 30 s
+    .venv/bin/python bench/live.py --answers 30 --seconds 3   # what CI runs
+
+Prints answers accepted / sent, p50 and p95 answer latency as a ratio to a trivial authenticated
+POST (/ping/) in the same run, the summary builds run, and the time from the last answer to the
+final summary. It drops and recreates the database named by --database."""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.run import BIN, PORT, ROOT, Browser, _env, _recreate_database  # noqa: E402
+
+
+def _session_browser(user) -> Browser:
+    """A logged-in browser made directly in the session store: 300 password hashes would
+    take minutes and are not what is measured."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.crypto import get_random_string
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    browser = Browser()
+    browser.cookies = {
+        settings.SESSION_COOKIE_NAME: session.session_key,
+        "csrftoken": get_random_string(32),
+    }
+    return browser
+
+
+def _post(browser, path, fields):
+    return browser.request(
+        "POST", path, urlencode({"csrfmiddlewaretoken": browser.cookies["csrftoken"], **fields})
+    )
+
+
+def _percentiles(times):
+    times = sorted(times)
+    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--answers", type=int, default=300)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="polku_bench_live")
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/14")
+    args = parser.parse_args()
+
+    env = _env(f"{args.postgres}/{args.database}", args.broker)
+    env["CACHE_URL"] = args.broker.rsplit("/", 1)[0] + "/13"
+    import os
+
+    os.environ.update(env)
+    _recreate_database(args.postgres, args.database)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [*manage, "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+
+    from bench.seed import seed
+    from polku.people.models import User
+    from programmes.live import services
+    from programmes.live.models import LiveQuestion, LiveSummary, SummaryBuild
+    from programmes.models import TrainingDayPage
+
+    cache.clear()
+    seeded = seed(participants=args.answers, cohorts=1)
+    users = list(User.objects.filter(email__startswith="p0-").order_by("id")[: args.answers])
+    from polku.people.models import Cohort
+
+    cohort = Cohort.objects.get(slug=seeded["cohort"])
+    question = services.question_create(
+        cohort=cohort,
+        training_day=TrainingDayPage.objects.first(),
+        kind=LiveQuestion.Kind.WORDS,
+        prompt="Yksi sana tästä aamusta?",
+    )
+    services.question_open(question=question)
+    browsers = [_session_browser(user) for user in users]
+    answer_path = f"/c/{cohort.slug}/live/{question.id}/answer/"
+
+    server = subprocess.Popen(
+        [
+            BIN / "gunicorn",
+            "polku.wsgi:application",
+            "--workers",
+            "3",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    worker = subprocess.Popen(
+        [
+            BIN / "celery",
+            "-A",
+            "polku.celery:app",
+            "worker",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                import http.client
+
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("HEAD", "/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        baseline = browsers[0]
+        for _ in range(10):
+            _post(baseline, "/ping/", {})
+        trivial = [_post(baseline, "/ping/", {})[2] for _ in range(100)]
+
+        words = ["kahvi", "kahvia", "valmentaja", "tiimi", "onnistuminen", "palaute"]
+        results: list[tuple[int, float]] = []
+        lock = threading.Lock()
+        started = time.perf_counter()
+
+        def answer(n):
+            delay = started + n * args.seconds / args.answers - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            status, _body, elapsed = _post(
+                browsers[n], answer_path, {"value": words[n % len(words)]}
+            )
+            with lock:
+                results.append((status, elapsed))
+
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            list(pool.map(answer, range(args.answers)))
+        last_answer = time.perf_counter()
+        accepted = sum(1 for status, _t in results if status == 302)
+        expected_seq = LiveQuestion.objects.get(id=question.id).answer_seq
+        final_after = None
+        while time.perf_counter() - last_answer < 60:
+            summary = LiveSummary.objects.filter(question=question).first()
+            if (
+                summary
+                and summary.through_seq >= expected_seq
+                and summary.data.get("count") == accepted
+            ):
+                final_after = time.perf_counter() - last_answer
+                break
+            time.sleep(0.05)
+        builds = SummaryBuild.objects.filter(question=question).count()
+        a50, a95 = _percentiles([t for _s, t in results])
+        t50, t95 = _percentiles(trivial)
+        print(
+            f"\nlive: {args.answers} answers to one question over {args.seconds:.0f} s, "
+            "gunicorn 3 sync workers, 1 Celery worker, DEBUG off"
+        )
+        print(f"answers accepted / sent:        {accepted} / {args.answers}")
+        print(f"trivial POST (/ping/):          p50 {t50 * 1000:.1f} ms, p95 {t95 * 1000:.1f} ms")
+        print(
+            f"answer POST:                    p50 {a50 * 1000:.1f} ms ({a50 / t50:.1f}x), "
+            f"p95 {a95 * 1000:.1f} ms ({a95 / t95:.1f}x)"
+        )
+        print(f"summary builds run:             {builds} (for {accepted} answers)")
+        print(
+            "last answer -> final summary:   "
+            + (f"{final_after:.2f} s" if final_after is not None else "not within 60 s")
+        )
+        if accepted != args.answers or final_after is None:
+            raise SystemExit("live benchmark: answers lost or no final summary")
+    finally:
+        for process in (server, worker):
+            process.terminate()
+        for process in (server, worker):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+if __name__ == "__main__":
+    main()
