@@ -169,3 +169,23 @@ def test_the_short_code_takes_a_member_to_the_day(world):
         client_for(world.participant.user).get(reverse("live_join", args=["ZZZZZ"])).status_code
         == 404
     )
+
+
+def test_on_a_training_day_my_path_leads_to_its_live_questions(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from programmes.models import TrainingDaySchedule
+
+    day = TrainingDaySchedule.objects.filter(cohort=world.cohort).order_by("starts_at")[2]
+    start = timezone.localtime().replace(hour=0, minute=1)
+    TrainingDaySchedule.objects.filter(id=day.id).update(
+        starts_at=start, ends_at=start + timedelta(hours=23)
+    )
+    html = (
+        client_for(world.participant.user)
+        .get(reverse("cohort_path", args=[world.cohort.slug]))
+        .content.decode()
+    )
+    assert reverse("live_day", args=[world.cohort.slug, day.page_id]) in html
