@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from polku.access import cohort_page_get, live_question_get, membership_get
+from polku.exports import cell
 from polku.people.models import Membership, Role
 from programmes.models import TrainingDayPage
 
@@ -261,9 +262,9 @@ def live_answers_csv(request, cohort_slug, question_id):
     writer.writerow(header)
     for answer in question.answers.select_related("user").order_by("updated_at"):
         value = ", ".join(answer.value) if isinstance(answer.value, list) else answer.value
-        row = [answer.updated_at.isoformat(timespec="seconds"), value]
+        row = [answer.updated_at.isoformat(timespec="seconds"), cell(value)]
         if not question.anonymous:  # never a name for an anonymous question
-            row.append(answer.user.get_full_name() or answer.user.email)
+            row.append(cell(answer.user.get_full_name() or answer.user.email))
         writer.writerow(row)
     return response
 

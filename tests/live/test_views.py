@@ -189,3 +189,16 @@ def test_on_a_training_day_my_path_leads_to_its_live_questions(world):
         .content.decode()
     )
     assert reverse("live_day", args=[world.cohort.slug, day.page_id]) in html
+
+
+def test_an_answer_that_looks_like_a_formula_stays_text_in_the_csv(world, committed):
+    question = live_question_build(world, kind="open", prompt="Kaava?")
+    with committed():
+        _answer(world, world.participant, question, '=HYPERLINK("http://evil.example","x")')
+    body = (
+        client_for(world.trainer.user)
+        .get(reverse("live_answers_csv", args=[world.cohort.slug, question.id]))
+        .content.decode()
+    )
+    assert "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body
+    assert "'=HYPERLINK" in body
