@@ -1,0 +1,55 @@
+"""Every page a participant opens fits a 360 px wide phone: no sideways scrolling."""
+
+import pytest
+from django.urls import reverse
+
+from tests.browser.conftest import PHONE
+from tests.browser.test_answering import _log_in
+from tests.conftest import answer_build, live_question_build, post_build, world_build
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def pages():
+    """Every participant page of a lived-in cohort, read before the browser starts."""
+    from workspaces.tasks import unsubscribe_token
+
+    world = world_build("all")
+    slug, group = world.cohort.slug, world.participant.small_group_id
+    answer = answer_build(world)
+    post_build(
+        world, body="Pitkä sana: " + "kehittämistehtävä" * 4 + " ja https://example.com/" + "a" * 80
+    )
+    live_question_build(world, kind="scale", prompt="Asteikko?", options={"min": 0, "max": 10})
+    return world.participant.user, {
+        "home": reverse("cohort_path", args=[slug]),
+        "training day": reverse("cohort_training_day", args=[slug, world.day.id]),
+        "assignment": reverse("cohort_assignment", args=[slug, world.assignment.id]),
+        "answer": reverse("answer_detail", args=[slug, answer.id]),
+        "workspace": reverse("workspace", args=[slug, group]),
+        "notes": reverse("workspace_notes", args=[slug, group]),
+        "notes history": reverse("workspace_notes_history", args=[slug, group]),
+        "live": reverse("live_day", args=[slug, world.day.id]),
+        "summaries": reverse("live_summaries", args=[slug, world.day.id]),
+        "email settings": reverse("notification_preferences"),
+        "unsubscribe": reverse("unsubscribe", args=[unsubscribe_token(world.participant.user)]),
+    }
+
+
+def test_every_participant_page_fits_a_phone(pages, browser, live_server, screenshots):
+    user, urls = pages
+    phone = _log_in(browser, live_server, user, viewport=PHONE, is_mobile=True, has_touch=True)
+    too_wide = []
+    for name, url in urls.items():
+        response = phone.goto(live_server.url + url)
+        assert response.status == 200, name
+        if not phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
+            too_wide.append(name)
+            phone.screenshot(
+                path=screenshots / f"too-wide-{name.replace(' ', '-')}.png", full_page=True
+            )
+    assert not too_wide, too_wide
