@@ -10,7 +10,6 @@ final summary. It drops and recreates the database named by --database."""
 
 import argparse
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -20,7 +19,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import BIN, PORT, ROOT, Browser, _env, _recreate_database  # noqa: E402
+from bench.run import Browser, prepare, served  # noqa: E402
 
 
 def _session_browser(user) -> Browser:
@@ -66,20 +65,9 @@ def main():
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/14")
     args = parser.parse_args()
 
-    env = _env(f"{args.postgres}/{args.database}", args.broker)
-    env["CACHE_URL"] = args.broker.rsplit("/", 1)[0] + "/13"
-    import os
-
-    os.environ.update(env)
-    _recreate_database(args.postgres, args.database)
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
-    subprocess.run(
-        [*manage, "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
+    prepare(
+        args.postgres, args.database, args.broker, CACHE_URL=args.broker.rsplit("/", 1)[0] + "/13"
     )
-    import django
-
-    django.setup()
     from django.core.cache import cache
 
     from bench.seed import seed
@@ -104,45 +92,7 @@ def main():
     browsers = [_session_browser(user) for user in users]
     answer_path = f"/c/{cohort.slug}/live/{question.id}/answer/"
 
-    server = subprocess.Popen(
-        [
-            BIN / "gunicorn",
-            "polku.wsgi:application",
-            "--workers",
-            "3",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    worker = subprocess.Popen(
-        [
-            BIN / "celery",
-            "-A",
-            "polku.celery:app",
-            "worker",
-            "--concurrency",
-            "1",
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _ in range(100):
-            try:
-                import http.client
-
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("HEAD", "/")
-                break
-            except OSError:
-                time.sleep(0.2)
+    with served(workers=3):
         baseline = browsers[0]
         for _ in range(10):
             _post(baseline, "/ping/", {})
@@ -199,14 +149,6 @@ def main():
         )
         if accepted != args.answers or final_after is None:
             raise SystemExit("live benchmark: answers lost or no final summary")
-    finally:
-        for process in (server, worker):
-            process.terminate()
-        for process in (server, worker):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -272,60 +273,34 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in result.stdout.split()]
 
 
-def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--participants", type=int, default=10_000)
-    parser.add_argument("--cohorts", type=int, default=50)
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--database", default="polku_bench")
-    parser.add_argument("--broker", default="redis://127.0.0.1:6379/15")
-    args = parser.parse_args()
-
-    database_url = f"{args.postgres}/{args.database}"
-    env = _env(database_url, args.broker)
+def prepare(postgres: str, database: str, broker: str, **extra_env) -> dict:
+    """A fresh database, migrated, with static files collected, and Django set up for this
+    process with the same settings the server gets."""
+    env = {**_env(f"{postgres}/{database}", broker), **extra_env}
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
-    _recreate_database(args.postgres, args.database)
+    _recreate_database(postgres, database)
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run(
         [*manage, "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
     )
-
     import django
 
     django.setup()
-    from bench.seed import seed
-    from programmes.models import AssignmentPage, TrainingDayPage
+    return env
 
-    started = time.perf_counter()
-    seeded = seed(participants=args.participants, cohorts=args.cohorts)
-    print(
-        f"seeded {args.participants} participants in {args.cohorts} cohorts "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
 
-    day = TrainingDayPage.objects.first()
-    assignment = AssignmentPage.objects.first()
-    cohort = seeded["cohort"]
-    pages = {
-        "baseline: /ping/ (trivial authenticated)": "/ping/",
-        "my path": f"/c/{cohort}/",
-        "training day": f"/c/{cohort}/day/{day.id}/",
-        "assignment": f"/c/{cohort}/assignment/{assignment.id}/",
-        "cohort overview (organiser)": f"/c/{cohort}/overview/",
-        "review list (trainer)": f"/c/{cohort}/assignment/{assignment.id}/answers/",
-    }
-
+@contextmanager
+def served(*, workers: int):
+    """gunicorn (sync workers, DEBUG off) and one Celery worker, stopped on the way out."""
+    env = dict(os.environ)
     server = subprocess.Popen(
         [
             BIN / "gunicorn",
             "polku.wsgi:application",
             "--workers",
-            "2",
+            str(workers),
             "--bind",
             f"127.0.0.1:{PORT}",
             "--log-level",
@@ -357,6 +332,53 @@ def main():
                 break
             except OSError:
                 time.sleep(0.2)
+        yield server, worker
+    finally:
+        for process in (server, worker):
+            process.terminate()
+        for process in (server, worker):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--participants", type=int, default=10_000)
+    parser.add_argument("--cohorts", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="polku_bench")
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/15")
+    args = parser.parse_args()
+
+    prepare(args.postgres, args.database, args.broker)
+    from bench.seed import seed
+    from programmes.models import AssignmentPage, TrainingDayPage
+
+    started = time.perf_counter()
+    seeded = seed(participants=args.participants, cohorts=args.cohorts)
+    print(
+        f"seeded {args.participants} participants in {args.cohorts} cohorts "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+
+    day = TrainingDayPage.objects.first()
+    assignment = AssignmentPage.objects.first()
+    cohort = seeded["cohort"]
+    pages = {
+        "baseline: /ping/ (trivial authenticated)": "/ping/",
+        "my path": f"/c/{cohort}/",
+        "training day": f"/c/{cohort}/day/{day.id}/",
+        "assignment": f"/c/{cohort}/assignment/{assignment.id}/",
+        "cohort overview (organiser)": f"/c/{cohort}/overview/",
+        "review list (trainer)": f"/c/{cohort}/assignment/{assignment.id}/answers/",
+    }
+
+    with served(workers=2) as (server, worker):
         participant, organiser = Browser(), Browser()
         participant.login(seeded["participant"], seeded["password"])
         organiser.login(seeded["organiser"], seeded["password"])
@@ -411,14 +433,6 @@ def main():
             f"\nmemory: web workers {', '.join(f'{m:.0f}' for m in web)} MB; "
             f"celery children {', '.join(f'{m:.0f}' for m in celery_children)} MB"
         )
-    finally:
-        for process in (server, worker):
-            process.terminate()
-        for process in (server, worker):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 if __name__ == "__main__":
