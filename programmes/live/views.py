@@ -30,14 +30,15 @@ def _day(request, cohort_slug, page_id, roles=ROOM_ROLES):
     return membership, cohort_page_get(membership, TrainingDayPage, page_id)
 
 
-def summary_payload(question: LiveQuestion) -> dict:
+def participant_count(cohort_id: int) -> int:
+    return Membership.objects.filter(cohort_id=cohort_id, role=Role.PARTICIPANT).count()
+
+
+def summary_payload(question: LiveQuestion, participants: int) -> dict:
     """What the projector and the day page show of a question: its summary as HTML, with the
     anonymity rules applied. Cached until the next build or state change."""
     summary = LiveSummary.objects.filter(question=question).first()
     data = summary.data if summary else {}
-    participants = Membership.objects.filter(
-        cohort_id=question.cohort_id, role=Role.PARTICIPANT
-    ).count()
     count = data.get("count", 0)
     html = render_to_string(
         "live/includes/summary.html",
@@ -70,8 +71,9 @@ def live_day(request, cohort_slug, page_id):
         services.prepared_questions_sync(cohort=membership.cohort, training_day=day)
         room = services.room_get_or_create(cohort=membership.cohort, training_day=day)
         questions = list(questions.annotate(answer_count=Count("answers")))
+        participants = participant_count(membership.cohort_id)
         for question in questions:
-            question.payload = summary_payload(question)
+            question.payload = summary_payload(question, participants)
             if not question.anonymous:
                 question.named = (
                     LiveAnswer.objects.filter(question=question)
@@ -95,6 +97,7 @@ def live_day(request, cohort_slug, page_id):
             "question_id", "value"
         )
     )
+    participants = participant_count(membership.cohort_id)
     for question in visible:
         question.my_answer = mine.get(question.id)
         if question.kind == LiveQuestion.Kind.SCALE:
@@ -102,7 +105,7 @@ def live_day(request, cohort_slug, page_id):
                 question.options.get("min", 1), question.options.get("max", 5) + 1
             )
         if question.id in mine or question.state == LiveQuestion.State.CLOSED:
-            question.payload = summary_payload(question)
+            question.payload = summary_payload(question, participants)
     return render(request, "live/participant.html", context | {"questions": visible})
 
 
@@ -209,7 +212,9 @@ def live_projector(request, cohort_slug, page_id):
             "page": day,
             "room": room,
             "question": question,
-            "payload": summary_payload(question) if question else None,
+            "payload": summary_payload(question, participant_count(membership.cohort_id))
+            if question
+            else None,
             "poll_url": reverse("live_projector_poll", args=[token, question.id])
             if question
             else "",
@@ -234,7 +239,7 @@ def live_projector_poll(request, token, question_id):
         ).first()
         if question is None:
             raise Http404
-        payload = summary_payload(question)
+        payload = summary_payload(question, participant_count(cohort_id))
         cache.set(key, payload, timeout=3600)
     if (payload["cohort_id"], payload["day_id"]) != (cohort_id, day_id):
         raise Http404
@@ -280,8 +285,9 @@ def live_summaries(request, cohort_slug, page_id):
     if membership.role != Role.TRAINER:
         questions = questions.filter(hidden=False)
     questions = list(questions)
+    participants = participant_count(membership.cohort_id)
     for question in questions:
-        question.payload = summary_payload(question)
+        question.payload = summary_payload(question, participants)
     return render(
         request,
         "live/summaries.html",
