@@ -4,9 +4,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from polku.notifications import views as notification_views
 from polku.people import views as people_views
 from programmes.live import urls as live_urls
-from workspaces import views as workspace_views
 
 cohort_urls = [
     path("", include("programmes.urls")),
@@ -27,9 +27,15 @@ urlpatterns = [
     path("language/", people_views.language_set, name="language_set"),
     path("invitation/<str:token>/", people_views.invitation_accept, name="invitation_accept"),
     path(
-        "notifications/", workspace_views.notification_preferences, name="notification_preferences"
+        "notifications/",
+        notification_views.notification_preferences,
+        name="notification_preferences",
     ),
-    path("notifications/unsubscribe/<str:token>/", workspace_views.unsubscribe, name="unsubscribe"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notification_views.unsubscribe,
+        name="unsubscribe",
+    ),
     path("c/<slug:cohort_slug>/", include(cohort_urls)),
     path("", include(live_urls.urlpatterns)),
     path("accounts/", include("allauth.urls")),

@@ -165,7 +165,7 @@ def _url(name: str, world: World) -> str:
         token = signing.dumps([world.cohort.id, world.day.id], salt=PROJECTOR_SALT)
         return reverse(name, args=[token, question.id])
     if name == "unsubscribe":
-        from workspaces.tasks import unsubscribe_token
+        from polku.notifications.services import unsubscribe_token
 
         return reverse(name, args=[unsubscribe_token(world.group_mate.user)])
     if name in ("answer_save", "answer_file_upload", "review_list"):

@@ -122,35 +122,3 @@ class GroupNoteRevision(models.Model):
 
     def __str__(self):
         return f"{self.note_id} v{self.version}"
-
-
-class NotificationPreference(models.Model):
-    class Mode(models.TextChoices):
-        IMMEDIATE = "immediate", _("Immediately, one email for each new post or comment")
-        DAILY = "daily", _("A daily digest")
-        NONE = "none", _("No emails")
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
-    )
-    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.DAILY)
-
-    def __str__(self):
-        return f"{self.user_id} · {self.mode}"
-
-
-class Notice(models.Model):
-    """One email about workspace activity, claimed before it is sent: a digest for a person and
-    day, or an immediate notice or mention for a person and post or comment. The unique key is
-    what makes a retried or restarted task send nothing twice (at most once)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=80)  # "digest:2026-11-24", "post:12", "comment:40"
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_once")]
-
-    def __str__(self):
-        return f"{self.user_id} · {self.key}"

@@ -16,7 +16,6 @@ from .models import (
     GroupNote,
     GroupNoteRevision,
     HelpedMark,
-    NotificationPreference,
     Post,
     PostFile,
 )
@@ -162,9 +161,3 @@ def note_save(*, group, user, base_version: int, body: str) -> GroupNote:
     note.refresh_from_db()
     GroupNoteRevision.objects.create(note=note, version=note.version, body=body, saved_by=user)
     return note
-
-
-def preference_set(*, user, mode: str) -> None:
-    if mode not in NotificationPreference.Mode.values:
-        raise ValidationError(_("Unknown choice."))
-    NotificationPreference.objects.update_or_create(user=user, defaults={"mode": mode})

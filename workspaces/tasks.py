@@ -1,73 +1,23 @@
-"""Workspace emails: immediate notices and mentions, and the daily digest (beat). Each email
-is claimed as a `Notice` row before it is sent, so a task that runs twice, is retried, or dies
-half-way never sends the same one twice."""
+"""Workspace emails: immediate notices and mentions, and the daily digest (beat), each sent
+at most once through polku.notifications."""
 
 import logging
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core import signing
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from polku.notifications.models import Notice, NotificationPreference
+from polku.notifications.services import Topic, activity_modes, send_once
 from polku.people.models import Membership, Role, User
 
-from .models import Comment, Notice, NotificationPreference, Post
+from .models import Comment, Post
 from .text import mentioned
 
 logger = logging.getLogger(__name__)
-UNSUBSCRIBE_SALT = "polku.workspaces.unsubscribe"
-
-
-def unsubscribe_token(user) -> str:
-    return signing.dumps(user.id, salt=UNSUBSCRIBE_SALT)
-
-
-def _send_once(user, key: str, template: str, context: dict) -> bool:
-    """Claims (user, key), then sends. A failed send gives the claim back for the retry."""
-    try:
-        with transaction.atomic():
-            notice = Notice.objects.create(user=user, key=key)
-    except IntegrityError:
-        return False  # sent already (or being sent by a task that died: at most once)
-    link = settings.SITE_URL + reverse("unsubscribe", args=[unsubscribe_token(user)])
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {
-            **context,
-            "user": user,
-            "unsubscribe_link": link,
-            "preferences_link": settings.SITE_URL + reverse("notification_preferences"),
-        }
-        subject = render_to_string(f"workspaces/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"workspaces/email/{template}.txt", context)
-    message = EmailMessage(
-        subject,
-        body,
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{link}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-    try:
-        message.send()
-    except Exception:
-        notice.delete()
-        raise
-    Notice.objects.filter(pk=notice.pk).update(sent_at=timezone.now())
-    return True
-
-
-def _modes(users) -> dict[int, str]:
-    modes = dict(
-        NotificationPreference.objects.filter(user__in=users).values_list("user_id", "mode")
-    )
-    return {u.id: modes.get(u.id, NotificationPreference.Mode.DAILY) for u in users}
 
 
 def _group_people(group) -> list[User]:
@@ -95,7 +45,7 @@ def activity_notify(kind: str, object_id: int) -> None:
     )
     group = post.small_group if kind == "post" else post.small_group
     people = [p for p in _group_people(group) if p.id != item.author_id]
-    modes = _modes(people)
+    modes = activity_modes(people)
     mentions = {p.id for p in mentioned(item.body, people)}
     link = settings.SITE_URL + reverse("workspace", args=[group.cohort.slug, group.id])
     for person in people:
@@ -103,16 +53,17 @@ def activity_notify(kind: str, object_id: int) -> None:
         if mode == NotificationPreference.Mode.NONE:
             continue
         if person.id in mentions or mode == NotificationPreference.Mode.IMMEDIATE:
-            _send_once(
+            send_once(
                 person,
                 f"{kind}:{object_id}",
-                "activity",
+                "workspaces/email/activity",
                 {
                     "item": item,
                     "group": group,
                     "link": link,
                     "mentioned": person.id in mentions,
                 },
+                Topic.ACTIVITY,
             )
 
 
@@ -165,14 +116,15 @@ def digests_send() -> None:
         )
         if not posts and not comments:
             continue
-        _send_once(
+        send_once(
             user,
             f"digest:{today}",
-            "digest",
+            "workspaces/email/digest",
             {
                 "posts": posts,
                 "comments": comments,
                 "site": settings.SITE_URL,
             },
+            Topic.ACTIVITY,
         )
     logger.info("digests done for %s", today)

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,9 +13,8 @@ from polku.people.models import Role
 from polku.uploads.serving import stored_file_response
 
 from . import services
-from .models import GroupNote, NotificationPreference, Post, PostFile
+from .models import GroupNote, Post, PostFile
 from .selectors import PAGE_SIZE, comments_after, group_tasks_get, pinned_get, posts_get
-from .tasks import UNSUBSCRIBE_SALT
 
 
 def _context(membership, group, **extra):
@@ -239,40 +237,3 @@ def notes_history(request, cohort_slug, group_id):
     return render(
         request, "workspaces/notes_history.html", _context(membership, group, revisions=revisions)
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def notification_preferences(request):
-    preference = NotificationPreference.objects.filter(user=request.user).first()
-    if request.method == "POST":
-        try:
-            services.preference_set(user=request.user, mode=request.POST.get("mode", ""))
-            messages.success(request, _("Saved."))
-            return redirect("notification_preferences")
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-    return render(
-        request,
-        "workspaces/preferences.html",
-        {
-            "modes": NotificationPreference.Mode.choices,
-            "mode": preference.mode if preference else NotificationPreference.Mode.DAILY,
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request, token):
-    """Works without logging in. GET asks (mail scanners open links); POST unsubscribes,
-    including the one-click POST of mail apps (RFC 8058)."""
-    from polku.people.models import User
-
-    try:
-        user = User.objects.get(id=signing.loads(token, salt=UNSUBSCRIBE_SALT))
-    except (signing.BadSignature, User.DoesNotExist):
-        raise Http404 from None
-    done = request.method == "POST"
-    if done:
-        services.preference_set(user=user, mode=NotificationPreference.Mode.NONE)
-    return render(request, "workspaces/unsubscribe.html", {"done": done, "email": user.email})

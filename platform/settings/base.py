@@ -47,6 +47,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "polku.people",
     "polku.uploads",
+    "polku.notifications",
     "programmes",
     "programmes.assignments",
     "programmes.live",

@@ -16,7 +16,7 @@ pytestmark = [
 @pytest.fixture
 def pages():
     """Every participant page of a lived-in cohort, read before the browser starts."""
-    from workspaces.tasks import unsubscribe_token
+    from polku.notifications.services import unsubscribe_token
 
     world = world_build("all")
     slug, group = world.cohort.slug, world.participant.small_group_id

@@ -8,10 +8,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from polku.notifications.models import Notice, NotificationPreference
+from polku.notifications.services import preference_set, unsubscribe_token
 from tests.conftest import client_for, post_build
-from workspaces.models import Notice, NotificationPreference, Post
-from workspaces.services import preference_set
-from workspaces.tasks import activity_notify, digests_send, unsubscribe_token
+from workspaces.models import Post
+from workspaces.tasks import activity_notify, digests_send
 
 
 def test_a_mentioned_member_is_emailed_at_once(world, committed):

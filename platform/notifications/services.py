@@ -1,0 +1,115 @@
+"""Sending an email at most once, and the link that stops a kind of email.
+
+Every email Polku sends about activity or dates goes through `send_once`: it claims a
+`Notice(user, key)` row first, so a task that runs twice, is retried, or dies half-way never
+sends the same email twice. Invitations and review-thread notices are different: they belong
+to one row of their own (an invitation, a comment) and record `sent_at` there."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Notice, NotificationPreference
+
+UNSUBSCRIBE_SALT = "polku.workspaces.unsubscribe"  # kept: links in sent emails stay valid
+
+
+class Topic:
+    """What an unsubscribe link stops."""
+
+    ACTIVITY = "activity"  # posts and comments in the small group
+    REMINDERS = "reminders"  # training days, due dates, the trainer's weekly list
+
+    ALL = (ACTIVITY, REMINDERS)
+
+
+def unsubscribe_token(user, topic: str = Topic.ACTIVITY) -> str:
+    return signing.dumps([user.id, topic], salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token_read(token: str) -> tuple[int, str]:
+    """(user id, topic), or BadSignature. Links sent before topics existed carry the id only."""
+    value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    if isinstance(value, int):
+        return value, Topic.ACTIVITY
+    user_id, topic = value
+    if topic not in Topic.ALL:
+        raise signing.BadSignature
+    return user_id, topic
+
+
+def send_once(user, key: str, template: str, context: dict, topic: str) -> bool:
+    """Claims (user, key), then renders `template`_subject.txt and `template`.txt in the
+    person's language and sends. A failed send gives the claim back for the retry."""
+    try:
+        with transaction.atomic():
+            notice = Notice.objects.create(user=user, key=key)
+    except IntegrityError:
+        return False  # sent already (or being sent by a task that died: at most once)
+    link = settings.SITE_URL + reverse("unsubscribe", args=[unsubscribe_token(user, topic)])
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {
+            **context,
+            "user": user,
+            "unsubscribe_link": link,
+            "preferences_link": settings.SITE_URL + reverse("notification_preferences"),
+        }
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}.txt", context)
+    message = EmailMessage(
+        subject,
+        body,
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    try:
+        message.send()
+    except Exception:
+        notice.delete()
+        raise
+    Notice.objects.filter(pk=notice.pk).update(sent_at=timezone.now())
+    return True
+
+
+def preference_set(*, user, mode: str | None = None, reminders: bool | None = None) -> None:
+    """Changes what is given; leaves the rest as it was."""
+    changes = {}
+    if mode is not None:
+        if mode not in NotificationPreference.Mode.values:
+            raise ValidationError(_("Unknown choice."))
+        changes["mode"] = mode
+    if reminders is not None:
+        changes["reminders"] = reminders
+    NotificationPreference.objects.update_or_create(user=user, defaults=changes)
+
+
+def unsubscribe(*, user, topic: str) -> None:
+    if topic == Topic.REMINDERS:
+        preference_set(user=user, reminders=False)
+    else:
+        preference_set(user=user, mode=NotificationPreference.Mode.NONE)
+
+
+def activity_modes(users) -> dict[int, str]:
+    modes = dict(
+        NotificationPreference.objects.filter(user__in=users).values_list("user_id", "mode")
+    )
+    return {u.id: modes.get(u.id, NotificationPreference.Mode.DAILY) for u in users}
+
+
+def reminders_unwanted(user_ids) -> set[int]:
+    """Of these people, those who turned reminders off."""
+    return set(
+        NotificationPreference.objects.filter(user_id__in=user_ids, reminders=False).values_list(
+            "user_id", flat=True
+        )
+    )
