@@ -21,6 +21,18 @@ app.conf.beat_schedule = {
         "task": "programmes.tasks.scheduled_pages_publish",
         "schedule": 60,
     },
+    "progress-calendar-tick": {
+        "task": "programmes.progress.tasks.calendar_tick",
+        "schedule": 5 * 60,
+    },
+    "progress-nightly-reconcile": {
+        "task": "programmes.progress.tasks.progress_nightly",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "reminders": {
+        "task": "programmes.progress.tasks.reminders_send",
+        "schedule": 15 * 60,
+    },
     "clear-expired-sessions": {
         "task": "polku.people.tasks.sessions_clear",
         "schedule": 60 * 60 * 24,

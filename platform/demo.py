@@ -376,6 +376,7 @@ def demo_load() -> tuple[Cohort, list[tuple[str, str]]] | None:
         membership.user.set_password(DEMO_PASSWORD)
         membership.user.save(update_fields=["password"])
     User.objects.create_superuser("admin@polku.example", DEMO_PASSWORD, first_name="Admin")
+    demo_history_build(cohort)
     logins = [
         ("admin@polku.example", "admin (Wagtail)"),
         ("organisaattori@polku.example", "organiser"),
@@ -383,3 +384,87 @@ def demo_load() -> tuple[Cohort, list[tuple[str, str]]] | None:
         ("osallistuja01@polku.example", "participant"),
     ]
     return cohort, logins
+
+
+def demo_history_build(cohort: Cohort) -> None:
+    """The first months of the year as they might have gone: attendance of the days held,
+    answers (most on time, some late, some missing), reviews; then the figures and the
+    chart's history, computed from those rows."""
+    import random
+
+    from programmes.assignments.models import Answer, AnswerRevision
+    from programmes.assignments.parts import answer_parts
+    from programmes.progress import rollups
+    from programmes.progress.models import Attendance
+
+    chance = random.Random(2026)
+    now = timezone.now()
+    participants = list(
+        cohort.memberships.filter(role=Role.PARTICIPANT).select_related("user", "small_group")
+    )
+    trainer = cohort.memberships.filter(role=Role.TRAINER).first().user
+    for schedule in cohort.training_days.filter(starts_at__lte=now):
+        for member in participants:
+            absent = chance.random() < 0.1
+            Attendance.objects.create(
+                cohort=cohort,
+                training_day_id=schedule.page_id,
+                participant=member,
+                status=Attendance.Status.ABSENT if absent else Attendance.Status.PRESENT,
+                reason=chance.choice(["Sairas", "Asiakastapaaminen", ""]) if absent else "",
+                followed_up=absent and chance.random() < 0.5,
+                marked_by=trainer,
+                marked_at=schedule.starts_at + timedelta(minutes=15),
+            )
+    for schedule in cohort.assignments.filter(opens_at__lte=now).select_related("page"):
+        if schedule.page.answer_scope == AnswerScope.SMALL_GROUP:
+            continue  # the groups' shared answers are theirs to write
+        overdue = schedule.due_at <= now
+        for member in participants:
+            roll = chance.random()
+            if roll < 0.12 if overdue else roll < 0.6:
+                continue  # missing (or not written yet)
+            late = overdue and roll > 0.85
+            submitted_at = (
+                schedule.due_at + timedelta(days=chance.uniform(0.5, 4))
+                if late
+                else schedule.opens_at
+                + (min(now, schedule.due_at) - schedule.opens_at) * chance.uniform(0.3, 0.95)
+            )
+            content = {
+                part.id: "Kokeilin tätä tiimini kanssa ja kirjasin havainnot."
+                for part in answer_parts(schedule.page)
+                if part.kind == "text"
+            }
+            answer = Answer.objects.create(
+                cohort=cohort,
+                assignment=schedule.page,
+                participant=member,
+                content=content,
+                version=1,
+                created_at=submitted_at,
+                updated_at=submitted_at,
+                updated_by=member.user,
+                submitted_at=submitted_at,
+                is_late=late,
+            )
+            answer.submitted_revision = AnswerRevision.objects.create(
+                answer=answer,
+                version=1,
+                content=content,
+                saved_by=member.user,
+                saved_at=submitted_at,
+                is_submission=True,
+                is_late=late,
+            )
+            if overdue and chance.random() < 0.6:
+                answer.reviewed_at = submitted_at + timedelta(days=2)
+                answer.reviewed_by = trainer
+            answer.save()
+    rollups.cohort_reconcile(cohort.id)
+    first = cohort.training_days.order_by("starts_at").first()
+    if first and first.starts_at < now:
+        today = timezone.localdate(now)
+        rollups.snapshots_backfill(
+            cohort.id, timezone.localdate(first.starts_at) - timedelta(days=7), today
+        )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from polku.uploads.services import stored_file_create, stored_file_delete
 from polku.uploads.validation import UploadRefused
 from polku.versioning import compare_and_set
+from programmes.progress import services as progress
 
 from .models import (
     Comment,
@@ -81,6 +82,7 @@ def post_create(
         except UploadRefused as refused:
             errors.append(f"{upload.name}: {refused.message}")
     _notify_on_commit("post", post.id)
+    progress.users_changed(group.cohort_id, [author.id])
     return post, errors
 
 
@@ -95,7 +97,9 @@ def post_edit(*, post: Post, body: str) -> None:
 def post_delete(*, post: Post) -> None:
     for post_file in post.files.select_related("stored_file"):
         stored_file_delete(post_file.stored_file)
+    authors = {post.author_id, *post.comments.values_list("author_id", flat=True)}
     post.delete()
+    progress.users_changed(post.small_group.cohort_id, authors)
 
 
 def post_hide(*, post: Post, trainer, hidden: bool) -> None:
@@ -126,6 +130,7 @@ def comment_add(*, post: Post, author, body: str) -> Comment:
     body = _clean(body, COMMENT_MAX)
     comment = Comment.objects.create(post=post, author=author, body=body, body_html=render(body))
     _notify_on_commit("comment", comment.id)
+    progress.users_changed(post.small_group.cohort_id, [author.id])
     return comment
 
 

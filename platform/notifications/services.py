@@ -44,16 +44,17 @@ def unsubscribe_token_read(token: str) -> tuple[int, str]:
     return user_id, topic
 
 
-def send_once(user, key: str, template: str, context: dict, topic: str) -> bool:
+def send_once(user, key: str, template: str, context: dict, topic: str, language: str = "") -> bool:
     """Claims (user, key), then renders `template`_subject.txt and `template`.txt in the
-    person's language and sends. A failed send gives the claim back for the retry."""
+    person's language (else `language`, the cohort's) and sends. A failed send gives the
+    claim back for the retry."""
     try:
         with transaction.atomic():
             notice = Notice.objects.create(user=user, key=key)
     except IntegrityError:
         return False  # sent already (or being sent by a task that died: at most once)
     link = settings.SITE_URL + reverse("unsubscribe", args=[unsubscribe_token(user, topic)])
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    with translation.override(user.language or language or settings.LANGUAGE_CODE):
         context = {
             **context,
             "user": user,

@@ -86,6 +86,10 @@ def membership_add(
         membership.save(update_fields=["small_group"])
     if role == Role.TRAINER:
         user.groups.add(trainers_group_get())
+    if membership.role == Role.PARTICIPANT:
+        from programmes.progress.services import participants_changed
+
+        participants_changed(cohort.id, [membership.id])
     return membership, created
 
 

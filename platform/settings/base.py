@@ -51,6 +51,7 @@ LOCAL_APPS = [
     "programmes",
     "programmes.assignments",
     "programmes.live",
+    "programmes.progress",
     "workspaces",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

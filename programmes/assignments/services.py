@@ -16,6 +16,7 @@ from polku.uploads.services import stored_file_create, stored_file_delete
 from polku.uploads.validation import UploadRefused
 from polku.versioning import compare_and_set
 from programmes.models import AnswerScope, AssignmentSchedule
+from programmes.progress import services as progress
 
 from .models import Answer, AnswerFile, AnswerRevision, ReviewComment
 from .parts import AnswerPart
@@ -87,6 +88,8 @@ def answer_save(
         )
     answer.refresh_from_db()
     newest = answer.revisions.first()
+    if not submit:
+        progress.user_active(answer.cohort_id, user.id)
     if (
         not submit
         and newest
@@ -116,7 +119,16 @@ def answer_save(
         answer.submitted_revision = revision
         answer.submitted_at = now
         answer.save(update_fields=["submitted_revision", "submitted_at", "is_late"])
+        answer_owners_changed(answer)
     return answer
+
+
+def answer_owners_changed(answer: Answer) -> None:
+    """Tells progress that the figures of the answer's owner (or whole group) changed."""
+    if answer.small_group_id:
+        progress.group_changed(answer.small_group_id, answer.cohort_id)
+    else:
+        progress.participants_changed(answer.cohort_id, [answer.participant_id])
 
 
 def answer_file_add(
@@ -169,4 +181,6 @@ def review_comment_add(*, answer: Answer, author, body: str) -> ReviewComment:
 def answer_mark_reviewed(*, answer: Answer, trainer, reviewed: bool = True) -> None:
     answer.reviewed_at = timezone.now() if reviewed else None
     answer.reviewed_by = trainer if reviewed else None
-    answer.save(update_fields=["reviewed_at", "reviewed_by"])
+    with transaction.atomic():
+        answer.save(update_fields=["reviewed_at", "reviewed_by"])
+        answer_owners_changed(answer)

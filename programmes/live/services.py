@@ -10,6 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from programmes.progress import services as progress
+
 from .models import LiveAnswer, LiveQuestion, LiveRoom
 
 OPEN_MAX = 1000
@@ -38,10 +40,13 @@ def question_create(
 
 
 def question_open(*, question: LiveQuestion) -> None:
+    was_closed = question.state == LiveQuestion.State.CLOSED
     LiveQuestion.objects.filter(id=question.id).update(
         state=LiveQuestion.State.OPEN, opened_at=timezone.now(), closed_at=None
     )
     summary_cache_clear(question.id)
+    if was_closed:
+        answerers_changed(question)
 
 
 def question_close(*, question: LiveQuestion) -> None:
@@ -52,7 +57,13 @@ def question_close(*, question: LiveQuestion) -> None:
         state=LiveQuestion.State.CLOSED, closed_at=timezone.now()
     )
     summary_cache_clear(question.id)
+    answerers_changed(question)
     transaction.on_commit(lambda: summary_build.delay(question.id))
+
+
+def answerers_changed(question: LiveQuestion) -> None:
+    """Answers count in progress once their question is closed (and stop if it reopens)."""
+    progress.users_changed(question.cohort_id, question.answers.values_list("user_id", flat=True))
 
 
 def answer_value_clean(question: LiveQuestion, raw) -> object:
@@ -109,6 +120,7 @@ def answer_submit(*, question: LiveQuestion, user, raw) -> LiveAnswer:
         defaults={"value": value, "seq": seq, "updated_at": now},
     )
     summary_request(question_id=question.id)
+    progress.user_active(question.cohort_id, user.id)
     return answer
 
 

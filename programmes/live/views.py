@@ -1,12 +1,10 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from polku.access import cohort_page_get, live_question_get, membership_get
-from polku.exports import cell
+from polku.exports import table_response
 from polku.people.models import Membership, Role
 from programmes.models import TrainingDayPage
 
@@ -259,19 +257,17 @@ def live_projector_poll(request, token, question_id):
 def live_answers_csv(request, cohort_slug, question_id):
     membership = membership_get(request.user, cohort_slug, roles=[Role.TRAINER])
     question = live_question_get(membership, question_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="live-{question.id}.csv"'
-    response.write("\ufeff")  # Excel reads the file as UTF-8 (ä, ö)
-    writer = csv.writer(response)
     header = [_("Time"), _("Answer")] + ([] if question.anonymous else [_("Name")])
-    writer.writerow(header)
-    for answer in question.answers.select_related("user").order_by("updated_at"):
-        value = ", ".join(answer.value) if isinstance(answer.value, list) else answer.value
-        row = [answer.updated_at.isoformat(timespec="seconds"), cell(value)]
-        if not question.anonymous:  # never a name for an anonymous question
-            row.append(cell(answer.user.get_full_name() or answer.user.email))
-        writer.writerow(row)
-    return response
+
+    def rows():
+        for answer in question.answers.select_related("user").order_by("updated_at"):
+            value = ", ".join(answer.value) if isinstance(answer.value, list) else answer.value
+            row = [answer.updated_at.isoformat(timespec="seconds"), value]
+            if not question.anonymous:  # never a name for an anonymous question
+                row.append(answer.user.get_full_name() or answer.user.email)
+            yield row
+
+    return table_response(f"live-{question.id}", "csv", header, rows())
 
 
 @login_required

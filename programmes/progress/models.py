@@ -1,0 +1,166 @@
+"""Attendance, and the stored progress figures (rollups) that dashboards read.
+
+Rollups are derived data: every figure can be computed again from the source rows (attendance,
+answers, live answers, posts, comments) by `rollups.participant_figures`. A participant's row is
+refreshed when an event marks it stale; small-group and cohort rows are the sums of their
+participants' rows, kept by adding each refresh's difference (see rollups.py). The nightly
+reconciliation recomputes everything and logs any drift it corrects."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+
+    class Method(models.TextChoices):
+        TRAINER = "trainer", _("Marked by a trainer")
+        CHECK_IN = "check_in", _("Checked in with the QR code")
+
+    cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="+")
+    training_day = models.ForeignKey(
+        "programmes.TrainingDayPage", on_delete=models.CASCADE, related_name="+"
+    )
+    participant = models.ForeignKey(
+        "people.Membership", on_delete=models.CASCADE, related_name="attendances"
+    )
+    status = models.CharField(_("attendance"), max_length=8, choices=Status.choices)
+    reason = models.CharField(_("reason for the absence"), max_length=200, blank=True)
+    # An absence the trainer has followed up (a talk, the day's material gone through).
+    followed_up = models.BooleanField(_("followed up"), default=False)
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.TRAINER)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_day", "participant"], name="progress_attendance_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["cohort", "training_day"])]
+
+    def __str__(self):
+        return f"{self.training_day_id} · {self.participant_id} · {self.status}"
+
+
+SUMMED = (
+    "days_attended",
+    "days_absent",
+    "assignments_on_time",
+    "assignments_late",
+    "assignments_missing",
+    "assignments_reviewed",
+    "live_answers",
+    "workspace_activity",
+)
+
+
+class Figures(models.Model):
+    """What is counted for each person, and summed for groups and cohorts. Assignment figures
+    count the assignments whose due date has passed."""
+
+    days_attended = models.PositiveIntegerField(default=0)
+    days_absent = models.PositiveIntegerField(default=0)
+    assignments_on_time = models.PositiveIntegerField(default=0)
+    assignments_late = models.PositiveIntegerField(default=0)
+    assignments_missing = models.PositiveIntegerField(default=0)
+    assignments_reviewed = models.PositiveIntegerField(default=0)
+    live_answers = models.PositiveIntegerField(default=0)  # answers to closed live questions
+    workspace_activity = models.PositiveIntegerField(default=0)  # posts and comments
+
+    class Meta:
+        abstract = True
+
+
+class Totals(Figures):
+    participants = models.PositiveIntegerField(default=0)
+    people_behind = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ParticipantProgress(Figures):
+    membership = models.OneToOneField(
+        "people.Membership", on_delete=models.CASCADE, primary_key=True, related_name="progress"
+    )
+    cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="+")
+    # The group the figures were last added to (moving a person moves their figures).
+    small_group = models.ForeignKey(
+        "people.SmallGroup", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    days_held = models.PositiveIntegerField(default=0)
+    assignments_due = models.PositiveIntegerField(default=0)
+    behind = models.BooleanField(default=False)
+    last_active_on = models.DateField(null=True)
+    # The person's year: {"<day page id>": "present" | "absent" | "followed_up" | "unmarked"}
+    days = models.JSONField(default=dict)
+    # {"<assignment page id>": ["on_time" | "late" | "missing" | "open" | "early", reviewed]}
+    assignments = models.JSONField(default=dict)
+    stale = models.BooleanField(default=True)
+    computed_at = models.DateTimeField(null=True)  # never computed: counts for nothing yet
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["cohort"], name="progress_stale", condition=models.Q(stale=True)),
+            models.Index(
+                fields=["cohort"], name="progress_behind", condition=models.Q(behind=True)
+            ),
+            models.Index(fields=["small_group"], name="progress_group"),
+        ]
+
+    def __str__(self):
+        return str(self.membership_id)
+
+
+class GroupProgress(Totals):
+    small_group = models.OneToOneField(
+        "people.SmallGroup", on_delete=models.CASCADE, primary_key=True, related_name="progress"
+    )
+    cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return str(self.small_group_id)
+
+
+class CohortProgress(Totals):
+    cohort = models.OneToOneField(
+        "people.Cohort", on_delete=models.CASCADE, primary_key=True, related_name="progress"
+    )
+    days_held = models.PositiveIntegerField(default=0)
+    assignments_due = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True)
+    reconciled_at = models.DateTimeField(null=True)
+    # Coalescing refreshes, as live summaries do: one is wanted / one is running.
+    refresh_wanted = models.BooleanField(default=False)
+    refreshing_since = models.DateTimeField(null=True)
+    # Due dates and training days up to this moment are counted (see tasks.calendar_tick).
+    calendar_counted_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return str(self.cohort_id)
+
+
+class CohortSnapshot(Totals):
+    """The cohort's figures at the end of one day, for the chart of the year."""
+
+    cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    days_held = models.PositiveIntegerField(default=0)
+    assignments_due = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "date"], name="progress_snapshot_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.cohort_id} · {self.date}"

@@ -1,0 +1,512 @@
+"""Progress figures: computed from the source rows, stored, kept current.
+
+One function computes figures, `participant_figures`: for any set of a cohort's participants
+(one person after an event, or the whole cohort at night) it reads the source rows in a fixed
+number of grouped queries and applies the rules. Two ways use it:
+
+- **incremental** (`stale_refresh`): an event marks the people it touches stale; a refresh
+  recomputes only those rows and adds the difference (new minus old) to their small group's
+  and cohort's totals. Its cost follows the number of people touched, not the cohort's size.
+- **full** (`cohort_reconcile`, nightly): recomputes every row and every total from scratch,
+  and logs what differed (drift) before correcting it.
+
+Locking: a refresh locks the participant rows it rewrites. An event marks a row stale inside
+the same transaction that changed the source rows, so it either commits before the refresh
+locks the row (the refresh reads the change) or waits for the refresh to commit (and leaves
+the row stale for the next one). No change is lost between the two."""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
+
+from polku.people.models import Membership, Role
+
+from .models import (
+    SUMMED,
+    Attendance,
+    CohortProgress,
+    CohortSnapshot,
+    GroupProgress,
+    ParticipantProgress,
+)
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500  # people per grouped read: bounds memory and lock time
+TOTAL_FIELDS = (*SUMMED, "participants", "people_behind")
+MISSING_FOR_BEHIND = 2  # overdue assignments that make a person "behind"
+
+
+@dataclass
+class Figures:
+    membership_id: int
+    small_group_id: int | None
+    values: dict  # the SUMMED fields
+    days_held: int
+    assignments_due: int
+    behind: bool
+    last_active_on: date | None
+    days: dict = field(default_factory=dict)
+    assignments: dict = field(default_factory=dict)
+
+    def contribution(self) -> dict:
+        """What this person adds to their group's and cohort's totals."""
+        return {**self.values, "participants": 1, "people_behind": int(self.behind)}
+
+    def row_fields(self) -> dict:
+        return {
+            **self.values,
+            "small_group_id": self.small_group_id,
+            "days_held": self.days_held,
+            "assignments_due": self.assignments_due,
+            "behind": self.behind,
+            "last_active_on": self.last_active_on,
+            "days": self.days,
+            "assignments": self.assignments,
+        }
+
+
+def row_contribution(row: ParticipantProgress) -> dict:
+    if row.computed_at is None:  # created by an event, never computed: adds nothing yet
+        return dict.fromkeys(TOTAL_FIELDS, 0)
+    return {
+        **{name: getattr(row, name) for name in SUMMED},
+        "participants": 1,
+        "people_behind": int(row.behind),
+    }
+
+
+def row_matches(row: ParticipantProgress, figures: Figures) -> bool:
+    return row.computed_at is not None and all(
+        getattr(row, name) == value for name, value in figures.row_fields().items()
+    )
+
+
+def calendar(cohort_id: int) -> tuple[list, list]:
+    """The cohort's training days and assignments: [(page id, starts)], [(page id, opens, due,
+    answered by the small group)]."""
+    from programmes.models import AnswerScope, AssignmentSchedule, TrainingDaySchedule
+
+    days = list(
+        TrainingDaySchedule.objects.filter(cohort_id=cohort_id)
+        .order_by("starts_at")
+        .values_list("page_id", "starts_at")
+    )
+    assignments = [
+        (page_id, opens_at, due_at, scope == AnswerScope.SMALL_GROUP)
+        for page_id, opens_at, due_at, scope in AssignmentSchedule.objects.filter(
+            cohort_id=cohort_id
+        )
+        .order_by("due_at")
+        .values_list("page_id", "opens_at", "due_at", "page__answer_scope")
+    ]
+    return days, assignments
+
+
+def participant_figures(cohort_id: int, membership_ids, now: datetime) -> dict[int, Figures]:
+    """The figures of these participants of the cohort as of `now`, from the source rows:
+    ten queries whatever the number of people. People who are not (or no longer)
+    participants of the cohort are left out."""
+    from programmes.assignments.models import Answer, AnswerRevision
+    from programmes.live.models import LiveAnswer, LiveQuestion
+    from workspaces.models import Comment, Post
+
+    members = list(
+        Membership.objects.filter(
+            id__in=list(membership_ids), cohort_id=cohort_id, role=Role.PARTICIPANT
+        ).values_list("id", "user_id", "small_group_id")
+    )
+    if not members:
+        return {}
+    days, assignments = calendar(cohort_id)
+    ids = [m[0] for m in members]
+    users = [m[1] for m in members]
+    groups = {m[2] for m in members if m[2]}
+
+    attendance = defaultdict(dict)
+    for membership_id, day_id, status, followed_up in Attendance.objects.filter(
+        participant_id__in=ids, cohort_id=cohort_id, marked_at__lte=now
+    ).values_list("participant_id", "training_day_id", "status", "followed_up"):
+        attendance[membership_id][day_id] = (status, followed_up)
+
+    own_answers, group_answers = defaultdict(dict), defaultdict(dict)
+    for participant_id, group_id, assignment_id, is_late, reviewed_at in (
+        Answer.objects.filter(cohort_id=cohort_id, submitted_at__lte=now)
+        .filter(Q(participant_id__in=ids) | Q(small_group_id__in=groups))
+        .values_list(
+            "participant_id",
+            "small_group_id",
+            "assignment_id",
+            "is_late",
+            "reviewed_at",
+        )
+    ):
+        reviewed = reviewed_at is not None and reviewed_at <= now
+        target = own_answers[participant_id] if participant_id else group_answers[group_id]
+        target[assignment_id] = (is_late, reviewed)
+
+    last_active = defaultdict(list)
+
+    def _latest(rows):
+        for user_id, when in rows:
+            if when:
+                last_active[user_id].append(when)
+
+    _latest(
+        AnswerRevision.objects.filter(
+            answer__cohort_id=cohort_id, saved_by_id__in=users, saved_at__lte=now
+        )
+        .values("saved_by_id")
+        .annotate(last=Max("saved_at"))
+        .values_list("saved_by_id", "last")
+    )
+    live_rows = (
+        LiveAnswer.objects.filter(
+            question__cohort_id=cohort_id, user_id__in=users, created_at__lte=now
+        )
+        .values("user_id")
+        .annotate(
+            closed=Count(
+                "id",
+                filter=Q(question__state=LiveQuestion.State.CLOSED, question__closed_at__lte=now),
+            ),
+            last=Max("updated_at"),
+        )
+        .values_list("user_id", "closed", "last")
+    )
+    live = {}
+    for user_id, closed, last in live_rows:
+        live[user_id] = closed
+        _latest([(user_id, last)])
+    activity = defaultdict(int)
+    for model, group_path in (
+        (Post, "small_group__cohort_id"),
+        (Comment, "post__small_group__cohort_id"),
+    ):
+        for user_id, count, last in (
+            model.objects.filter(
+                **{group_path: cohort_id}, author_id__in=users, created_at__lte=now
+            )
+            .values("author_id")
+            .annotate(n=Count("id"), last=Max("created_at"))
+            .values_list("author_id", "n", "last")
+        ):
+            activity[user_id] += count
+            _latest([(user_id, last)])
+    _latest(
+        Attendance.objects.filter(
+            participant_id__in=ids, method=Attendance.Method.CHECK_IN, marked_at__lte=now
+        ).values_list("participant__user_id", "marked_at")
+    )
+
+    result = {}
+    for membership_id, user_id, group_id in members:
+        result[membership_id] = _rules(
+            membership_id,
+            group_id,
+            now,
+            days,
+            assignments,
+            attendance[membership_id],
+            own_answers[membership_id],
+            group_answers[group_id] if group_id else {},
+            live.get(user_id, 0),
+            activity[user_id],
+            max(last_active[user_id], default=None),
+        )
+    return result
+
+
+def _rules(
+    membership_id,
+    group_id,
+    now,
+    days,
+    assignments,
+    attendance,
+    own_answers,
+    group_answers,
+    live_answers,
+    workspace_activity,
+    last_active,
+) -> Figures:
+    """The rules, in one place: what counts as attended, on time, late, missing, behind."""
+    values = dict.fromkeys(SUMMED, 0)
+    values["live_answers"] = live_answers
+    values["workspace_activity"] = workspace_activity
+    day_items, absent_not_followed = {}, 0
+    held = [day_id for day_id, starts_at in days if starts_at <= now]
+    for day_id in held:
+        status, followed_up = attendance.get(day_id, (None, False))
+        if status == Attendance.Status.PRESENT:
+            values["days_attended"] += 1
+            day_items[str(day_id)] = "present"
+        elif status == Attendance.Status.ABSENT:
+            values["days_absent"] += 1
+            day_items[str(day_id)] = "followed_up" if followed_up else "absent"
+            absent_not_followed += not followed_up
+        else:
+            day_items[str(day_id)] = "unmarked"
+    assignment_items, due = {}, 0
+    for assignment_id, opens_at, due_at, by_group in assignments:
+        answer = (group_answers if by_group else own_answers).get(assignment_id)
+        is_due = due_at <= now
+        due += is_due
+        reviewed = bool(answer and answer[1])
+        if answer is None:
+            status = "missing" if is_due else "open"
+        elif answer[0]:
+            status = "late"
+        else:
+            status = "on_time" if is_due else "early"
+        if is_due:
+            values[f"assignments_{status}"] += 1
+            values["assignments_reviewed"] += reviewed
+        if opens_at <= now or answer is not None:
+            assignment_items[str(assignment_id)] = [status, reviewed]
+    return Figures(
+        membership_id=membership_id,
+        small_group_id=group_id,
+        values=values,
+        days_held=len(held),
+        assignments_due=due,
+        behind=values["assignments_missing"] >= MISSING_FOR_BEHIND or absent_not_followed > 0,
+        last_active_on=timezone.localdate(last_active) if last_active else None,
+        days=day_items,
+        assignments=assignment_items,
+    )
+
+
+def calendar_counts(cohort_id: int, now: datetime) -> dict:
+    days, assignments = calendar(cohort_id)
+    return {
+        "days_held": sum(starts_at <= now for _id, starts_at in days),
+        "assignments_due": sum(due_at <= now for _id, _opens, due_at, _g in assignments),
+    }
+
+
+def _add(totals: dict, contribution: dict, sign: int) -> None:
+    for name, value in contribution.items():
+        totals[name] += sign * value
+
+
+def _totals_add(model, key: dict, delta: dict) -> None:
+    changes = {name: F(name) + value for name, value in delta.items() if value}
+    if changes:
+        model.objects.filter(**key).update(**changes)
+
+
+# -- incremental ---------------------------------------------------------------------------
+
+
+def refresh_claim(cohort_id: int, now: datetime) -> bool:
+    """Takes the cohort's refresh slot (or one left by a worker that died) and clears the
+    wish, so events from now on ask again."""
+    return bool(
+        CohortProgress.objects.filter(cohort_id=cohort_id)
+        .filter(Q(refreshing_since=None) | Q(refreshing_since__lt=now - timedelta(minutes=5)))
+        .update(refresh_wanted=False, refreshing_since=now)
+    )
+
+
+def refresh_release(cohort_id: int) -> None:
+    CohortProgress.objects.filter(cohort_id=cohort_id).update(refreshing_since=None)
+
+
+def stale_refresh(cohort_id: int, now: datetime | None = None) -> int:
+    """Recomputes the cohort's stale participants and adds the differences to the totals.
+    Returns how many people were recomputed."""
+    done = 0
+    while True:
+        ids = list(
+            ParticipantProgress.objects.filter(cohort_id=cohort_id, stale=True).values_list(
+                "membership_id", flat=True
+            )[:BATCH]
+        )
+        if not ids:
+            return done
+        done += _refresh_batch(cohort_id, ids, now or timezone.now())
+
+
+@transaction.atomic
+def _refresh_batch(cohort_id: int, ids: list[int], now: datetime) -> int:
+    rows = {
+        row.membership_id: row
+        for row in ParticipantProgress.objects.select_for_update(of=("self",)).filter(
+            membership_id__in=ids, stale=True
+        )
+    }
+    if not rows:
+        return 0
+    figures = participant_figures(cohort_id, rows, now)
+    group_deltas = defaultdict(lambda: dict.fromkeys(TOTAL_FIELDS, 0))
+    cohort_delta = dict.fromkeys(TOTAL_FIELDS, 0)
+    changed, gone = [], []
+    for membership_id, row in rows.items():
+        old = row_contribution(row)
+        new = figures.get(membership_id)
+        _add(cohort_delta, old, -1)
+        if row.computed_at is not None and row.small_group_id:
+            _add(group_deltas[row.small_group_id], old, -1)
+        if new is None:  # no longer a participant here
+            gone.append(membership_id)
+            continue
+        _add(cohort_delta, new.contribution(), 1)
+        if new.small_group_id:
+            _add(group_deltas[new.small_group_id], new.contribution(), 1)
+        for name, value in new.row_fields().items():
+            setattr(row, name, value)
+        row.stale, row.computed_at = False, now
+        changed.append(row)
+    ParticipantProgress.objects.filter(membership_id__in=gone).delete()
+    ParticipantProgress.objects.bulk_update(
+        changed, [*figures_row_fields(), "stale", "computed_at"], batch_size=BATCH
+    )
+    GroupProgress.objects.bulk_create(
+        [GroupProgress(small_group_id=g, cohort_id=cohort_id) for g in group_deltas],
+        ignore_conflicts=True,
+    )
+    for group_id, delta in group_deltas.items():
+        _totals_add(GroupProgress, {"small_group_id": group_id}, delta)
+    _totals_add(CohortProgress, {"cohort_id": cohort_id}, cohort_delta)
+    CohortProgress.objects.filter(cohort_id=cohort_id).update(
+        **calendar_counts(cohort_id, now), updated_at=now
+    )
+    return len(rows)
+
+
+def figures_row_fields() -> list[str]:
+    return [
+        *SUMMED,
+        "small_group",
+        "days_held",
+        "assignments_due",
+        "behind",
+        "last_active_on",
+        "days",
+        "assignments",
+    ]
+
+
+# -- full ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cohort_reconcile(cohort_id: int, now: datetime | None = None) -> dict:
+    """Recomputes every figure of the cohort from the source rows, corrects what differs and
+    logs it. Returns what was corrected: {"participants": n, "groups": n, "cohort": bool}."""
+    now = now or timezone.now()
+    cohort_row, _created = CohortProgress.objects.select_for_update().get_or_create(
+        cohort_id=cohort_id
+    )
+    rows = {
+        row.membership_id: row
+        for row in ParticipantProgress.objects.select_for_update(of=("self",)).filter(
+            cohort_id=cohort_id
+        )
+    }
+    member_ids = list(
+        Membership.objects.filter(cohort_id=cohort_id, role=Role.PARTICIPANT).values_list(
+            "id", flat=True
+        )
+    )
+    group_totals = defaultdict(lambda: dict.fromkeys(TOTAL_FIELDS, 0))
+    cohort_totals = dict.fromkeys(TOTAL_FIELDS, 0)
+    new_rows, changed, corrected = [], [], 0
+    pending_groups = set()  # groups with people not yet computed: their totals lag, no drift
+    for start in range(0, len(member_ids), BATCH):
+        figures = participant_figures(cohort_id, member_ids[start : start + BATCH], now)
+        for membership_id, fig in figures.items():
+            _add(cohort_totals, fig.contribution(), 1)
+            if fig.small_group_id:
+                _add(group_totals[fig.small_group_id], fig.contribution(), 1)
+            row = rows.pop(membership_id, None)
+            if row is None or row.stale:
+                pending_groups.update({fig.small_group_id, row and row.small_group_id})
+            if row is None:
+                row = ParticipantProgress(membership_id=membership_id, cohort_id=cohort_id)
+                new_rows.append(row)
+            else:
+                # A stale row is waiting for its refresh: that is not drift.
+                corrected += not row.stale and not row_matches(row, fig)
+                changed.append(row)
+            for name, value in fig.row_fields().items():
+                setattr(row, name, value)
+            row.stale, row.computed_at = False, now
+    ParticipantProgress.objects.filter(membership_id__in=list(rows)).delete()
+    ParticipantProgress.objects.bulk_create(new_rows, batch_size=BATCH)
+    ParticipantProgress.objects.bulk_update(
+        changed, [*figures_row_fields(), "stale", "computed_at"], batch_size=BATCH
+    )
+
+    stored_groups = {
+        g.small_group_id: g
+        for g in GroupProgress.objects.select_for_update().filter(cohort_id=cohort_id)
+    }
+    groups_corrected = 0
+    for group_id in set(stored_groups) | set(group_totals):
+        totals = group_totals[group_id]
+        stored = stored_groups.get(group_id)
+        if stored is None:
+            GroupProgress.objects.create(small_group_id=group_id, cohort_id=cohort_id, **totals)
+            groups_corrected += group_id not in pending_groups and any(totals.values())
+        elif any(getattr(stored, name) != value for name, value in totals.items()):
+            groups_corrected += group_id not in pending_groups
+            GroupProgress.objects.filter(small_group_id=group_id).update(**totals)
+    cohort_corrected = not pending_groups and any(
+        getattr(cohort_row, name) != value for name, value in cohort_totals.items()
+    )
+    CohortProgress.objects.filter(cohort_id=cohort_id).update(
+        **cohort_totals, **calendar_counts(cohort_id, now), updated_at=now, reconciled_at=now
+    )
+    drift = {"participants": corrected, "groups": groups_corrected, "cohort": cohort_corrected}
+    if corrected or groups_corrected or cohort_corrected:
+        logger.warning("progress drift corrected in cohort %s: %s", cohort_id, drift)
+    else:
+        logger.info("progress of cohort %s reconciled, no drift", cohort_id)
+    return drift
+
+
+# -- history -------------------------------------------------------------------------------
+
+
+def snapshot_write(cohort_id: int, day: date) -> CohortSnapshot:
+    """Stores the cohort's current totals as the figures of `day`."""
+    row = CohortProgress.objects.get(cohort_id=cohort_id)
+    values = {name: getattr(row, name) for name in (*TOTAL_FIELDS, "days_held", "assignments_due")}
+    snapshot, _created = CohortSnapshot.objects.update_or_create(
+        cohort_id=cohort_id, date=day, defaults=values
+    )
+    return snapshot
+
+
+def snapshots_backfill(cohort_id: int, first: date, last: date) -> int:
+    """Computes the figures the cohort had at the end of each past day, from the source rows'
+    own dates, for a cohort that started before Polku kept snapshots."""
+    member_ids = list(
+        Membership.objects.filter(cohort_id=cohort_id, role=Role.PARTICIPANT).values_list(
+            "id", flat=True
+        )
+    )
+    tz = timezone.get_current_timezone()
+    count = 0
+    day = first
+    while day <= last:
+        end = datetime.combine(day, time.max, tzinfo=tz)
+        totals = dict.fromkeys(TOTAL_FIELDS, 0)
+        for start in range(0, len(member_ids), BATCH):
+            for fig in participant_figures(
+                cohort_id, member_ids[start : start + BATCH], end
+            ).values():
+                _add(totals, fig.contribution(), 1)
+        CohortSnapshot.objects.update_or_create(
+            cohort_id=cohort_id, date=day, defaults={**totals, **calendar_counts(cohort_id, end)}
+        )
+        count += 1
+        day += timedelta(days=1)
+    return count

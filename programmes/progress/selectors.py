@@ -1,0 +1,261 @@
+"""Reads for dashboards and exports. They read stored rollups only (never answers, posts or
+live answers) in a fixed number of queries, whatever the cohort's size."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+from polku.people.models import Membership, Role, SmallGroup
+
+from ..models import AssignmentSchedule, TrainingDaySchedule
+from .models import CohortProgress, CohortSnapshot, ParticipantProgress
+
+BEHIND_SHOWN = 20  # on the dashboard; the export and group pages list everyone
+
+DAY_LABELS = {
+    "present": _("Present"),
+    "absent": _("Absent"),
+    "followed_up": _("Absent, followed up"),
+    "unmarked": _("Not marked"),
+}
+ASSIGNMENT_LABELS = {
+    "on_time": _("On time"),
+    "late": _("Late"),
+    "missing": _("Missing"),
+    "open": _("Open"),
+    "early": _("Submitted"),
+}
+
+
+def rate(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def attendance_rate(row, days_held=None) -> int | None:
+    held = row.days_held if days_held is None else days_held
+    return rate(row.days_attended, held * getattr(row, "participants", 1))
+
+
+def submitted_rate(row, assignments_due=None) -> int | None:
+    due = row.assignments_due if assignments_due is None else assignments_due
+    return rate(
+        row.assignments_on_time + row.assignments_late, due * getattr(row, "participants", 1)
+    )
+
+
+def titles(cohort) -> dict[int, str]:
+    """Titles of the pages of the cohort's programme, by id (one query)."""
+    return dict(Page.objects.child_of(cohort.programme).values_list("id", "title"))
+
+
+@dataclass
+class Behind:
+    membership_id: int
+    name: str
+    group: str
+    missing: list[str]  # assignment titles
+    absent: list[str]  # training days missed and not followed up
+
+
+def behind_people(cohort, page_titles: dict, limit: int | None = None) -> list[Behind]:
+    rows = (
+        ParticipantProgress.objects.filter(cohort=cohort, behind=True)
+        .select_related("membership__user", "small_group")
+        .order_by("-assignments_missing", "membership__user__last_name")
+    )
+    if limit:
+        rows = rows[:limit]
+    return [
+        Behind(
+            membership_id=row.membership_id,
+            name=str(row.membership.user),
+            group=row.small_group.name if row.small_group else "",
+            missing=[
+                page_titles.get(int(page_id), "?")
+                for page_id, (status, _reviewed) in row.assignments.items()
+                if status == "missing"
+            ],
+            absent=[
+                page_titles.get(int(page_id), "?")
+                for page_id, status in row.days.items()
+                if status == "absent"
+            ],
+        )
+        for row in rows
+    ]
+
+
+def chart(snapshots: list, width: int = 600, height: int = 200) -> dict | None:
+    """Two lines over the year, drawn as SVG by the template: attendance and submitted
+    assignments, in per cent of what was possible by each day."""
+    if len(snapshots) < 2:
+        return None
+    first, last = snapshots[0].date, snapshots[-1].date
+    span = max((last - first).days, 1)
+
+    def points(values):
+        return " ".join(
+            f"{(s.date - first).days * width / span:.1f},{height - v * height / 100:.1f}"
+            for s, v in zip(snapshots, values, strict=True)
+            if v is not None
+        )
+
+    attendance = [attendance_rate(s) for s in snapshots]
+    submitted = [submitted_rate(s) for s in snapshots]
+    return {
+        "width": width,
+        "height": height,
+        "middle": height // 2,
+        "first": first,
+        "last": last,
+        "attendance": points(attendance),
+        "submitted": points(submitted),
+        "attendance_now": next((v for v in reversed(attendance) if v is not None), None),
+        "submitted_now": next((v for v in reversed(submitted) if v is not None), None),
+    }
+
+
+def upcoming(cohort, now: datetime, count: int = 4) -> list[dict]:
+    days = TrainingDaySchedule.objects.filter(cohort=cohort, ends_at__gte=now).select_related(
+        "page"
+    )[:count]
+    due = AssignmentSchedule.objects.filter(cohort=cohort, due_at__gte=now).select_related("page")[
+        :count
+    ]
+    items = [
+        {"when": d.starts_at, "title": d.page.title, "kind": "day", "page_id": d.page_id}
+        for d in days
+    ]
+    items += [
+        {"when": a.due_at, "title": a.page.title, "kind": "due", "page_id": a.page_id} for a in due
+    ]
+    return sorted(items, key=lambda item: item["when"])[:count]
+
+
+def dashboard(cohort, now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    totals = CohortProgress.objects.filter(cohort=cohort).first()
+    snapshots = list(CohortSnapshot.objects.filter(cohort=cohort))
+    if totals and totals.updated_at and (not snapshots or snapshots[-1].date < now.date()):
+        # Today's figures as the chart's last point, until tonight's snapshot stores them.
+        snapshots.append(
+            CohortSnapshot(
+                cohort=cohort,
+                date=timezone.localdate(now),
+                **{name: getattr(totals, name) for name in SNAPSHOT_FIELDS},
+            )
+        )
+    groups = list(
+        SmallGroup.objects.filter(cohort=cohort).select_related("progress").order_by("name")
+    )
+    page_titles = titles(cohort)
+    return {
+        "totals": totals,
+        "attendance": attendance_rate(totals) if totals else None,
+        "submitted": submitted_rate(totals) if totals else None,
+        "chart": chart(snapshots),
+        "groups": [
+            {
+                "group": group,
+                "figures": getattr(group, "progress", None),
+                "attendance": _group_rate(group, totals, attendance_rate, "days_held"),
+                "submitted": _group_rate(group, totals, submitted_rate, "assignments_due"),
+            }
+            for group in groups
+        ],
+        "behind": behind_people(cohort, page_titles, limit=BEHIND_SHOWN),
+        "upcoming": upcoming(cohort, now),
+    }
+
+
+def _group_rate(group, totals, rate_of, calendar_field):
+    figures = getattr(group, "progress", None)
+    if figures is None or totals is None:
+        return None
+    return rate_of(figures, getattr(totals, calendar_field))
+
+
+SNAPSHOT_FIELDS = (
+    "participants",
+    "people_behind",
+    "days_attended",
+    "days_absent",
+    "assignments_on_time",
+    "assignments_late",
+    "assignments_missing",
+    "assignments_reviewed",
+    "live_answers",
+    "workspace_activity",
+    "days_held",
+    "assignments_due",
+)
+
+
+def group_members(group) -> list[Membership]:
+    """The group's participants with their stored figures (`.progress`, may be missing)."""
+    return list(
+        Membership.objects.filter(small_group=group, role=Role.PARTICIPANT)
+        .select_related("user", "progress")
+        .order_by("user__first_name", "user__last_name")
+    )
+
+
+@dataclass
+class YearItem:
+    kind: str  # "day" | "assignment"
+    page_id: int
+    title: str
+    when: datetime
+    status: str
+    label: str
+    reviewed: bool = False
+
+
+def person_year(member: Membership) -> list[YearItem]:
+    """A participant's year in calendar order, from their stored figures."""
+    row = getattr(member, "progress", None)
+    days = row.days if row else {}
+    assignments = row.assignments if row else {}
+    items = []
+    for schedule in TrainingDaySchedule.objects.filter(cohort_id=member.cohort_id).select_related(
+        "page"
+    ):
+        status = days.get(str(schedule.page_id), "upcoming")
+        items.append(
+            YearItem(
+                "day",
+                schedule.page_id,
+                schedule.page.title,
+                schedule.starts_at,
+                status,
+                DAY_LABELS.get(status, _("Coming")),
+            )
+        )
+    for schedule in AssignmentSchedule.objects.filter(cohort_id=member.cohort_id).select_related(
+        "page"
+    ):
+        status, reviewed = assignments.get(str(schedule.page_id), ["upcoming", False])
+        items.append(
+            YearItem(
+                "assignment",
+                schedule.page_id,
+                schedule.page.title,
+                schedule.due_at,
+                status,
+                ASSIGNMENT_LABELS.get(status, _("Coming")),
+                reviewed,
+            )
+        )
+    return sorted(items, key=lambda item: item.when)
+
+
+def people_table(cohort):
+    """Every participant of the cohort with their stored figures, for the export."""
+    return (
+        Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT)
+        .select_related("user", "small_group", "progress")
+        .order_by("small_group__name", "user__last_name", "user__first_name")
+    )

@@ -1,0 +1,78 @@
+"""Keeping progress current: refreshes after events, the calendar's tick, the nightly
+reconciliation with its snapshot, and reminders."""
+
+import logging
+
+from celery import shared_task
+from django.db.models import Q
+from django.utils import timezone
+
+from polku.people.models import Cohort
+
+from . import reminders, rollups
+from .models import CohortProgress
+from .services import REFRESH_DELAY, cohort_changed
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def progress_refresh(cohort_id: int) -> None:
+    """Recomputes the cohort's stale participants. One refresh runs per cohort at a time; a
+    refresh that finds another running comes back later rather than being dropped."""
+    now = timezone.now()
+    if not rollups.refresh_claim(cohort_id, now):
+        if CohortProgress.objects.filter(cohort_id=cohort_id, refresh_wanted=True).exists():
+            progress_refresh.apply_async((cohort_id,), countdown=REFRESH_DELAY)
+        return
+    try:
+        rollups.stale_refresh(cohort_id)
+    finally:
+        rollups.refresh_release(cohort_id)
+
+
+@shared_task(acks_late=True)
+def calendar_tick() -> None:
+    """Training days that began and due dates that passed since the last tick change
+    everyone's figures in their cohort (beat, every few minutes)."""
+    from programmes.models import AssignmentSchedule, TrainingDaySchedule
+
+    now = timezone.now()
+    for cohort_id in Cohort.objects.values_list("id", flat=True):
+        row, _created = CohortProgress.objects.get_or_create(cohort_id=cohort_id)
+        since = row.calendar_counted_at
+        window = Q(cohort_id=cohort_id)
+        passed = (
+            TrainingDaySchedule.objects.filter(window, starts_at__lte=now)
+            if since is None
+            else TrainingDaySchedule.objects.filter(window, starts_at__gt=since, starts_at__lte=now)
+        ).exists() or (
+            AssignmentSchedule.objects.filter(window, due_at__lte=now)
+            if since is None
+            else AssignmentSchedule.objects.filter(window, due_at__gt=since, due_at__lte=now)
+        ).exists()
+        CohortProgress.objects.filter(cohort_id=cohort_id).update(calendar_counted_at=now)
+        if passed:
+            cohort_changed(cohort_id)
+
+
+@shared_task(acks_late=True)
+def progress_nightly() -> None:
+    """Enqueues the reconciliation of every cohort, one task each (beat, at night)."""
+    for cohort_id in Cohort.objects.values_list("id", flat=True):
+        cohort_reconcile.delay(cohort_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def cohort_reconcile(cohort_id: int) -> None:
+    """Recomputes the cohort from the source rows (logging any drift) and stores the day's
+    snapshot. Safe to run twice: the second run finds nothing to correct."""
+    rollups.cohort_reconcile(cohort_id)
+    rollups.snapshot_write(cohort_id, timezone.localdate())
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def reminders_send() -> None:
+    """Reminders of training days and due dates, and the trainers' weekly list (beat, every
+    15 minutes; each email at most once)."""
+    reminders.send_all(timezone.now())
