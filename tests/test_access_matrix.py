@@ -99,6 +99,15 @@ MATRIX: dict[str, Rule] = {
     "live_answers_csv": only(trainer=200),
     # The projector's poll is a signed link for one cohort's day: no session needed.
     "live_projector_poll": everyone(200, anonymous=200),
+    # Progress: figures for trainers and organisers; attendance is the trainers' to mark, and
+    # participants check themselves in with the day's QR link.
+    "progress_dashboard": TRAINERS_AND_ORGANISERS,
+    "progress_group": TRAINERS_AND_ORGANISERS,
+    "progress_person": TRAINERS_AND_ORGANISERS,
+    "progress_export": TRAINERS_AND_ORGANISERS,
+    "attendance": only(trainer=200),
+    "attendance_qr": only(trainer=200),
+    "check_in": only(**participants(200)),
 }
 
 # Whole route families of libraries, each covered by one rule tested below.
@@ -181,6 +190,20 @@ def _url(name: str, world: World) -> str:
     if name == "invitation_accept":
         invitation = invitation_create(membership=world.group_mate)
         return reverse(name, args=[invitation_token(invitation)])
+    if name == "progress_dashboard":
+        return reverse(name, args=[slug])
+    if name == "progress_group":
+        return reverse(name, args=[slug, group])
+    if name == "progress_person":
+        return reverse(name, args=[slug, world.participant.id])
+    if name == "progress_export":
+        return reverse(name, args=[slug, "people", "xlsx"])
+    if name in ("attendance", "attendance_qr"):
+        return reverse(name, args=[slug, world.day.id])
+    if name == "check_in":
+        from programmes.progress.services import check_in_token
+
+        return reverse(name, args=[slug, world.day.id, check_in_token(world.cohort, world.day)])
     if name == "wagtail_serve":
         return world.cohort.programme.url
     return reverse(name)

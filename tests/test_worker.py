@@ -173,3 +173,49 @@ def test_a_burst_of_200_answers_makes_far_fewer_builds_and_a_final_summary_of_al
     summary = LiveSummary.objects.get(question=question)
     assert summary.through_seq == LiveQuestion.objects.get(id=question.id).answer_seq
     assert summary.data["distribution"] == {str(n): 40 for n in range(1, 6)}
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_keeps_progress_equal_to_a_full_recompute(worker):
+    """The hypothesis test's events, committed one by one as requests would, refreshed by a
+    real worker after each commit (bursts coalesce); then a full recompute changes nothing."""
+    import random
+
+    from django.db import transaction
+
+    from programmes.progress import rollups
+    from programmes.progress.models import CohortProgress, ParticipantProgress
+    from tests.progress import events as ev
+
+    _mail_dir, process = worker
+    world = world_build("p")
+    things = ev.setup(world)
+    rollups.cohort_reconcile(world.cohort.id)
+    chance = random.Random(6)
+    for _number in range(30):
+        with transaction.atomic():
+            ev.run(
+                world,
+                things,
+                chance.choice(ev.KINDS),
+                chance.randrange(4),
+                chance.randrange(4),
+            )
+
+    def settled():
+        return (
+            not ParticipantProgress.objects.filter(stale=True).exists()
+            and CohortProgress.objects.filter(
+                cohort=world.cohort, refresh_wanted=False, refreshing_since=None
+            ).exists()
+        )
+
+    _wait_for(settled, process)
+    incremental = ev.stored(world.cohort)
+    assert rollups.cohort_reconcile(world.cohort.id) == {
+        "participants": 0,
+        "groups": 0,
+        "cohort": False,
+    }
+    assert ev.stored(world.cohort) == incremental

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -44,3 +45,13 @@ class PeopleViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(PeopleViewSetGroup)
+
+
+@hooks.register("after_edit_snippet")
+def cohort_calendar_changed(request, instance):
+    """Dates moved in a cohort's calendar change everyone's figures (what is due, what is
+    held): recompute them now rather than at night."""
+    if isinstance(instance, Cohort):
+        from programmes.progress.services import cohort_changed
+
+        cohort_changed(instance.id)

@@ -200,5 +200,5 @@ def test_an_answer_that_looks_like_a_formula_stays_text_in_the_csv(world, commit
         .get(reverse("live_answers_csv", args=[world.cohort.slug, question.id]))
         .content.decode()
     )
-    assert "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body
+    assert "\n=HYPERLINK" not in body and ";=HYPERLINK" not in body
     assert "'=HYPERLINK" in body
