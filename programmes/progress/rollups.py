@@ -295,9 +295,12 @@ def _add(totals: dict, contribution: dict, sign: int) -> None:
         totals[name] += sign * value
 
 
+def _increments(delta: dict) -> dict:
+    return {name: F(name) + value for name, value in delta.items() if value}
+
+
 def _totals_add(model, key: dict, delta: dict) -> None:
-    changes = {name: F(name) + value for name, value in delta.items() if value}
-    if changes:
+    if changes := _increments(delta):
         model.objects.filter(**key).update(**changes)
 
 
@@ -373,9 +376,14 @@ def _refresh_batch(cohort_id: int, ids: list[int], now: datetime) -> int:
     )
     for group_id, delta in group_deltas.items():
         _totals_add(GroupProgress, {"small_group_id": group_id}, delta)
-    _totals_add(CohortProgress, {"cohort_id": cohort_id}, cohort_delta)
+    some = next(iter(figures.values()), None)  # the calendar is the same for everyone
+    calendar_now = (
+        {"days_held": some.days_held, "assignments_due": some.assignments_due}
+        if some
+        else calendar_counts(cohort_id, now)
+    )
     CohortProgress.objects.filter(cohort_id=cohort_id).update(
-        **calendar_counts(cohort_id, now), updated_at=now
+        **_increments(cohort_delta), **calendar_now, updated_at=now
     )
     return len(rows)
 
@@ -431,10 +439,10 @@ def cohort_reconcile(cohort_id: int, now: datetime | None = None) -> dict:
             if row is None:
                 row = ParticipantProgress(membership_id=membership_id, cohort_id=cohort_id)
                 new_rows.append(row)
-            else:
+            elif row.stale or not row_matches(row, fig):
                 # A stale row is waiting for its refresh: that is not drift.
-                corrected += not row.stale and not row_matches(row, fig)
-                changed.append(row)
+                corrected += not row.stale
+                changed.append(row)  # rows that match are left alone: nothing to write
             for name, value in fig.row_fields().items():
                 setattr(row, name, value)
             row.stale, row.computed_at = False, now

@@ -88,7 +88,7 @@ def behind_people(cohort, page_titles: dict, limit: int | None = None) -> list[B
     ]
 
 
-def chart(snapshots: list, width: int = 600, height: int = 200) -> dict | None:
+def chart(snapshots: list, width: int = 320, height: int = 140) -> dict | None:
     """Two lines over the year, drawn as SVG by the template: attendance and submitted
     assignments, in per cent of what was possible by each day."""
     if len(snapshots) < 2:

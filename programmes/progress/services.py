@@ -92,12 +92,14 @@ def attendance_mark(*, cohort, training_day, marks: dict, trainer) -> int:
     """Saves a trainer's checklist. `marks` maps a participant's membership id to
     (status or "", reason, followed up); "" clears the mark. Returns how many changed."""
     participants = set(
-        Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT).values_list("id", flat=True)
+        Membership.objects.filter(
+            cohort=cohort, role=Role.PARTICIPANT, id__in=list(marks)
+        ).values_list("id", flat=True)
     )
     current = {
         a.participant_id: a
         for a in Attendance.objects.select_for_update().filter(
-            cohort=cohort, training_day=training_day
+            cohort=cohort, training_day=training_day, participant_id__in=participants
         )
     }
     changed = []

@@ -17,6 +17,7 @@ pytestmark = [
 def pages():
     """Every participant page of a lived-in cohort, read before the browser starts."""
     from polku.notifications.services import unsubscribe_token
+    from programmes.progress.services import check_in_token
 
     world = world_build("all")
     slug, group = world.cohort.slug, world.participant.small_group_id
@@ -37,6 +38,9 @@ def pages():
         "summaries": reverse("live_summaries", args=[slug, world.day.id]),
         "email settings": reverse("notification_preferences"),
         "unsubscribe": reverse("unsubscribe", args=[unsubscribe_token(world.participant.user)]),
+        "check in": reverse(
+            "check_in", args=[slug, world.day.id, check_in_token(world.cohort, world.day)]
+        ),
     }
 
 
@@ -52,4 +56,54 @@ def test_every_participant_page_fits_a_phone(pages, browser, live_server, screen
             phone.screenshot(
                 path=screenshots / f"too-wide-{name.replace(' ', '-')}.png", full_page=True
             )
+    assert not too_wide, too_wide
+
+
+@pytest.fixture
+def progress_pages():
+    """The trainer's progress and attendance pages of a cohort with figures and history."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from programmes.progress import rollups
+    from programmes.progress.services import attendance_mark
+
+    world = world_build("progress")
+    slug = world.cohort.slug
+    attendance_mark(
+        cohort=world.cohort,
+        training_day=world.day,
+        marks={
+            world.participant.id: ("absent", "Sairas", False),
+            world.classmate.id: ("present", "", False),
+        },
+        trainer=world.trainer.user,
+    )
+    rollups.cohort_reconcile(world.cohort.id)
+    today = timezone.localdate()
+    rollups.snapshots_backfill(world.cohort.id, today - timedelta(days=100), today)
+    return world.trainer.user, {
+        "dashboard": reverse("progress_dashboard", args=[slug]),
+        "group": reverse("progress_group", args=[slug, world.participant.small_group_id]),
+        "person": reverse("progress_person", args=[slug, world.participant.id]),
+        "attendance": reverse("attendance", args=[slug, world.day.id]),
+        "check-in code": reverse("attendance_qr", args=[slug, world.day.id]),
+    }
+
+
+def test_progress_and_attendance_pages_fit_a_trainers_phone(
+    progress_pages, browser, live_server, screenshots
+):
+    user, urls = progress_pages
+    phone = _log_in(browser, live_server, user, viewport=PHONE, is_mobile=True, has_touch=True)
+    too_wide = []
+    for name, url in urls.items():
+        response = phone.goto(live_server.url + url)
+        assert response.status == 200, name
+        phone.screenshot(
+            path=screenshots / f"progress-{name.replace(' ', '-')}.png", full_page=True
+        )
+        if not phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
+            too_wide.append(name)
     assert not too_wide, too_wide
