@@ -128,11 +128,16 @@ def participant_figures(cohort_id: int, membership_ids, now: datetime) -> dict[i
     users = [m[1] for m in members]
     groups = {m[2] for m in members if m[2]}
 
-    attendance = defaultdict(dict)
-    for membership_id, day_id, status, followed_up in Attendance.objects.filter(
+    attendance, checked_in = defaultdict(dict), defaultdict(list)
+    user_of = {m[0]: m[1] for m in members}
+    for membership_id, day_id, status, followed_up, method, marked_at in Attendance.objects.filter(
         participant_id__in=ids, cohort_id=cohort_id, marked_at__lte=now
-    ).values_list("participant_id", "training_day_id", "status", "followed_up"):
+    ).values_list(
+        "participant_id", "training_day_id", "status", "followed_up", "method", "marked_at"
+    ):
         attendance[membership_id][day_id] = (status, followed_up)
+        if method == Attendance.Method.CHECK_IN:  # checking in is something the person did
+            checked_in[user_of[membership_id]].append(marked_at)
 
     own_answers, group_answers = defaultdict(dict), defaultdict(dict)
     for participant_id, group_id, assignment_id, is_late, reviewed_at in (
@@ -198,11 +203,8 @@ def participant_figures(cohort_id: int, membership_ids, now: datetime) -> dict[i
         ):
             activity[user_id] += count
             _latest([(user_id, last)])
-    _latest(
-        Attendance.objects.filter(
-            participant_id__in=ids, method=Attendance.Method.CHECK_IN, marked_at__lte=now
-        ).values_list("participant__user_id", "marked_at")
-    )
+    for user_id, times in checked_in.items():
+        _latest([(user_id, max(times))])
 
     result = {}
     for membership_id, user_id, group_id in members:
@@ -299,9 +301,11 @@ def _increments(delta: dict) -> dict:
     return {name: F(name) + value for name, value in delta.items() if value}
 
 
-def _totals_add(model, key: dict, delta: dict) -> None:
+def _totals_add(model, key: dict, delta: dict) -> bool:
+    """Adds the delta to the row; False when there is no such row yet."""
     if changes := _increments(delta):
-        model.objects.filter(**key).update(**changes)
+        return bool(model.objects.filter(**key).update(**changes))
+    return True
 
 
 # -- incremental ---------------------------------------------------------------------------
@@ -366,16 +370,15 @@ def _refresh_batch(cohort_id: int, ids: list[int], now: datetime) -> int:
             setattr(row, name, value)
         row.stale, row.computed_at = False, now
         changed.append(row)
-    ParticipantProgress.objects.filter(membership_id__in=gone).delete()
+    if gone:
+        ParticipantProgress.objects.filter(membership_id__in=gone).delete()
     ParticipantProgress.objects.bulk_update(
         changed, [*figures_row_fields(), "stale", "computed_at"], batch_size=BATCH
     )
-    GroupProgress.objects.bulk_create(
-        [GroupProgress(small_group_id=g, cohort_id=cohort_id) for g in group_deltas],
-        ignore_conflicts=True,
-    )
     for group_id, delta in group_deltas.items():
-        _totals_add(GroupProgress, {"small_group_id": group_id}, delta)
+        if not _totals_add(GroupProgress, {"small_group_id": group_id}, delta):
+            GroupProgress.objects.get_or_create(small_group_id=group_id, cohort_id=cohort_id)
+            _totals_add(GroupProgress, {"small_group_id": group_id}, delta)
     some = next(iter(figures.values()), None)  # the calendar is the same for everyone
     calendar_now = (
         {"days_held": some.days_held, "assignments_due": some.assignments_due}

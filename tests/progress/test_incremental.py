@@ -25,9 +25,8 @@ def test_incremental_updates_equal_a_full_recompute(
         rollups.cohort_reconcile(world.cohort.id)
         for kind, who, which in sequence:
             # Each event commits on its own, and its refresh runs after the commit.
-            with django_capture_on_commit_callbacks(execute=True):
-                with transaction.atomic():
-                    ev.run(world, things, kind, who, which)
+            with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+                ev.run(world, things, kind, who, which)
         assert not ParticipantProgress.objects.filter(stale=True).exists()
         incremental = ev.stored(world.cohort)
         drift = rollups.cohort_reconcile(world.cohort.id)
