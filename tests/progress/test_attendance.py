@@ -130,3 +130,11 @@ def test_a_forged_or_another_days_check_in_link_is_404(today, other_world):
     # Another cohort's participant with a valid token of this cohort
     outsider = client_for(other_world.participant.user)
     assert outsider.get(_check_in_url(today)).status_code == 404
+
+
+def test_the_training_day_page_leads_trainers_to_attendance(world):
+    day_url = reverse("cohort_training_day", args=[world.cohort.slug, world.day.id])
+    trainer_page = client_for(world.trainer.user).get(day_url).content.decode()
+    participant_page = client_for(world.participant.user).get(day_url).content.decode()
+    assert _checklist(world) in trainer_page
+    assert _checklist(world) not in participant_page
