@@ -1,7 +1,10 @@
 """Reminders: a training day tomorrow, an assignment due soon or overdue, and each trainer's
-weekly list of who is behind. Beat runs `send_all` every 15 minutes; each reminder has its own
-key, so it goes out once however often the scan runs, and a missed run is made up by the next.
-"""
+weekly list of who is behind.
+
+Beat runs a cheap scan every 15 minutes (`due`): which reminders are in their window now. Each
+one is then sent to its people by a task of its own (`send`), so one cohort's emails never wait
+for another's and a task stays short. Every email has its own key, so a reminder goes out once
+however often the scan runs, and a missed scan is made up by the next."""
 
 from datetime import datetime, timedelta
 
@@ -23,16 +26,84 @@ OVERDUE_AFTER = timedelta(hours=24)
 OVERDUE_UNTIL = timedelta(days=7)  # no "overdue" reminder for something long past
 WEEKLY_DAY, WEEKLY_HOUR = 0, 7  # Monday from 07:00, local time
 
+DAY_BEFORE_KIND, DUE_SOON_KIND, OVERDUE_KIND, WEEKLY_KIND = (
+    "day-before",
+    "due-soon",
+    "overdue",
+    "behind",
+)
 
-def send_all(now: datetime) -> int:
-    return days_before(now) + due_soon(now) + overdue(now) + weekly_behind(now)
+
+def due(now: datetime) -> list[tuple[str, int]]:
+    """The reminders whose time has come: (kind, training day or assignment schedule id, or
+    for the weekly list the cohort id)."""
+    found = [
+        (DAY_BEFORE_KIND, schedule_id)
+        for schedule_id in TrainingDaySchedule.objects.filter(
+            starts_at__gt=now, starts_at__lte=now + DAY_BEFORE
+        ).values_list("id", flat=True)
+    ]
+    found += [
+        (DUE_SOON_KIND, schedule_id)
+        for schedule_id in AssignmentSchedule.objects.filter(
+            opens_at__lte=now, due_at__gt=now, due_at__lte=now + DUE_SOON
+        ).values_list("id", flat=True)
+    ]
+    found += [
+        (OVERDUE_KIND, schedule_id)
+        for schedule_id in AssignmentSchedule.objects.filter(
+            due_at__lte=now - OVERDUE_AFTER, due_at__gt=now - OVERDUE_UNTIL
+        ).values_list("id", flat=True)
+    ]
+    local = timezone.localtime(now)
+    if local.weekday() == WEEKLY_DAY and local.hour >= WEEKLY_HOUR:
+        found += [
+            (WEEKLY_KIND, cohort_id)
+            for cohort_id in CohortProgress.objects.filter(people_behind__gt=0).values_list(
+                "cohort_id", flat=True
+            )
+        ]
+    return found
+
+
+def send(kind: str, object_id: int, now: datetime) -> int:
+    """Sends one reminder to each of its people who has not had it; returns how many."""
+    if kind == WEEKLY_KIND:
+        return _weekly_behind(object_id, now)
+    if kind == DAY_BEFORE_KIND:
+        schedule = (
+            TrainingDaySchedule.objects.filter(id=object_id)
+            .select_related("page", "cohort")
+            .first()
+        )
+        url_name, submitted = "cohort_training_day", set()
+    else:
+        schedule = (
+            AssignmentSchedule.objects.filter(id=object_id).select_related("page", "cohort").first()
+        )
+        url_name = "cohort_assignment"
+        submitted = _submitted_user_ids(schedule) if schedule else set()
+    if schedule is None:
+        return 0  # deleted since the scan
+    link = _link(url_name, schedule.cohort.slug, schedule.page_id)
+    sent = 0
+    for member in _participants(schedule.cohort_id, exclude_user_ids=submitted):
+        sent += send_once(
+            member.user,
+            f"{kind}:{schedule.id}",
+            f"progress/email/{kind.replace('-', '_')}",
+            {"schedule": schedule, "link": link},
+            Topic.REMINDERS,
+            language=schedule.cohort.language,
+        )
+    return sent
 
 
 def _participants(cohort_id: int, exclude_user_ids=()) -> list[Membership]:
     members = list(
         Membership.objects.filter(cohort_id=cohort_id, role=Role.PARTICIPANT)
         .exclude(user_id__in=list(exclude_user_ids))
-        .select_related("user", "cohort")
+        .select_related("user")
     )
     unwanted = reminders_unwanted([m.user_id for m in members])
     return [m for m in members if m.user_id not in unwanted and m.user.is_active]
@@ -40,24 +111,6 @@ def _participants(cohort_id: int, exclude_user_ids=()) -> list[Membership]:
 
 def _link(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
-
-
-def days_before(now: datetime) -> int:
-    sent = 0
-    for schedule in TrainingDaySchedule.objects.filter(
-        starts_at__gt=now, starts_at__lte=now + DAY_BEFORE
-    ).select_related("page", "cohort"):
-        link = _link("cohort_training_day", schedule.cohort.slug, schedule.page_id)
-        for member in _participants(schedule.cohort_id):
-            sent += send_once(
-                member.user,
-                f"day-before:{schedule.id}",
-                "progress/email/day_before",
-                {"schedule": schedule, "link": link},
-                Topic.REMINDERS,
-                language=schedule.cohort.language,
-            )
-    return sent
 
 
 def _submitted_user_ids(schedule: AssignmentSchedule) -> set[int]:
@@ -75,73 +128,33 @@ def _submitted_user_ids(schedule: AssignmentSchedule) -> set[int]:
     return set(Membership.objects.filter(owners).values_list("user_id", flat=True))
 
 
-def _assignment_reminders(schedules, key: str, template: str) -> int:
-    sent = 0
-    for schedule in schedules.select_related("page", "cohort"):
-        link = _link("cohort_assignment", schedule.cohort.slug, schedule.page_id)
-        for member in _participants(schedule.cohort_id, _submitted_user_ids(schedule)):
-            sent += send_once(
-                member.user,
-                f"{key}:{schedule.id}",
-                template,
-                {"schedule": schedule, "link": link},
-                Topic.REMINDERS,
-                language=schedule.cohort.language,
-            )
-    return sent
-
-
-def due_soon(now: datetime) -> int:
-    return _assignment_reminders(
-        AssignmentSchedule.objects.filter(
-            opens_at__lte=now, due_at__gt=now, due_at__lte=now + DUE_SOON
-        ),
-        "due-soon",
-        "progress/email/due_soon",
-    )
-
-
-def overdue(now: datetime) -> int:
-    return _assignment_reminders(
-        AssignmentSchedule.objects.filter(
-            due_at__lte=now - OVERDUE_AFTER, due_at__gt=now - OVERDUE_UNTIL
-        ),
-        "overdue",
-        "progress/email/overdue",
-    )
-
-
-def weekly_behind(now: datetime) -> int:
-    """Monday morning: each trainer gets the list of their cohort's people who are behind,
-    from the stored figures."""
-    local = timezone.localtime(now)
-    if local.weekday() != WEEKLY_DAY or local.hour < WEEKLY_HOUR:
+def _weekly_behind(cohort_id: int, now: datetime) -> int:
+    """Each trainer's list of the cohort's people who are behind, from the stored figures."""
+    cohort = Cohort.objects.filter(id=cohort_id).select_related("programme").first()
+    if cohort is None:
         return 0
-    year, week, _day = local.isocalendar()
-    sent = 0
-    cohort_ids = CohortProgress.objects.filter(people_behind__gt=0).values_list(
-        "cohort_id", flat=True
+    trainers = list(
+        Membership.objects.filter(cohort=cohort, role=Role.TRAINER).select_related("user")
     )
-    for cohort in Cohort.objects.filter(id__in=cohort_ids).select_related("programme"):
-        trainers = list(
-            Membership.objects.filter(cohort=cohort, role=Role.TRAINER).select_related("user")
-        )
-        unwanted = reminders_unwanted([t.user_id for t in trainers])
-        trainers = [t for t in trainers if t.user_id not in unwanted]
-        if not trainers:
+    unwanted = reminders_unwanted([t.user_id for t in trainers])
+    behind = selectors.behind_people(cohort, selectors.titles(cohort))
+    if not behind:
+        return 0
+    year, week, _day = timezone.localtime(now).isocalendar()
+    sent = 0
+    for trainer in trainers:
+        if trainer.user_id in unwanted or not trainer.user.is_active:
             continue
-        behind = selectors.behind_people(cohort, selectors.titles(cohort))
-        for trainer in trainers:
-            sent += send_once(
-                trainer.user,
-                f"behind:{cohort.id}:{year}-W{week:02}",
-                "progress/email/weekly_behind",
-                {
-                    "cohort": cohort,
-                    "behind": behind,
-                    "link": _link("progress_dashboard", cohort.slug),
-                },
-                Topic.REMINDERS,
-                language=cohort.language,
-            )
+        sent += send_once(
+            trainer.user,
+            f"{WEEKLY_KIND}:{cohort.id}:{year}-W{week:02}",
+            "progress/email/behind",
+            {
+                "cohort": cohort,
+                "behind": behind,
+                "link": _link("progress_dashboard", cohort.slug),
+            },
+            Topic.REMINDERS,
+            language=cohort.language,
+        )
     return sent

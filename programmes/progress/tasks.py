@@ -71,8 +71,21 @@ def cohort_reconcile(cohort_id: int) -> None:
     rollups.snapshot_write(cohort_id, timezone.localdate())
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True)
 def reminders_send() -> None:
-    """Reminders of training days and due dates, and the trainers' weekly list (beat, every
-    15 minutes; each email at most once)."""
-    reminders.send_all(timezone.now())
+    """Finds the reminders whose time has come and sends each in a task of its own (beat,
+    every 15 minutes; each email goes out at most once)."""
+    for kind, object_id in reminders.due(timezone.now()):
+        reminder_send.delay(kind, object_id)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=10 * 60,  # a large cohort's emails over a slow mail server
+    time_limit=11 * 60,
+)
+def reminder_send(kind: str, object_id: int) -> None:
+    reminders.send(kind, object_id, timezone.now())

@@ -19,6 +19,15 @@ def _to(email):
     return [m for m in mail.outbox if m.to == [email]]
 
 
+def _scan(now, only=None) -> int:
+    """What beat's scan and the tasks it enqueues do, in this process, at `now`."""
+    return sum(
+        reminders.send(kind, object_id, now)
+        for kind, object_id in reminders.due(now)
+        if only is None or kind == only
+    )
+
+
 @pytest.fixture
 def tomorrow(world):
     now = timezone.now()
@@ -58,9 +67,9 @@ def test_a_failed_send_is_retried_and_still_sent_once(tomorrow):
 
     with mock.patch.object(mail.EmailMessage, "send", flaky):
         with pytest.raises(OSError):
-            reminders.send_all(timezone.now())
-        reminders.send_all(timezone.now())  # the retry
-        reminders.send_all(timezone.now())  # and a later scan
+            _scan(timezone.now())
+        _scan(timezone.now())  # the retry
+        _scan(timezone.now())  # and a later scan
     for member in (tomorrow.participant, tomorrow.group_mate, tomorrow.classmate):
         assert len(_to(member.user.email)) == 1
     assert Notice.objects.filter(key__startswith="day-before:").count() == 3
@@ -110,6 +119,10 @@ def test_overdue_goes_a_day_after_the_due_date_and_not_for_long_past_ones(world)
     assert subjects == [f"Vielä tekemättä: {recent.page.title}"]
 
 
+def _weekly(now):
+    return _scan(now, only=reminders.WEEKLY_KIND)
+
+
 def test_trainers_get_a_weekly_list_of_who_is_behind_on_monday_morning(world):
     from programmes.progress.services import attendance_mark
 
@@ -124,15 +137,15 @@ def test_trainers_get_a_weekly_list_of_who_is_behind_on_monday_morning(world):
     sunday = datetime(2026, 11, 29, 20, 0, tzinfo=tz)
     monday_early = datetime(2026, 11, 30, 6, 0, tzinfo=tz)
     monday = datetime(2026, 11, 30, 7, 15, tzinfo=tz)
-    assert reminders.weekly_behind(sunday) == 0
-    assert reminders.weekly_behind(monday_early) == 0
-    assert reminders.weekly_behind(monday) == 1
-    assert reminders.weekly_behind(monday + timedelta(hours=3)) == 0  # once a week
+    assert _weekly(sunday) == 0
+    assert _weekly(monday_early) == 0
+    assert _weekly(monday) == 1
+    assert _weekly(monday + timedelta(hours=3)) == 0  # once a week
     message = _to(world.trainer.user.email)[0]
     assert "1 henkilö tarvitsee tönäisyn" in message.subject
     assert world.participant.user.get_full_name() in message.body
     assert world.day.title in message.body  # what they missed
-    assert reminders.weekly_behind(monday + timedelta(days=7)) == 1  # next week again
+    assert _weekly(monday + timedelta(days=7)) == 1  # next week again
 
 
 def test_people_can_turn_reminders_off_in_their_settings(world):
@@ -152,3 +165,13 @@ def test_old_unsubscribe_links_still_stop_workspace_emails(world, client):
     old = signing.dumps(world.participant.user.id, salt=UNSUBSCRIBE_SALT)
     client.post(f"/notifications/unsubscribe/{old}/")
     assert world.participant.user.notification_preference.mode == "none"
+
+
+def test_the_scan_sends_each_reminder_in_a_task_of_its_own(tomorrow):
+    from programmes.progress.tasks import reminder_send
+
+    with mock.patch.object(reminder_send, "delay") as delay:
+        reminders_send()
+    schedule = TrainingDaySchedule.objects.get(cohort=tomorrow.cohort, page=tomorrow.day)
+    delay.assert_called_once_with("day-before", schedule.id)
+    assert not mail.outbox  # the scan itself sends nothing
