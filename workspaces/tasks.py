@@ -67,6 +67,9 @@ def activity_notify(kind: str, object_id: int) -> None:
             )
 
 
+DIGEST_BATCH = 200  # people per task: a task stays well inside its time limit
+
+
 @shared_task(acks_late=True)
 def digests_send() -> None:
     """The daily digest: for each person who chose it, what others did in their workspaces
@@ -86,7 +89,16 @@ def digests_send() -> None:
             NotificationPreference.Mode.IMMEDIATE,
         ]
     )
-    for user in daily.iterator(chunk_size=500):
+    user_ids = list(daily.values_list("id", flat=True))
+    for start in range(0, len(user_ids), DIGEST_BATCH):
+        digest_batch_send.delay(user_ids[start : start + DIGEST_BATCH], today)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def digest_batch_send(user_ids: list[int], today: str) -> None:
+    """The digests of these people for `today` (each sent at most once)."""
+    now = timezone.now()
+    for user in User.objects.filter(id__in=user_ids):
         if Notice.objects.filter(user=user, key=f"digest:{today}").exists():
             continue
         last = (

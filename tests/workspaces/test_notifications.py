@@ -4,6 +4,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -64,7 +65,7 @@ def test_a_digest_whose_send_failed_is_sent_by_the_retry_and_only_once(world):
     preference_set(user=world.trainer.user, mode=NotificationPreference.Mode.NONE)
     with (
         mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("smtp down")),
-        pytest.raises(OSError),
+        pytest.raises((OSError, Retry)),  # eager Celery: the batch task's retry surfaces here
     ):
         digests_send()
     assert not Notice.objects.exists()  # the claim was given back
