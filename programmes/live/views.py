@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from polku.access import cohort_page_get, live_question_get, membership_get
 from polku.exports import table_response
 from polku.people.models import Membership, Role
+from polku.qr import qr_svg
 from programmes.models import TrainingDayPage
 
 from . import services
@@ -201,6 +202,7 @@ def live_projector(request, cohort_slug, page_id):
     )
     room = services.room_get_or_create(cohort=membership.cohort, training_day=day)
     token = signing.dumps([membership.cohort_id, day.id], salt=PROJECTOR_SALT)
+    join_url = request.build_absolute_uri(reverse("live_join", args=[room.code]))
     return render(
         request,
         "live/projector.html",
@@ -216,7 +218,8 @@ def live_projector(request, cohort_slug, page_id):
             "poll_url": reverse("live_projector_poll", args=[token, question.id])
             if question
             else "",
-            "join_url": request.build_absolute_uri(reverse("live_join", args=[room.code])),
+            "join_url": join_url,
+            "join_qr": qr_svg(join_url),
         },
     )
 

@@ -2,7 +2,6 @@
 organisers; organisers see figures, never answers or conversations), attendance checklists
 and QR check-in."""
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from polku.access import STAFF_ROLES, cohort_page_get, membership_get
 from polku.exports import FORMATS, table_response
 from polku.people.models import Membership, Role, SmallGroup
+from polku.qr import qr_svg
 
 from ..models import TrainingDayPage, TrainingDaySchedule
 from . import selectors, services
@@ -272,7 +272,7 @@ def attendance_qr(request, cohort_slug, page_id):
             "page": page,
             "schedule": schedule,
             "url": url,
-            "qr_svg": segno.make(url, error="m").svg_inline(scale=8, dark="#1b2a41"),
+            "qr_svg": qr_svg(url),
         },
     )
 

@@ -202,3 +202,15 @@ def test_an_answer_that_looks_like_a_formula_stays_text_in_the_csv(world, commit
     )
     assert "\n=HYPERLINK" not in body and ";=HYPERLINK" not in body
     assert "'=HYPERLINK" in body
+
+
+def test_the_projector_shows_a_qr_code_of_the_join_link(world):
+    from programmes.live.services import room_get_or_create
+
+    live_question_build(world)
+    room = room_get_or_create(cohort=world.cohort, training_day=world.day)
+    url = reverse("live_projector", args=[world.cohort.slug, world.day.id])
+    page = client_for(world.trainer.user).get(url).content.decode()
+    header = page[page.index('class="projector-join"') :]
+    assert header.index("<svg") < header.index(room.code)  # the code beside its QR
+    assert "<path" in header[: header.index("</svg>")]
