@@ -139,7 +139,7 @@ def scale(label, participants, cohorts, args):
     prepare(args.postgres, args.database, args.broker)
     from django.utils import timezone
 
-    from bench.seed import seed
+    from bench.seed import analyze, seed
     from polku.people.models import Cohort, Membership, Role, User
     from programmes.models import TrainingDaySchedule
     from programmes.progress import rollups
@@ -147,6 +147,7 @@ def scale(label, participants, cohorts, args):
     started = time.perf_counter()
     seeded = seed(participants=participants, cohorts=cohorts)
     marks, answers = _activity(timezone.now())
+    analyze()
     print(
         f"\n== {label}: seeded {participants} participants in {cohorts} cohorts, "
         f"{marks} attendance marks, {answers} answers in {time.perf_counter() - started:.1f} s"

@@ -203,6 +203,7 @@ def _answering(seeded, assignment, samples):
 
 def _feed(participant, seeded, requests):
     """The participant's small-group feed with 50 posts, then with 5,000."""
+    from bench.seed import analyze
     from polku.people.models import Membership, User
     from workspaces.models import Comment, Post
 
@@ -238,6 +239,7 @@ def _feed(participant, seeded, requests):
             ],
             batch_size=2000,
         )
+        analyze()
         p50, p95 = _time(participant, path, requests)
         rows.append(
             (f"workspace feed ({total} posts)", p50, p95, _queries(seeded["participant"], path))

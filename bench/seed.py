@@ -75,6 +75,7 @@ def seed(*, participants: int, cohorts: int) -> dict:
             ],
             batch_size=2000,
         )
+    analyze()
     first = cohort_rows[0]
     return {
         "cohort": first.slug,
@@ -83,6 +84,16 @@ def seed(*, participants: int, cohorts: int) -> dict:
         "trainer": "t0-0@bench.example",
         "password": PASSWORD,
     }
+
+
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load, as autovacuum would gather on a database
+    that grew over months; without them PostgreSQL plans for empty tables."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def main():
