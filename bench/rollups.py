@@ -160,13 +160,13 @@ def scale(label, participants, cohorts, args):
             rollups.snapshot_write(cohort_id, timezone.localdate())
         return time.perf_counter() - started
 
-    first = nightly()  # every row is new
+    first = nightly()  # the activity just seeded changes every row
     reconcile = nightly()  # a usual night: everything read, only what differs written
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"nightly reconciliation of {participants} participants: {reconcile:.1f} s "
-        f"(the first one, creating every row: {first:.1f} s; this process peaked at "
-        f"{peak:.0f} MB)"
+        f"nightly reconciliation of {participants} participants: {reconcile:.1f} s\n"
+        f"  (the first one after the seeded activity, when every row changes: {first:.1f} s;"
+        f" peak memory of this process {peak:.0f} MB)"
     )
 
     cohort = Cohort.objects.get(slug=seeded["cohort"])

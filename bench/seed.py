@@ -76,6 +76,11 @@ def seed(*, participants: int, cohorts: int) -> dict:
             batch_size=2000,
         )
     analyze()
+    # Every participant has stored progress figures, as after a night's reconciliation.
+    from programmes.progress.rollups import cohort_reconcile
+
+    for cohort in cohort_rows:
+        cohort_reconcile(cohort.id)
     first = cohort_rows[0]
     return {
         "cohort": first.slug,

@@ -2,6 +2,7 @@
 reconciliation with its snapshot, and reminders."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.db.models import Q
@@ -65,10 +66,11 @@ def progress_nightly() -> None:
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
 def cohort_reconcile(cohort_id: int) -> None:
-    """Recomputes the cohort from the source rows (logging any drift) and stores the day's
-    snapshot. Safe to run twice: the second run finds nothing to correct."""
+    """Recomputes the cohort from the source rows (logging any drift) and stores the
+    snapshot of the day that just ended. Safe to run twice: the second run finds nothing to
+    correct and writes the same snapshot."""
     rollups.cohort_reconcile(cohort_id)
-    rollups.snapshot_write(cohort_id, timezone.localdate())
+    rollups.snapshot_write(cohort_id, timezone.localdate() - timedelta(days=1))
 
 
 @shared_task(acks_late=True)

@@ -284,3 +284,16 @@ def test_editing_the_cohorts_calendar_in_the_admin_recomputes_its_figures(world,
     with committed():
         cohort_calendar_changed(rf.post("/"), world.cohort)
     assert _row(world.participant).assignments_due == 5
+
+
+def test_the_nightly_task_corrects_drift_and_stores_yesterdays_snapshot(year):
+    from programmes.progress.models import CohortSnapshot
+    from programmes.progress.tasks import progress_nightly
+
+    CohortProgress.objects.filter(cohort=year.cohort).update(assignments_missing=0)
+    progress_nightly()
+    progress_nightly()  # a second run (a retry, a restart) changes nothing
+    assert CohortProgress.objects.get(cohort=year.cohort).assignments_missing == 4
+    snapshot = CohortSnapshot.objects.get(cohort=year.cohort)
+    assert snapshot.date == timezone.localdate() - timedelta(days=1)
+    assert (snapshot.participants, snapshot.assignments_missing) == (3, 4)
