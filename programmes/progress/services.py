@@ -6,6 +6,7 @@ it marks the people's rows stale and, once per burst, enqueues a refresh of the 
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +21,6 @@ CHECK_IN_EARLY = timezone.timedelta(minutes=60)  # the check-in opens before the
 
 def participants_changed(cohort_id: int, membership_ids) -> None:
     """Marks these participants' figures stale and asks for one refresh of the cohort."""
-    from .tasks import progress_refresh
-
     ids = list(membership_ids)
     if not ids:
         return
@@ -31,15 +30,26 @@ def participants_changed(cohort_id: int, membership_ids) -> None:
             [ParticipantProgress(membership_id=i, cohort_id=cohort_id) for i in ids],
             ignore_conflicts=True,
         )
+    _refresh_ask(cohort_id, cohort_row_known=marked > 0)
+
+
+def _refresh_ask(cohort_id: int, cohort_row_known: bool) -> None:
+    """Asks for one refresh of the cohort, unless one is asked for already (it will read the
+    stale rows too). A participant's row is never made without its cohort's, so when one
+    existed, so does the cohort's row."""
+    from .tasks import progress_refresh
+
     wanted = CohortProgress.objects.filter(cohort_id=cohort_id, refresh_wanted=False).update(
         refresh_wanted=True
     )
     if not wanted:
+        if cohort_row_known:
+            return
         _row, created = CohortProgress.objects.get_or_create(
             cohort_id=cohort_id, defaults={"refresh_wanted": True}
         )
         if not created:
-            return  # a refresh is already asked for: it will read these rows too
+            return
     transaction.on_commit(
         lambda: progress_refresh.apply_async((cohort_id,), countdown=REFRESH_DELAY)
     )
@@ -58,10 +68,20 @@ def users_changed(cohort_id: int, user_ids) -> None:
 def user_active(cohort_id: int, user_id: int) -> None:
     """A person did something that only moves their "last active" date (a draft saved, a live
     answer): refreshed at most once a day, so typing does not cost a refresh per keystroke."""
-    if not ParticipantProgress.objects.filter(
-        cohort_id=cohort_id, membership__user_id=user_id, last_active_on=timezone.localdate()
-    ).exists():
-        users_changed(cohort_id, [user_id])
+    today = timezone.localdate()
+    # One UPDATE that matches nothing once the person's row says "active today". (A row that
+    # does not exist yet is made by the night's reconciliation, with this activity in it.)
+    marked = (
+        ParticipantProgress.objects.filter(
+            cohort_id=cohort_id,
+            membership__user_id=user_id,
+            membership__role=Role.PARTICIPANT,
+        )
+        .filter(Q(last_active_on__isnull=True) | Q(last_active_on__lt=today))
+        .update(stale=True)
+    )
+    if marked:
+        _refresh_ask(cohort_id, cohort_row_known=True)
 
 
 def group_changed(small_group_id: int, cohort_id: int) -> None:

@@ -153,6 +153,7 @@ def test_reconciliation_corrects_and_logs_drift(year, caplog):
 def test_live_answers_count_once_the_question_is_closed(world, committed):
     from programmes.live.services import answer_submit, question_close
 
+    rollups.cohort_reconcile(world.cohort.id)  # everyone has figures, as after a night
     question = live_question_build(world, kind="open", prompt="Mitä opit?")
     with committed():
         answer_submit(question=question, user=world.participant.user, raw="Kuuntelemaan")
