@@ -60,6 +60,21 @@ def summary_payload(question: LiveQuestion, participants: int) -> dict:
     }
 
 
+def theme_answers(question: LiveQuestion) -> list[dict]:
+    """For the facilitator: each theme of an open question with every answer behind it (the
+    summary stores the answers' ids; the projector shows only a few quotes)."""
+    if question.kind not in (LiveQuestion.Kind.OPEN, LiveQuestion.Kind.COMMITMENT):
+        return []
+    summary = LiveSummary.objects.filter(question=question).first()
+    if summary is None or not summary.data.get("themes"):
+        return []
+    texts = dict(question.answers.values_list("id", "value"))
+    return [
+        {"keyword": theme["keyword"], "answers": [texts[i] for i in theme["answers"] if i in texts]}
+        for theme in summary.data["themes"]
+    ]
+
+
 @login_required
 def live_day(request, cohort_slug, page_id):
     """The day's live questions: trainers run them, participants answer them."""
@@ -73,6 +88,7 @@ def live_day(request, cohort_slug, page_id):
         participants = participant_count(membership.cohort_id)
         for question in questions:
             question.payload = summary_payload(question, participants)
+            question.themes = theme_answers(question)
             if not question.anonymous:
                 question.named = (
                     LiveAnswer.objects.filter(question=question)

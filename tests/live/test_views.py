@@ -8,6 +8,7 @@ from django.urls import reverse
 from programmes.live.models import LiveAnswer, LiveQuestion
 from programmes.live.views import PROJECTOR_SALT
 from tests.conftest import client_for, live_question_build
+from tests.factories import MembershipFactory
 
 
 def _answer(world, membership, question, value):
@@ -214,3 +215,28 @@ def test_the_projector_shows_a_qr_code_of_the_join_link(world):
     header = page[page.index('class="projector-join"') :]
     assert header.index("<svg") < header.index(room.code)  # the code beside its QR
     assert "<path" in header[: header.index("</svg>")]
+
+
+def test_the_facilitator_opens_a_theme_to_read_every_answer_behind_it(world, committed):
+    question = live_question_build(world, kind="open", prompt="Mitä kokeilet?")
+    texts = [
+        "Kysyn palautetta tiimiltä",
+        "Palautetta pyydän perjantaisin",
+        "Palaute viikoittain",
+        "Palautetta asiakkailta kerran kuussa, ja kirjaan sen ylös",
+    ]
+    people = [world.participant, world.group_mate, world.classmate]
+    people.append(MembershipFactory(cohort=world.cohort))
+    with committed():
+        for member, text in zip(people, texts, strict=True):
+            _answer(world, member, question, text)
+    page = (
+        client_for(world.trainer.user)
+        .get(reverse("live_day", args=[world.cohort.slug, world.day.id]), HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    details = page[page.index('class="theme-answers"') :]
+    details = details[: details.index("</details>")]
+    assert "(4)" in details
+    for text in texts:  # all four, though the projector quotes only three
+        assert text in details
