@@ -6,6 +6,7 @@ from io import BytesIO
 
 from django.http import HttpResponse
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -42,7 +43,8 @@ def table_response(name: str, fmt: str, header: list, rows: Iterable[list]) -> H
         writer.writerow([str(h) for h in header])
         for row in rows:
             writer.writerow([cell(value) for value in row])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    # RFC 6266: an ASCII name for old clients and the UTF-8 one ("läsnäolo") for the rest.
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
     return response
 
 

@@ -142,6 +142,15 @@ def test_the_csv_export_opens_in_finnish_excel(figures):
     assert person[header.index("Puuttuu")] == "3"
     assert person[header.index("Jäljessä")] == "Kyllä"
     assert 'filename="cohort-a-' in response["Content-Disposition"]
+    attendance = _get(
+        figures.organiser.user,
+        "progress_export",
+        figures.cohort.slug,
+        "attendance",
+        "xlsx",
+        lang="fi",
+    )
+    assert "filename*=utf-8''cohort-a-l%C3%A4sn%C3%A4olo.xlsx" in attendance["Content-Disposition"]
 
 
 def test_the_xlsx_export_has_the_table(figures):
