@@ -11,7 +11,7 @@ from django.utils import timezone
 from polku.people.models import Cohort
 
 from . import reminders, rollups
-from .models import CohortProgress
+from .models import CohortProgress, ParticipantProgress
 from .services import REFRESH_DELAY, cohort_changed
 
 logger = logging.getLogger(__name__)
@@ -23,8 +23,12 @@ def progress_refresh(cohort_id: int) -> None:
     refresh that finds another running comes back later rather than being dropped."""
     now = timezone.now()
     if not rollups.refresh_claim(cohort_id, now):
+        # Another refresh is running, or one died holding the slot (it frees itself after
+        # five minutes): come back while there is work, so no change waits for the night.
         if CohortProgress.objects.filter(cohort_id=cohort_id, refresh_wanted=True).exists():
             progress_refresh.apply_async((cohort_id,), countdown=REFRESH_DELAY)
+        elif ParticipantProgress.objects.filter(cohort_id=cohort_id, stale=True).exists():
+            progress_refresh.apply_async((cohort_id,), countdown=60)
         return
     try:
         rollups.stale_refresh(cohort_id)

@@ -298,3 +298,26 @@ def test_the_nightly_task_corrects_drift_and_stores_yesterdays_snapshot(year):
     snapshot = CohortSnapshot.objects.get(cohort=year.cohort)
     assert snapshot.date == timezone.localdate() - timedelta(days=1)
     assert (snapshot.participants, snapshot.assignments_missing) == (3, 4)
+
+
+def test_a_refresh_that_finds_the_slot_taken_comes_back_while_there_is_work(world, committed):
+    from unittest import mock
+
+    from programmes.progress.tasks import progress_refresh
+
+    with committed():
+        rollups.cohort_reconcile(world.cohort.id)
+    # A refresh died holding the slot, after clearing the wish; its people are still stale.
+    ParticipantProgress.objects.filter(membership=world.participant).update(stale=True)
+    CohortProgress.objects.filter(cohort=world.cohort).update(
+        refreshing_since=timezone.now(), refresh_wanted=False
+    )
+    with mock.patch.object(progress_refresh, "apply_async") as again:
+        progress_refresh(world.cohort.id)
+    again.assert_called_once_with((world.cohort.id,), countdown=60)
+    # Once the slot frees itself, the refresh does the work.
+    CohortProgress.objects.filter(cohort=world.cohort).update(
+        refreshing_since=timezone.now() - timedelta(minutes=6)
+    )
+    progress_refresh(world.cohort.id)
+    assert not ParticipantProgress.objects.filter(stale=True).exists()
