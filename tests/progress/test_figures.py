@@ -321,3 +321,28 @@ def test_a_refresh_that_finds_the_slot_taken_comes_back_while_there_is_work(worl
     )
     progress_refresh(world.cohort.id)
     assert not ParticipantProgress.objects.filter(stale=True).exists()
+
+
+def test_operators_can_reconcile_and_fill_in_history_from_the_command_line(year):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from programmes.progress.models import CohortSnapshot
+
+    ParticipantProgress.objects.filter(membership=year.participant).update(days_attended=7)
+    out = StringIO()
+    start = timezone.localdate() - timedelta(days=30)
+    call_command(
+        "progress_reconcile",
+        f"--cohort={year.cohort.slug}",
+        f"--history-from={start.isoformat()}",
+        stdout=out,
+    )
+    assert "'participants': 1" in out.getvalue() and "30 daily snapshots" in out.getvalue()
+    assert _row(year.participant).days_attended == 2
+    first = CohortSnapshot.objects.get(cohort=year.cohort, date=start)
+    assert first.days_held == 1 and first.participants == 3  # one day held a month ago
+    with pytest.raises(CommandError):
+        call_command("progress_reconcile", cohort="nobody")
