@@ -104,6 +104,7 @@ MATRIX: dict[str, Rule] = {
     "progress_dashboard": TRAINERS_AND_ORGANISERS,
     "progress_group": TRAINERS_AND_ORGANISERS,
     "progress_person": TRAINERS_AND_ORGANISERS,
+    "progress_people": TRAINERS_AND_ORGANISERS,
     "progress_export": TRAINERS_AND_ORGANISERS,
     "attendance": only(trainer=200),
     "attendance_qr": only(trainer=200),
@@ -190,7 +191,7 @@ def _url(name: str, world: World) -> str:
     if name == "invitation_accept":
         invitation = invitation_create(membership=world.group_mate)
         return reverse(name, args=[invitation_token(invitation)])
-    if name == "progress_dashboard":
+    if name in ("progress_dashboard", "progress_people"):
         return reverse(name, args=[slug])
     if name == "progress_group":
         return reverse(name, args=[slug, group])

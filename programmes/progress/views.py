@@ -62,6 +62,26 @@ def progress_group(request, cohort_slug, group_id):
 
 @login_required
 @require_GET
+def progress_people(request, cohort_slug):
+    """Everyone in the cohort with their figures, a page at a time; or only those behind."""
+    membership = membership_get(request.user, cohort_slug, roles=STAFF_ROLES)
+    behind_only = request.GET.get("behind") == "1"
+    return render(
+        request,
+        "progress/people.html",
+        {
+            "membership": membership,
+            "cohort": membership.cohort,
+            "behind_only": behind_only,
+            "page_obj": selectors.people_page(
+                membership.cohort, behind_only=behind_only, number=request.GET.get("page")
+            ),
+        },
+    )
+
+
+@login_required
+@require_GET
 def progress_person(request, cohort_slug, membership_id):
     membership = membership_get(request.user, cohort_slug, roles=STAFF_ROLES)
     member = (

@@ -86,6 +86,7 @@ def progress_pages():
     return world.trainer.user, {
         "dashboard": reverse("progress_dashboard", args=[slug]),
         "group": reverse("progress_group", args=[slug, world.participant.small_group_id]),
+        "everyone": reverse("progress_people", args=[slug]),
         "person": reverse("progress_person", args=[slug, world.participant.id]),
         "attendance": reverse("attendance", args=[slug, world.day.id]),
         "check-in code": reverse("attendance_qr", args=[slug, world.day.id]),

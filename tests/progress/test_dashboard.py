@@ -3,6 +3,7 @@ stored figures in the same number of queries for 25 and for 5,000 participants."
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import openpyxl
@@ -233,3 +234,24 @@ def test_a_group_page_does_not_grow_with_the_cohort(world):
     small = _queries(client, url)
     _crowd(world, 978)
     assert _queries(client, url) == small
+
+
+def test_everyone_a_page_at_a_time_or_only_those_behind(world):
+    from programmes.progress.selectors import PEOPLE_PAGE
+
+    _crowd(world, 120)  # 123 participants
+    crowd = ParticipantProgress.objects.filter(cohort=world.cohort).order_by("membership_id")
+    behind_ids = list(crowd.values_list("membership_id", flat=True))[::5]  # 25 of them
+    crowd.update(behind=False)
+    crowd.filter(membership_id__in=behind_ids).update(behind=True)
+    client = client_for(world.organiser.user)
+    url = reverse("progress_people", args=[world.cohort.slug])
+    first = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "123 people" in first and "Page 1 of 3" in first
+    assert len(re.findall(r"/progress/people/\d+/", first)) == PEOPLE_PAGE  # links to people
+    behind = client.get(url, {"behind": "1"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "25 people" in behind and behind.count('class="is-behind"') == 25
+    assert client.get(url, {"page": "999"}).status_code == 200  # the last page, not an error
+    small = _queries(client, url)
+    _crowd(world, 1000)
+    assert _queries(client, url + "?page=3") == small
