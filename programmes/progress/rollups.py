@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 BATCH = 500  # people per grouped read: bounds memory and lock time
 TOTAL_FIELDS = (*SUMMED, "participants", "people_behind")
+SNAPSHOT_FIELDS = (*TOTAL_FIELDS, "days_held", "assignments_due")
 MISSING_FOR_BEHIND = 2  # overdue assignments that make a person "behind"
 
 
@@ -489,7 +490,7 @@ def cohort_reconcile(cohort_id: int, now: datetime | None = None) -> dict:
 def snapshot_write(cohort_id: int, day: date) -> CohortSnapshot:
     """Stores the cohort's current totals as the figures of `day`."""
     row = CohortProgress.objects.get(cohort_id=cohort_id)
-    values = {name: getattr(row, name) for name in (*TOTAL_FIELDS, "days_held", "assignments_due")}
+    values = {name: getattr(row, name) for name in SNAPSHOT_FIELDS}
     snapshot, _created = CohortSnapshot.objects.update_or_create(
         cohort_id=cohort_id, date=day, defaults=values
     )

@@ -13,6 +13,7 @@ from polku.people.models import Membership, Role, SmallGroup
 
 from ..models import AssignmentSchedule, TrainingDaySchedule
 from .models import CohortProgress, CohortSnapshot, ParticipantProgress
+from .rollups import SNAPSHOT_FIELDS
 
 BEHIND_SHOWN = 20  # on the dashboard; the export and group pages list everyone
 
@@ -177,22 +178,6 @@ def _group_rate(group, totals, rate_of, calendar_field):
     if figures is None or totals is None:
         return None
     return rate_of(figures, getattr(totals, calendar_field))
-
-
-SNAPSHOT_FIELDS = (
-    "participants",
-    "people_behind",
-    "days_attended",
-    "days_absent",
-    "assignments_on_time",
-    "assignments_late",
-    "assignments_missing",
-    "assignments_reviewed",
-    "live_answers",
-    "workspace_activity",
-    "days_held",
-    "assignments_due",
-)
 
 
 PEOPLE_PAGE = 50
