@@ -7,6 +7,7 @@ in small groups of six, two trainers and one organiser per cohort. Bulk inserts 
 import argparse
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 PASSWORD = "bench-password-2026"
@@ -16,11 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def seed(*, participants: int, cohorts: int) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
+    from django.utils import timezone
 
     from polku.demo import cohort_schedule_build, programme_build
     from polku.people.models import Cohort, Membership, Organisation, Role, SmallGroup, User
 
     password = make_password(PASSWORD)  # hashed once, shared: hashing 10,000 times takes minutes
+    joined = timezone.now() - timedelta(days=365)  # before the year began
     with transaction.atomic():
         programme = programme_build(title="Bench path")
         organisation = Organisation.objects.create(name="Bench Oy", slug="bench-oy")
@@ -65,6 +68,7 @@ def seed(*, participants: int, cohorts: int) -> dict:
                     user=user,
                     cohort=cohort,
                     role=role,
+                    created_at=joined,
                     small_group=(
                         groups_by_cohort[cohort.id][group_index]
                         if group_index is not None

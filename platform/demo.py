@@ -399,6 +399,9 @@ def demo_history_build(cohort: Cohort) -> None:
 
     chance = random.Random(2026)
     now = timezone.now()
+    # Everyone was invited a month before the first training day.
+    first_day = cohort.training_days.order_by("starts_at").first()
+    cohort.memberships.update(created_at=first_day.starts_at - timedelta(days=30))
     participants = list(
         cohort.memberships.filter(role=Role.PARTICIPANT).select_related("user", "small_group")
     )
@@ -462,9 +465,8 @@ def demo_history_build(cohort: Cohort) -> None:
                 answer.reviewed_by = trainer
             answer.save()
     rollups.cohort_reconcile(cohort.id)
-    first = cohort.training_days.order_by("starts_at").first()
-    if first and first.starts_at < now:
+    if first_day.starts_at < now:
         today = timezone.localdate(now)
         rollups.snapshots_backfill(
-            cohort.id, timezone.localdate(first.starts_at) - timedelta(days=7), today
+            cohort.id, timezone.localdate(first_day.starts_at) - timedelta(days=7), today
         )

@@ -108,6 +108,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     cohort = factory.SubFactory(CohortFactory)
     role = Role.PARTICIPANT
+    # Joined before the year began (demo calendars reach 90 days back): counted for all of it.
+    created_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=365))
 
 
 class TrainingDayScheduleFactory(factory.django.DjangoModelFactory):

@@ -51,8 +51,10 @@ class Attendance(models.Model):
 
 
 SUMMED = (
+    "days_held",
     "days_attended",
     "days_absent",
+    "assignments_due",
     "assignments_on_time",
     "assignments_late",
     "assignments_missing",
@@ -63,11 +65,15 @@ SUMMED = (
 
 
 class Figures(models.Model):
-    """What is counted for each person, and summed for groups and cohorts. Assignment figures
-    count the assignments whose due date has passed."""
+    """What is counted for each person, and summed for groups and cohorts. A person is
+    counted for the training days held and the assignments that fell due since they joined
+    the cohort (or that they attended or answered anyway); the assignment figures count due
+    assignments only."""
 
+    days_held = models.PositiveIntegerField(default=0)
     days_attended = models.PositiveIntegerField(default=0)
     days_absent = models.PositiveIntegerField(default=0)
+    assignments_due = models.PositiveIntegerField(default=0)
     assignments_on_time = models.PositiveIntegerField(default=0)
     assignments_late = models.PositiveIntegerField(default=0)
     assignments_missing = models.PositiveIntegerField(default=0)
@@ -96,8 +102,6 @@ class ParticipantProgress(Figures):
     small_group = models.ForeignKey(
         "people.SmallGroup", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    days_held = models.PositiveIntegerField(default=0)
-    assignments_due = models.PositiveIntegerField(default=0)
     behind = models.BooleanField(default=False)
     last_active_on = models.DateField(null=True)
     # The person's year: {"<day page id>": "present" | "absent" | "followed_up" | "unmarked"}
@@ -134,8 +138,9 @@ class CohortProgress(Totals):
     cohort = models.OneToOneField(
         "people.Cohort", on_delete=models.CASCADE, primary_key=True, related_name="progress"
     )
-    days_held = models.PositiveIntegerField(default=0)
-    assignments_due = models.PositiveIntegerField(default=0)
+    # The cohort's calendar: training days held and assignments due so far.
+    calendar_days_held = models.PositiveIntegerField(default=0)
+    calendar_assignments_due = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(null=True)
     reconciled_at = models.DateTimeField(null=True)
     # Coalescing refreshes, as live summaries do: one is wanted / one is running.
@@ -153,8 +158,6 @@ class CohortSnapshot(Totals):
 
     cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="+")
     date = models.DateField()
-    days_held = models.PositiveIntegerField(default=0)
-    assignments_due = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["date"]

@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 BATCH = 500  # people per grouped read: bounds memory and lock time
 TOTAL_FIELDS = (*SUMMED, "participants", "people_behind")
-SNAPSHOT_FIELDS = (*TOTAL_FIELDS, "days_held", "assignments_due")
+BEFORE_JOINING = "before_joining"  # an item of the year that was over when the person joined
 MISSING_FOR_BEHIND = 2  # overdue assignments that make a person "behind"
 
 
@@ -48,8 +48,6 @@ class Figures:
     membership_id: int
     small_group_id: int | None
     values: dict  # the SUMMED fields
-    days_held: int
-    assignments_due: int
     behind: bool
     last_active_on: date | None
     days: dict = field(default_factory=dict)
@@ -63,8 +61,6 @@ class Figures:
         return {
             **self.values,
             "small_group_id": self.small_group_id,
-            "days_held": self.days_held,
-            "assignments_due": self.assignments_due,
             "behind": self.behind,
             "last_active_on": self.last_active_on,
             "days": self.days,
@@ -109,10 +105,12 @@ def calendar(cohort_id: int) -> tuple[list, list]:
     return days, assignments
 
 
-def participant_figures(cohort_id: int, membership_ids, now: datetime) -> dict[int, Figures]:
+def participant_figures(
+    cohort_id: int, membership_ids, now: datetime, cohort_calendar=None
+) -> dict[int, Figures]:
     """The figures of these participants of the cohort as of `now`, from the source rows:
-    ten queries whatever the number of people. People who are not (or no longer)
-    participants of the cohort are left out."""
+    ten queries whatever the number of people (eight with the cohort's `calendar()` given).
+    People who are not (or no longer) participants of the cohort are left out."""
     from programmes.assignments.models import Answer, AnswerRevision
     from programmes.live.models import LiveAnswer, LiveQuestion
     from workspaces.models import Comment, Post
@@ -120,11 +118,11 @@ def participant_figures(cohort_id: int, membership_ids, now: datetime) -> dict[i
     members = list(
         Membership.objects.filter(
             id__in=list(membership_ids), cohort_id=cohort_id, role=Role.PARTICIPANT
-        ).values_list("id", "user_id", "small_group_id")
+        ).values_list("id", "user_id", "small_group_id", "created_at")
     )
     if not members:
         return {}
-    days, assignments = calendar(cohort_id)
+    days, assignments = cohort_calendar or calendar(cohort_id)
     ids = [m[0] for m in members]
     users = [m[1] for m in members]
     groups = {m[2] for m in members if m[2]}
@@ -208,10 +206,11 @@ def participant_figures(cohort_id: int, membership_ids, now: datetime) -> dict[i
         _latest([(user_id, max(times))])
 
     result = {}
-    for membership_id, user_id, group_id in members:
+    for membership_id, user_id, group_id, joined_at in members:
         result[membership_id] = _rules(
             membership_id,
             group_id,
+            joined_at,
             now,
             days,
             assignments,
@@ -228,6 +227,7 @@ def participant_figures(cohort_id: int, membership_ids, now: datetime) -> dict[i
 def _rules(
     membership_id,
     group_id,
+    joined_at,
     now,
     days,
     assignments,
@@ -238,14 +238,21 @@ def _rules(
     workspace_activity,
     last_active,
 ) -> Figures:
-    """The rules, in one place: what counts as attended, on time, late, missing, behind."""
+    """The rules, in one place: what counts as attended, on time, late, missing, behind.
+    A person who joined late is not counted for what was over before they joined, unless
+    they attended or answered it anyway."""
     values = dict.fromkeys(SUMMED, 0)
     values["live_answers"] = live_answers
     values["workspace_activity"] = workspace_activity
     day_items, absent_not_followed = {}, 0
-    held = [day_id for day_id, starts_at in days if starts_at <= now]
-    for day_id in held:
+    for day_id, starts_at in days:
+        if starts_at > now:
+            continue
         status, followed_up = attendance.get(day_id, (None, False))
+        if status is None and starts_at < joined_at:
+            day_items[str(day_id)] = BEFORE_JOINING
+            continue
+        values["days_held"] += 1
         if status == Attendance.Status.PRESENT:
             values["days_attended"] += 1
             day_items[str(day_id)] = "present"
@@ -255,11 +262,14 @@ def _rules(
             absent_not_followed += not followed_up
         else:
             day_items[str(day_id)] = "unmarked"
-    assignment_items, due = {}, 0
+    assignment_items = {}
     for assignment_id, opens_at, due_at, by_group in assignments:
         answer = (group_answers if by_group else own_answers).get(assignment_id)
         is_due = due_at <= now
-        due += is_due
+        if is_due and answer is None and due_at < joined_at:
+            assignment_items[str(assignment_id)] = [BEFORE_JOINING, False]
+            continue
+        values["assignments_due"] += is_due
         reviewed = bool(answer and answer[1])
         if answer is None:
             status = "missing" if is_due else "open"
@@ -276,8 +286,6 @@ def _rules(
         membership_id=membership_id,
         small_group_id=group_id,
         values=values,
-        days_held=len(held),
-        assignments_due=due,
         behind=values["assignments_missing"] >= MISSING_FOR_BEHIND or absent_not_followed > 0,
         last_active_on=timezone.localdate(last_active) if last_active else None,
         days=day_items,
@@ -285,11 +293,12 @@ def _rules(
     )
 
 
-def calendar_counts(cohort_id: int, now: datetime) -> dict:
-    days, assignments = calendar(cohort_id)
+def calendar_counts(cohort_calendar, now: datetime) -> dict:
+    """The cohort's calendar so far, for the dashboard's headline."""
+    days, assignments = cohort_calendar
     return {
-        "days_held": sum(starts_at <= now for _id, starts_at in days),
-        "assignments_due": sum(due_at <= now for _id, _opens, due_at, _g in assignments),
+        "calendar_days_held": sum(starts_at <= now for _id, starts_at in days),
+        "calendar_assignments_due": sum(due_at <= now for _id, _opens, due_at, _g in assignments),
     }
 
 
@@ -351,7 +360,8 @@ def _refresh_batch(cohort_id: int, ids: list[int], now: datetime) -> int:
     }
     if not rows:
         return 0
-    figures = participant_figures(cohort_id, rows, now)
+    cohort_calendar = calendar(cohort_id)
+    figures = participant_figures(cohort_id, rows, now, cohort_calendar)
     group_deltas = defaultdict(lambda: dict.fromkeys(TOTAL_FIELDS, 0))
     cohort_delta = dict.fromkeys(TOTAL_FIELDS, 0)
     changed, gone = [], []
@@ -380,14 +390,8 @@ def _refresh_batch(cohort_id: int, ids: list[int], now: datetime) -> int:
         if not _totals_add(GroupProgress, {"small_group_id": group_id}, delta):
             GroupProgress.objects.get_or_create(small_group_id=group_id, cohort_id=cohort_id)
             _totals_add(GroupProgress, {"small_group_id": group_id}, delta)
-    some = next(iter(figures.values()), None)  # the calendar is the same for everyone
-    calendar_now = (
-        {"days_held": some.days_held, "assignments_due": some.assignments_due}
-        if some
-        else calendar_counts(cohort_id, now)
-    )
     CohortProgress.objects.filter(cohort_id=cohort_id).update(
-        **_increments(cohort_delta), **calendar_now, updated_at=now
+        **_increments(cohort_delta), **calendar_counts(cohort_calendar, now), updated_at=now
     )
     return len(rows)
 
@@ -396,8 +400,6 @@ def figures_row_fields() -> list[str]:
     return [
         *SUMMED,
         "small_group",
-        "days_held",
-        "assignments_due",
         "behind",
         "last_active_on",
         "days",
@@ -431,8 +433,10 @@ def cohort_reconcile(cohort_id: int, now: datetime | None = None) -> dict:
     cohort_totals = dict.fromkeys(TOTAL_FIELDS, 0)
     new_rows, changed, corrected = [], [], 0
     pending_groups = set()  # groups with people not yet computed: their totals lag, no drift
+    cohort_calendar = calendar(cohort_id)
     for start in range(0, len(member_ids), BATCH):
-        figures = participant_figures(cohort_id, member_ids[start : start + BATCH], now)
+        batch = member_ids[start : start + BATCH]
+        figures = participant_figures(cohort_id, batch, now, cohort_calendar)
         for membership_id, fig in figures.items():
             _add(cohort_totals, fig.contribution(), 1)
             if fig.small_group_id:
@@ -474,7 +478,10 @@ def cohort_reconcile(cohort_id: int, now: datetime | None = None) -> dict:
         getattr(cohort_row, name) != value for name, value in cohort_totals.items()
     )
     CohortProgress.objects.filter(cohort_id=cohort_id).update(
-        **cohort_totals, **calendar_counts(cohort_id, now), updated_at=now, reconciled_at=now
+        **cohort_totals,
+        **calendar_counts(cohort_calendar, now),
+        updated_at=now,
+        reconciled_at=now,
     )
     drift = {"participants": corrected, "groups": groups_corrected, "cohort": cohort_corrected}
     if corrected or groups_corrected or cohort_corrected:
@@ -490,7 +497,7 @@ def cohort_reconcile(cohort_id: int, now: datetime | None = None) -> dict:
 def snapshot_write(cohort_id: int, day: date) -> CohortSnapshot:
     """Stores the cohort's current totals as the figures of `day`."""
     row = CohortProgress.objects.get(cohort_id=cohort_id)
-    values = {name: getattr(row, name) for name in SNAPSHOT_FIELDS}
+    values = {name: getattr(row, name) for name in TOTAL_FIELDS}
     snapshot, _created = CohortSnapshot.objects.update_or_create(
         cohort_id=cohort_id, date=day, defaults=values
     )
@@ -506,19 +513,17 @@ def snapshots_backfill(cohort_id: int, first: date, last: date) -> int:
         )
     )
     tz = timezone.get_current_timezone()
+    cohort_calendar = calendar(cohort_id)
     count = 0
     day = first
     while day <= last:
         end = datetime.combine(day, time.max, tzinfo=tz)
         totals = dict.fromkeys(TOTAL_FIELDS, 0)
         for start in range(0, len(member_ids), BATCH):
-            for fig in participant_figures(
-                cohort_id, member_ids[start : start + BATCH], end
-            ).values():
+            batch = member_ids[start : start + BATCH]
+            for fig in participant_figures(cohort_id, batch, end, cohort_calendar).values():
                 _add(totals, fig.contribution(), 1)
-        CohortSnapshot.objects.update_or_create(
-            cohort_id=cohort_id, date=day, defaults={**totals, **calendar_counts(cohort_id, end)}
-        )
+        CohortSnapshot.objects.update_or_create(cohort_id=cohort_id, date=day, defaults=totals)
         count += 1
         day += timedelta(days=1)
     return count

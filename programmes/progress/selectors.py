@@ -13,7 +13,7 @@ from polku.people.models import Membership, Role, SmallGroup
 
 from ..models import AssignmentSchedule, TrainingDaySchedule
 from .models import CohortProgress, CohortSnapshot, ParticipantProgress
-from .rollups import SNAPSHOT_FIELDS
+from .rollups import BEFORE_JOINING, TOTAL_FIELDS
 
 BEHIND_SHOWN = 20  # on the dashboard; the export and group pages list everyone
 
@@ -22,6 +22,7 @@ DAY_LABELS = {
     "absent": _("Absent"),
     "followed_up": _("Absent, followed up"),
     "unmarked": _("Not marked"),
+    BEFORE_JOINING: _("Before joining"),
 }
 ASSIGNMENT_LABELS = {
     "on_time": _("On time"),
@@ -29,6 +30,7 @@ ASSIGNMENT_LABELS = {
     "missing": _("Missing"),
     "open": _("Open"),
     "early": _("Submitted"),
+    BEFORE_JOINING: _("Before joining"),
 }
 
 
@@ -36,16 +38,14 @@ def rate(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def attendance_rate(row, days_held=None) -> int | None:
-    held = row.days_held if days_held is None else days_held
-    return rate(row.days_attended, held * getattr(row, "participants", 1))
+def attendance_rate(figures) -> int | None:
+    """Of the training days held since each person joined, the share attended."""
+    return rate(figures.days_attended, figures.days_held)
 
 
-def submitted_rate(row, assignments_due=None) -> int | None:
-    due = row.assignments_due if assignments_due is None else assignments_due
-    return rate(
-        row.assignments_on_time + row.assignments_late, due * getattr(row, "participants", 1)
-    )
+def submitted_rate(figures) -> int | None:
+    """Of the assignments due since each person joined, the share submitted."""
+    return rate(figures.assignments_on_time + figures.assignments_late, figures.assignments_due)
 
 
 def titles(cohort) -> dict[int, str]:
@@ -147,7 +147,7 @@ def dashboard(cohort, now: datetime | None = None) -> dict:
             CohortSnapshot(
                 cohort=cohort,
                 date=timezone.localdate(now),
-                **{name: getattr(totals, name) for name in SNAPSHOT_FIELDS},
+                **{name: getattr(totals, name) for name in TOTAL_FIELDS},
             )
         )
     groups = list(
@@ -159,25 +159,19 @@ def dashboard(cohort, now: datetime | None = None) -> dict:
         "attendance": attendance_rate(totals) if totals else None,
         "submitted": submitted_rate(totals) if totals else None,
         "chart": chart(snapshots),
-        "groups": [
-            {
-                "group": group,
-                "figures": getattr(group, "progress", None),
-                "attendance": _group_rate(group, totals, attendance_rate, "days_held"),
-                "submitted": _group_rate(group, totals, submitted_rate, "assignments_due"),
-            }
-            for group in groups
-        ],
+        "groups": [_group_bars(group, getattr(group, "progress", None)) for group in groups],
         "behind": behind_people(cohort, page_titles, limit=BEHIND_SHOWN),
         "upcoming": upcoming(cohort, now),
     }
 
 
-def _group_rate(group, totals, rate_of, calendar_field):
-    figures = getattr(group, "progress", None)
-    if figures is None or totals is None:
-        return None
-    return rate_of(figures, getattr(totals, calendar_field))
+def _group_bars(group, figures) -> dict:
+    return {
+        "group": group,
+        "figures": figures,
+        "attendance": attendance_rate(figures) if figures else None,
+        "submitted": submitted_rate(figures) if figures else None,
+    }
 
 
 PEOPLE_PAGE = 50

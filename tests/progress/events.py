@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from hypothesis import strategies as st
 
-from polku.people.models import Role, SmallGroup
+from polku.people.models import Membership, Role, SmallGroup
 from programmes.assignments.models import Answer
 from programmes.assignments.services import (
     answer_get_or_create,
@@ -35,6 +35,7 @@ KINDS = (
     "live_reopen",
     "move",
     "due_passes",
+    "join",
 )
 events = st.lists(
     st.tuples(st.sampled_from(KINDS), st.integers(0, 3), st.integers(0, 3)),
@@ -128,6 +129,15 @@ def run(world, things, kind, who, which):
             email=person.user.email,
             role=Role.PARTICIPANT,
             small_group_name=person.small_group.name,
+        )
+    elif kind == "join":  # someone joins late, into a small group or none
+        from polku.people.services import membership_add
+
+        membership_add(
+            cohort=world.cohort,
+            email=f"late-{who}-{which}-{Membership.objects.count()}@example.com",
+            role=Role.PARTICIPANT,
+            small_group_name=things["groups"][which % 2].name if which < 2 else "",
         )
     elif kind == "due_passes":
         schedule = AssignmentSchedule.objects.get(cohort=world.cohort, page=things["pages"][3])

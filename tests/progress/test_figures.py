@@ -126,7 +126,8 @@ def test_group_and_cohort_totals_are_the_sums(year):
     assert group.assignments_missing == 2 and group.people_behind == 1
     cohort = CohortProgress.objects.get(cohort=year.cohort)
     assert cohort.participants == 3
-    assert (cohort.days_held, cohort.assignments_due) == (2, 3)
+    assert (cohort.calendar_days_held, cohort.calendar_assignments_due) == (2, 3)
+    assert (cohort.days_held, cohort.assignments_due) == (6, 9)  # three people's worth
     assert cohort.days_attended == 3 and cohort.days_absent == 2
     assert cohort.assignments_missing == 4 and cohort.people_behind == 2
     assert cohort.assignments_reviewed == 1
@@ -343,6 +344,37 @@ def test_operators_can_reconcile_and_fill_in_history_from_the_command_line(year)
     assert "'participants': 1" in out.getvalue() and "30 daily snapshots" in out.getvalue()
     assert _row(year.participant).days_attended == 2
     first = CohortSnapshot.objects.get(cohort=year.cohort, date=start)
-    assert first.days_held == 1 and first.participants == 3  # one day held a month ago
+    assert first.participants == 3 and first.days_held == 3  # one day held, for three people
     with pytest.raises(CommandError):
         call_command("progress_reconcile", cohort="nobody")
+
+
+def test_someone_who_joins_late_is_not_counted_for_what_was_over_before(year, three_due, committed):
+    from polku.people.services import membership_add
+
+    with committed():
+        late, _created = membership_add(
+            cohort=year.cohort,
+            email="late@example.com",
+            role="participant",
+            small_group_name="Group 1",
+        )
+    row = _row(late)
+    assert (row.days_held, row.assignments_missing) == (0, 0) and not row.behind
+    assert set(row.days.values()) == {"before_joining"}
+    statuses = [status for status, _reviewed in row.assignments.values()]
+    assert statuses.count("before_joining") == 2
+    # Their small group's shared answer is theirs too, though it was written before they came.
+    assert (row.assignments_due, row.assignments_on_time) == (1, 1)
+    # What they do anyway counts: a trainer marks them present on a day before they joined.
+    day = TrainingDayPage.objects.child_of(year.cohort.programme).first()
+    with committed():
+        attendance_mark(
+            cohort=year.cohort,
+            training_day=day,
+            marks={late.id: ("present", "", False)},
+            trainer=year.trainer.user,
+        )
+    row = _row(late)
+    assert (row.days_held, row.days_attended) == (1, 1)
+    assert rollups.cohort_reconcile(year.cohort.id)["participants"] == 0
