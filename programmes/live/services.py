@@ -2,6 +2,7 @@
 question is open."""
 
 import secrets
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from polku.coalescing import Coalescing
 from programmes.progress import services as progress
 
 from .models import LiveAnswer, LiveQuestion, LiveRoom
@@ -20,6 +22,10 @@ WORD_MAX = 30
 
 class QuestionClosed(Exception):
     pass
+
+
+# A build that died keeps the question's slot no longer than this (see polku.coalescing).
+BUILDS = Coalescing(LiveQuestion, "build_wanted", "building_since", timedelta(seconds=30))
 
 
 def question_create(
@@ -129,7 +135,7 @@ def summary_request(*, question_id: int) -> None:
     makes about one build a second, never one per answer (see tasks.summary_build)."""
     from .tasks import COALESCE_SECONDS, summary_build
 
-    if LiveQuestion.objects.filter(id=question_id, build_wanted=False).update(build_wanted=True):
+    if BUILDS.ask(question_id):
         transaction.on_commit(
             lambda: summary_build.apply_async([question_id], countdown=COALESCE_SECONDS)
         )

@@ -2,16 +2,14 @@
 
 - An answer asks for a build only when none is wanted yet (services.summary_request), to run
   COALESCE_SECONDS later: a burst of 300 answers makes about one build a second.
-- One build per question at a time: a build claims `building_since` with an atomic UPDATE. A
-  second build that finds it taken is not dropped (that would lose the final update): it queues
-  itself again shortly.
-- A build clears `build_wanted` as it starts, so an answer that arrives during the build asks
-  for another one: the last summary always includes the last answer.
+- One build per question at a time (`services.BUILDS`, see polku.coalescing). A second build
+  that finds the slot taken is not dropped (that would lose the final update): it queues itself
+  again shortly. A build clears the wish as it starts, so an answer that arrives during the
+  build asks for another one: the last summary always includes the last answer.
 - A summary is stored only if it includes newer answers than the stored one (`through_seq`), so
   a slow, older build never overwrites a newer summary."""
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
 from django.core.cache import cache
@@ -19,13 +17,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import LiveQuestion, LiveSummary, SummaryBuild
-from .services import summary_cache_key
+from .services import BUILDS, summary_cache_key
 from .summaries import choice_summary, scale_summary, themes_summary, word_summary
 
 logger = logging.getLogger(__name__)
 COALESCE_SECONDS = 1.0
 RETRY_SECONDS = 0.5
-STALE_BUILD = timedelta(seconds=30)  # a build that died keeps the slot no longer than this
 
 
 def summary_data(question: LiveQuestion, answers) -> dict:
@@ -44,13 +41,7 @@ def summary_data(question: LiveQuestion, answers) -> dict:
 
 @shared_task(acks_late=True)
 def summary_build(question_id: int, force: bool = False) -> None:
-    now = timezone.now()
-    claimed = (
-        LiveQuestion.objects.filter(id=question_id)
-        .filter(Q(building_since__isnull=True) | Q(building_since__lt=now - STALE_BUILD))
-        .update(building_since=now, build_wanted=False)
-    )
-    if not claimed:
+    if not BUILDS.claim(question_id, timezone.now()):
         if LiveQuestion.objects.filter(id=question_id).exists():
             summary_build.apply_async([question_id, force], countdown=RETRY_SECONDS)
         return
@@ -74,4 +65,4 @@ def summary_build(question_id: int, force: bool = False) -> None:
         if stored:
             cache.delete(summary_cache_key(question_id))  # the next projector poll reads it
     finally:
-        LiveQuestion.objects.filter(id=question_id).update(building_since=None)
+        BUILDS.release(question_id)

@@ -321,20 +321,6 @@ def _totals_add(model, key: dict, delta: dict) -> bool:
 # -- incremental ---------------------------------------------------------------------------
 
 
-def refresh_claim(cohort_id: int, now: datetime) -> bool:
-    """Takes the cohort's refresh slot (or one left by a worker that died) and clears the
-    wish, so events from now on ask again."""
-    return bool(
-        CohortProgress.objects.filter(cohort_id=cohort_id)
-        .filter(Q(refreshing_since=None) | Q(refreshing_since__lt=now - timedelta(minutes=5)))
-        .update(refresh_wanted=False, refreshing_since=now)
-    )
-
-
-def refresh_release(cohort_id: int) -> None:
-    CohortProgress.objects.filter(cohort_id=cohort_id).update(refreshing_since=None)
-
-
 def stale_refresh(cohort_id: int, now: datetime | None = None) -> int:
     """Recomputes the cohort's stale participants and adds the differences to the totals.
     Returns how many people were recomputed."""

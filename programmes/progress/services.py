@@ -3,6 +3,8 @@
 Other apps call `participants_changed` inside the transaction that changed the source rows;
 it marks the people's rows stale and, once per burst, enqueues a refresh of the cohort."""
 
+from datetime import timedelta
+
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,13 +12,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from polku.coalescing import Coalescing
 from polku.people.models import Membership, Role
 
 from .models import Attendance, CohortProgress, ParticipantProgress
 
 REFRESH_DELAY = 2  # seconds: events in this window share one refresh
+# One refresh per cohort at a time; one left by a dead worker frees itself after 5 minutes.
+REFRESHES = Coalescing(CohortProgress, "refresh_wanted", "refreshing_since", timedelta(minutes=5))
 CHECK_IN_SALT = "polku.progress.check-in"
-CHECK_IN_EARLY = timezone.timedelta(minutes=60)  # the check-in opens before the day starts
+CHECK_IN_EARLY = timedelta(minutes=60)  # the check-in opens before the day starts
 
 
 def participants_changed(cohort_id: int, membership_ids) -> None:
@@ -25,34 +30,24 @@ def participants_changed(cohort_id: int, membership_ids) -> None:
     if not ids:
         return
     marked = ParticipantProgress.objects.filter(membership_id__in=ids).update(stale=True)
-    if marked < len(ids):
+    if marked < len(ids):  # people new to progress: their rows, and their cohort's
         ParticipantProgress.objects.bulk_create(
             [ParticipantProgress(membership_id=i, cohort_id=cohort_id) for i in ids],
             ignore_conflicts=True,
         )
-    _refresh_ask(cohort_id, cohort_row_known=marked > 0)
+        CohortProgress.objects.get_or_create(cohort_id=cohort_id)
+    _refresh_ask(cohort_id)
 
 
-def _refresh_ask(cohort_id: int, cohort_row_known: bool) -> None:
+def _refresh_ask(cohort_id: int) -> None:
     """Asks for one refresh of the cohort, unless one is asked for already (it will read the
-    stale rows too). A participant's row is never made without its cohort's, so when one
-    existed, so does the cohort's row."""
+    stale rows too)."""
     from .tasks import progress_refresh
 
-    wanted = CohortProgress.objects.filter(cohort_id=cohort_id, refresh_wanted=False).update(
-        refresh_wanted=True
-    )
-    if not wanted:
-        if cohort_row_known:
-            return
-        _row, created = CohortProgress.objects.get_or_create(
-            cohort_id=cohort_id, defaults={"refresh_wanted": True}
+    if REFRESHES.ask(cohort_id):
+        transaction.on_commit(
+            lambda: progress_refresh.apply_async((cohort_id,), countdown=REFRESH_DELAY)
         )
-        if not created:
-            return
-    transaction.on_commit(
-        lambda: progress_refresh.apply_async((cohort_id,), countdown=REFRESH_DELAY)
-    )
 
 
 def users_changed(cohort_id: int, user_ids) -> None:
@@ -81,7 +76,7 @@ def user_active(cohort_id: int, user_id: int) -> None:
         .update(stale=True)
     )
     if marked:
-        _refresh_ask(cohort_id, cohort_row_known=True)
+        _refresh_ask(cohort_id)
 
 
 def group_changed(small_group_id: int, cohort_id: int) -> None:

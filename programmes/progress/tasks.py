@@ -12,7 +12,7 @@ from polku.people.models import Cohort
 
 from . import reminders, rollups
 from .models import CohortProgress, ParticipantProgress
-from .services import REFRESH_DELAY, cohort_changed
+from .services import REFRESH_DELAY, REFRESHES, cohort_changed
 
 logger = logging.getLogger(__name__)
 
@@ -21,11 +21,10 @@ logger = logging.getLogger(__name__)
 def progress_refresh(cohort_id: int) -> None:
     """Recomputes the cohort's stale participants. One refresh runs per cohort at a time; a
     refresh that finds another running comes back later rather than being dropped."""
-    now = timezone.now()
-    if not rollups.refresh_claim(cohort_id, now):
+    if not REFRESHES.claim(cohort_id, timezone.now()):
         # Another refresh is running, or one died holding the slot (it frees itself after
         # five minutes): come back while there is work, so no change waits for the night.
-        if CohortProgress.objects.filter(cohort_id=cohort_id, refresh_wanted=True).exists():
+        if REFRESHES.is_wanted(cohort_id):
             progress_refresh.apply_async((cohort_id,), countdown=REFRESH_DELAY)
         elif ParticipantProgress.objects.filter(cohort_id=cohort_id, stale=True).exists():
             progress_refresh.apply_async((cohort_id,), countdown=60)
@@ -33,7 +32,7 @@ def progress_refresh(cohort_id: int) -> None:
     try:
         rollups.stale_refresh(cohort_id)
     finally:
-        rollups.refresh_release(cohort_id)
+        REFRESHES.release(cohort_id)
 
 
 @shared_task(acks_late=True)
