@@ -40,6 +40,24 @@ def cohort_page_get(membership: Membership, page_model, page_id: int):
     return page
 
 
+def training_day_get(user, cohort_slug: str, page_id: int, roles: Iterable[str] = ALL_ROLES):
+    """(membership, training day) for a day of the person's cohort's programme, or 404."""
+    from programmes.models import TrainingDayPage
+
+    membership = membership_get(user, cohort_slug, roles=roles)
+    return membership, cohort_page_get(membership, TrainingDayPage, page_id)
+
+
+def small_group_get(membership: Membership, group_id: int):
+    """A small group of the membership's cohort, or 404."""
+    from polku.people.models import SmallGroup
+
+    group = SmallGroup.objects.filter(id=group_id, cohort_id=membership.cohort_id).first()
+    if group is None:
+        raise Http404
+    return group
+
+
 def cohorts_running(user, programme_id: int):
     """The cohorts of this person that run the programme (empty for anyone else)."""
     if not user.is_authenticated:
@@ -87,17 +105,12 @@ def answer_get(membership: Membership, answer_id: int):
 def workspace_get(user, cohort_slug: str, group_id: int):
     """A small group's workspace: its members and the cohort's trainers, nobody else (404).
     Organisers see activity counts on the cohort overview, never the conversations."""
-    from polku.people.models import SmallGroup
-
     membership = membership_get(user, cohort_slug, roles=(Role.PARTICIPANT, Role.TRAINER))
     if membership.role == Role.PARTICIPANT:
         if membership.small_group_id != group_id:
             raise Http404
         return membership, membership.small_group  # fetched with the membership
-    group = SmallGroup.objects.filter(id=group_id, cohort_id=membership.cohort_id).first()
-    if group is None:
-        raise Http404
-    return membership, group
+    return membership, small_group_get(membership, group_id)
 
 
 def post_get(group, post_id: int):

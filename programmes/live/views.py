@@ -11,22 +11,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from polku.access import cohort_page_get, live_question_get, membership_get
+from polku.access import live_question_get, membership_get, training_day_get
 from polku.exports import table_response
 from polku.people.models import Membership, Role
 from polku.qr import qr_svg
-from programmes.models import TrainingDayPage
 
 from . import services
 from .models import LiveAnswer, LiveQuestion, LiveRoom, LiveSummary
 
 PROJECTOR_SALT = "polku.live.projector"
 ROOM_ROLES = (Role.PARTICIPANT, Role.TRAINER)
-
-
-def _day(request, cohort_slug, page_id, roles=ROOM_ROLES):
-    membership = membership_get(request.user, cohort_slug, roles=roles)
-    return membership, cohort_page_get(membership, TrainingDayPage, page_id)
 
 
 def participant_count(cohort_id: int) -> int:
@@ -78,7 +72,7 @@ def theme_answers(question: LiveQuestion) -> list[dict]:
 @login_required
 def live_day(request, cohort_slug, page_id):
     """The day's live questions: trainers run them, participants answer them."""
-    membership, day = _day(request, cohort_slug, page_id)
+    membership, day = training_day_get(request.user, cohort_slug, page_id, ROOM_ROLES)
     questions = LiveQuestion.objects.filter(cohort=membership.cohort, training_day=day)
     context = {"membership": membership, "cohort": membership.cohort, "page": day}
     if membership.role == Role.TRAINER:
@@ -138,7 +132,7 @@ def live_join(request, code):
 @require_POST
 def live_question_create(request, cohort_slug, page_id):
     """A question added on the spot during the day."""
-    membership, day = _day(request, cohort_slug, page_id, roles=[Role.TRAINER])
+    membership, day = training_day_get(request.user, cohort_slug, page_id, [Role.TRAINER])
     kind = request.POST.get("kind", "")
     choices = [c.strip() for c in request.POST.get("choices", "").splitlines() if c.strip()]
     options = (
@@ -206,7 +200,7 @@ def live_answer(request, cohort_slug, question_id):
 @require_GET
 def live_projector(request, cohort_slug, page_id):
     """The big screen: the chosen (or latest opened) question, updating by itself."""
-    membership, day = _day(request, cohort_slug, page_id, roles=[Role.TRAINER])
+    membership, day = training_day_get(request.user, cohort_slug, page_id, [Role.TRAINER])
     questions = LiveQuestion.objects.filter(
         cohort=membership.cohort, training_day=day, hidden=False
     )
@@ -293,7 +287,7 @@ def live_answers_csv(request, cohort_slug, question_id):
 @require_GET
 def live_summaries(request, cohort_slug, page_id):
     """The day's summaries, kept with the training day: a printable page."""
-    membership, day = _day(request, cohort_slug, page_id)
+    membership, day = training_day_get(request.user, cohort_slug, page_id, ROOM_ROLES)
     questions = LiveQuestion.objects.filter(
         cohort=membership.cohort, training_day=day, state=LiveQuestion.State.CLOSED
     )

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from polku.access import STAFF_ROLES, cohort_page_get, membership_get
+from polku.access import STAFF_ROLES, membership_get, small_group_get, training_day_get
 from polku.exports import FORMATS, table_response
-from polku.people.models import Membership, Role, SmallGroup
+from polku.people.models import Membership, Role
 from polku.qr import qr_svg
 
-from ..models import TrainingDayPage, TrainingDaySchedule
+from ..models import TrainingDaySchedule
 from . import selectors, services
 from .models import Attendance
 
@@ -41,13 +41,7 @@ def progress_dashboard(request, cohort_slug):
 @require_GET
 def progress_group(request, cohort_slug, group_id):
     membership = membership_get(request.user, cohort_slug, roles=STAFF_ROLES)
-    group = (
-        SmallGroup.objects.filter(id=group_id, cohort=membership.cohort)
-        .select_related("progress")
-        .first()
-    )
-    if group is None:
-        raise Http404
+    group = small_group_get(membership, group_id)
     return render(
         request,
         "progress/group.html",
@@ -216,9 +210,9 @@ def _attendance_table(cohort, with_reasons: bool):
 # -- attendance ----------------------------------------------------------------------------
 
 
-def _day(request, cohort_slug, page_id, roles):
-    membership = membership_get(request.user, cohort_slug, roles=roles)
-    page = cohort_page_get(membership, TrainingDayPage, page_id)
+def _day(request, cohort_slug, page_id, role):
+    """The training day through `access`, with the cohort's dates for it."""
+    membership, page = training_day_get(request.user, cohort_slug, page_id, [role])
     schedule = TrainingDaySchedule.objects.filter(cohort=membership.cohort, page=page).first()
     return membership, page, schedule
 
@@ -228,7 +222,7 @@ def _day(request, cohort_slug, page_id, roles):
 def attendance(request, cohort_slug, page_id):
     """The trainer's checklist for a day, made for a phone: everyone in the cohort, present
     or absent (with a reason), and whether a missed day has been followed up."""
-    membership, page, schedule = _day(request, cohort_slug, page_id, roles=[Role.TRAINER])
+    membership, page, schedule = _day(request, cohort_slug, page_id, Role.TRAINER)
     cohort = membership.cohort
     if request.method == "POST":
         marks = {}
@@ -280,7 +274,7 @@ def attendance(request, cohort_slug, page_id):
 @require_GET
 def attendance_qr(request, cohort_slug, page_id):
     """The QR code a trainer shows on the day; participants scan it to check in."""
-    membership, page, schedule = _day(request, cohort_slug, page_id, roles=[Role.TRAINER])
+    membership, page, schedule = _day(request, cohort_slug, page_id, Role.TRAINER)
     token = services.check_in_token(membership.cohort, page)
     url = request.build_absolute_uri(reverse("check_in", args=[cohort_slug, page.id, token]))
     return render(
@@ -300,7 +294,7 @@ def attendance_qr(request, cohort_slug, page_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def check_in(request, cohort_slug, page_id, token):
-    membership, page, schedule = _day(request, cohort_slug, page_id, roles=[Role.PARTICIPANT])
+    membership, page, schedule = _day(request, cohort_slug, page_id, Role.PARTICIPANT)
     if not services.check_in_token_valid(token, membership.cohort, page) or schedule is None:
         raise Http404
     attendance = Attendance.objects.filter(participant=membership, training_day=page).first()
