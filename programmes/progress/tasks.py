@@ -5,7 +5,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from polku.people.models import Cohort
@@ -42,22 +42,29 @@ def calendar_tick() -> None:
     from programmes.models import AssignmentSchedule, TrainingDaySchedule
 
     now = timezone.now()
-    for cohort_id in Cohort.objects.values_list("id", flat=True):
-        row, _created = CohortProgress.objects.get_or_create(cohort_id=cohort_id)
-        since = row.calendar_counted_at
-        window = Q(cohort_id=cohort_id)
-        passed = (
-            TrainingDaySchedule.objects.filter(window, starts_at__lte=now)
-            if since is None
-            else TrainingDaySchedule.objects.filter(window, starts_at__gt=since, starts_at__lte=now)
-        ).exists() or (
-            AssignmentSchedule.objects.filter(window, due_at__lte=now)
-            if since is None
-            else AssignmentSchedule.objects.filter(window, due_at__gt=since, due_at__lte=now)
-        ).exists()
-        CohortProgress.objects.filter(cohort_id=cohort_id).update(calendar_counted_at=now)
-        if passed:
-            cohort_changed(cohort_id)
+    CohortProgress.objects.bulk_create(
+        [
+            CohortProgress(cohort_id=c)
+            for c in Cohort.objects.filter(progress=None).values_list("id", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
+    counted_at = "cohort__progress__calendar_counted_at"
+
+    def passed(schedules, moment: str) -> set[int]:
+        """Cohorts with a start or due date in (their last tick, now]."""
+        since_last_tick = Q(**{f"{counted_at}__isnull": True}) | Q(
+            **{f"{moment}__gt": F(counted_at)}
+        )
+        rows = schedules.filter(since_last_tick, **{f"{moment}__lte": now})
+        return set(rows.values_list("cohort_id", flat=True))
+
+    changed = passed(TrainingDaySchedule.objects, "starts_at") | passed(
+        AssignmentSchedule.objects, "due_at"
+    )
+    CohortProgress.objects.update(calendar_counted_at=now)
+    for cohort_id in changed:
+        cohort_changed(cohort_id)
 
 
 @shared_task(acks_late=True)

@@ -378,3 +378,25 @@ def test_someone_who_joins_late_is_not_counted_for_what_was_over_before(year, th
     row = _row(late)
     assert (row.days_held, row.days_attended) == (1, 1)
     assert rollups.cohort_reconcile(year.cohort.id)["participants"] == 0
+
+
+def test_the_calendar_tick_costs_the_same_for_one_cohort_or_many(world, committed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from programmes.progress.tasks import calendar_tick
+    from tests.factories import CohortFactory
+
+    with committed():
+        calendar_tick()
+
+    def ticked() -> int:
+        with committed(), CaptureQueriesContext(connection) as queries:
+            calendar_tick()
+        return len(queries)
+
+    one = ticked()
+    CohortFactory.create_batch(5, programme=world.cohort.programme)
+    with committed():
+        calendar_tick()  # the new cohorts' first tick
+    assert ticked() == one
