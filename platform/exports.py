@@ -2,10 +2,11 @@
 
 import csv
 from collections.abc import Iterable
+from datetime import datetime
 from io import BytesIO
 
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
@@ -49,10 +50,8 @@ def table_response(name: str, fmt: str, header: list, rows: Iterable[list]) -> H
 
 
 def _xlsx_value(value):
-    if value is None or isinstance(value, int | float | str):
-        return value
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:  # Excel has no time zones
-        from django.utils import timezone
-
+    """openpyxl writes numbers, text and dates; Excel has no time zones, so an aware time is
+    written as local time."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)
-    return str(value) if not hasattr(value, "isoformat") else value
+    return value
