@@ -205,50 +205,56 @@ def participant_figures(
     for user_id, times in checked_in.items():
         _latest([(user_id, max(times))])
 
-    result = {}
-    for membership_id, user_id, group_id, joined_at in members:
-        result[membership_id] = _rules(
-            membership_id,
-            group_id,
-            joined_at,
-            now,
+    return {
+        membership_id: _rules(
+            Facts(
+                membership_id=membership_id,
+                group_id=group_id,
+                joined_at=joined_at,
+                attendance=attendance[membership_id],
+                own_answers=own_answers[membership_id],
+                group_answers=group_answers[group_id] if group_id else {},
+                live_answers=live.get(user_id, 0),
+                workspace_activity=activity[user_id],
+                last_active=max(last_active[user_id], default=None),
+            ),
             days,
             assignments,
-            attendance[membership_id],
-            own_answers[membership_id],
-            group_answers[group_id] if group_id else {},
-            live.get(user_id, 0),
-            activity[user_id],
-            max(last_active[user_id], default=None),
+            now,
         )
-    return result
+        for membership_id, user_id, group_id, joined_at in members
+    }
 
 
-def _rules(
-    membership_id,
-    group_id,
-    joined_at,
-    now,
-    days,
-    assignments,
-    attendance,
-    own_answers,
-    group_answers,
-    live_answers,
-    workspace_activity,
-    last_active,
-) -> Figures:
+@dataclass
+class Facts:
+    """What the source rows say about one person, as `_rules` reads it."""
+
+    membership_id: int
+    group_id: int | None
+    joined_at: datetime
+    attendance: dict  # {day page id: (status, followed up)}
+    # {assignment page id: (late, reviewed)}: their own answers, and their small group's
+    own_answers: dict
+    group_answers: dict
+    live_answers: int
+    workspace_activity: int
+    last_active: datetime | None
+
+
+def _rules(person: Facts, days, assignments, now) -> Figures:
     """The rules, in one place: what counts as attended, on time, late, missing, behind.
     A person who joined late is not counted for what was over before they joined, unless
     they attended or answered it anyway."""
+    joined_at = person.joined_at
     values = dict.fromkeys(SUMMED, 0)
-    values["live_answers"] = live_answers
-    values["workspace_activity"] = workspace_activity
+    values["live_answers"] = person.live_answers
+    values["workspace_activity"] = person.workspace_activity
     day_items, absent_not_followed = {}, 0
     for day_id, starts_at in days:
         if starts_at > now:
             continue
-        status, followed_up = attendance.get(day_id, (None, False))
+        status, followed_up = person.attendance.get(day_id, (None, False))
         if status is None and starts_at < joined_at:
             day_items[str(day_id)] = BEFORE_JOINING
             continue
@@ -264,7 +270,7 @@ def _rules(
             day_items[str(day_id)] = "unmarked"
     assignment_items = {}
     for assignment_id, opens_at, due_at, by_group in assignments:
-        answer = (group_answers if by_group else own_answers).get(assignment_id)
+        answer = (person.group_answers if by_group else person.own_answers).get(assignment_id)
         is_due = due_at <= now
         if is_due and answer is None and due_at < joined_at:
             assignment_items[str(assignment_id)] = [BEFORE_JOINING, False]
@@ -283,11 +289,11 @@ def _rules(
         if opens_at <= now or answer is not None:
             assignment_items[str(assignment_id)] = [status, reviewed]
     return Figures(
-        membership_id=membership_id,
-        small_group_id=group_id,
+        membership_id=person.membership_id,
+        small_group_id=person.group_id,
         values=values,
         behind=values["assignments_missing"] >= MISSING_FOR_BEHIND or absent_not_followed > 0,
-        last_active_on=timezone.localdate(last_active) if last_active else None,
+        last_active_on=timezone.localdate(person.last_active) if person.last_active else None,
         days=day_items,
         assignments=assignment_items,
     )
