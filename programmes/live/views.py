@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -30,7 +30,7 @@ def participant_count(cohort_id: int) -> int:
 def summary_payload(question: LiveQuestion, participants: int) -> dict:
     """What the projector and the day page show of a question: its summary as HTML, with the
     anonymity rules applied. Cached until the next build or state change."""
-    summary = LiveSummary.objects.filter(question=question).first()
+    summary = _summary_of(question)
     data = summary.data if summary else {}
     count = data.get("count", 0)
     html = render_to_string(
@@ -54,15 +54,26 @@ def summary_payload(question: LiveQuestion, participants: int) -> dict:
     }
 
 
+def _summary_of(question: LiveQuestion) -> LiveSummary | None:
+    """The question's summary: fetched with the question when the view asked for it
+    (select_related), else read now."""
+    try:
+        return question.summary
+    except LiveSummary.DoesNotExist:
+        return None
+
+
+TEXT_KINDS = (LiveQuestion.Kind.OPEN, LiveQuestion.Kind.COMMITMENT)
+
+
 def theme_answers(question: LiveQuestion) -> list[dict]:
     """For the facilitator: each theme of an open question with every answer behind it (the
-    summary stores the answers' ids; the projector shows only a few quotes)."""
-    if question.kind not in (LiveQuestion.Kind.OPEN, LiveQuestion.Kind.COMMITMENT):
+    summary stores the answers' ids; the projector shows only a few quotes). Reads the
+    answers the view prefetched."""
+    summary = _summary_of(question)
+    if question.kind not in TEXT_KINDS or summary is None or not summary.data.get("themes"):
         return []
-    summary = LiveSummary.objects.filter(question=question).first()
-    if summary is None or not summary.data.get("themes"):
-        return []
-    texts = dict(question.answers.values_list("id", "value"))
+    texts = {answer.id: answer.value for answer in question.answers.all()}
     return [
         {"keyword": theme["keyword"], "answers": [texts[i] for i in theme["answers"] if i in texts]}
         for theme in summary.data["themes"]
@@ -78,17 +89,23 @@ def live_day(request, cohort_slug, page_id):
     if membership.role == Role.TRAINER:
         services.prepared_questions_sync(cohort=membership.cohort, training_day=day)
         room = services.room_get_or_create(cohort=membership.cohort, training_day=day)
-        questions = list(questions.annotate(answer_count=Count("answers")))
+        # The answers the page lists: who answered what (named questions), and the answers
+        # behind each theme (open questions); one query for the whole day.
+        listed = LiveAnswer.objects.filter(
+            Q(question__anonymous=False) | Q(question__kind__in=TEXT_KINDS)
+        ).select_related("user")
+        questions = list(
+            questions.select_related("summary")
+            .annotate(answer_count=Count("answers"))
+            .prefetch_related(
+                Prefetch("answers", queryset=listed.order_by("user__first_name", "id"))
+            )
+        )
         participants = participant_count(membership.cohort_id)
         for question in questions:
             question.payload = summary_payload(question, participants)
             question.themes = theme_answers(question)
-            if not question.anonymous:
-                question.named = (
-                    LiveAnswer.objects.filter(question=question)
-                    .select_related("user")
-                    .order_by("user__first_name")
-                )
+            question.named = [] if question.anonymous else question.answers.all()
         return render(
             request,
             "live/facilitator.html",
@@ -100,7 +117,11 @@ def live_day(request, cohort_slug, page_id):
                 "join_url": request.build_absolute_uri(reverse("live_join", args=[room.code])),
             },
         )
-    visible = list(questions.filter(hidden=False).exclude(state=LiveQuestion.State.READY))
+    visible = list(
+        questions.filter(hidden=False)
+        .exclude(state=LiveQuestion.State.READY)
+        .select_related("summary")
+    )
     mine = dict(
         LiveAnswer.objects.filter(question__in=visible, user=request.user).values_list(
             "question_id", "value"
@@ -293,7 +314,7 @@ def live_summaries(request, cohort_slug, page_id):
     )
     if membership.role != Role.TRAINER:
         questions = questions.filter(hidden=False)
-    questions = list(questions)
+    questions = list(questions.select_related("summary"))
     participants = participant_count(membership.cohort_id)
     for question in questions:
         question.payload = summary_payload(question, participants)

@@ -1,5 +1,6 @@
 """Live feedback as people use it: answering on a phone, the facilitator, the projector."""
 
+import pytest
 from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -240,3 +241,30 @@ def test_the_facilitator_opens_a_theme_to_read_every_answer_behind_it(world, com
     assert "(4)" in details
     for text in texts:  # all four, though the projector quotes only three
         assert text in details
+
+
+@pytest.mark.parametrize("role", ["participant", "trainer"])
+def test_the_days_live_page_costs_the_same_for_one_question_or_many(world, committed, role):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(getattr(world, role).user)
+    url = reverse("live_day", args=[world.cohort.slug, world.day.id])
+
+    def ask(kind, prompt):
+        question = live_question_build(world, kind=kind, prompt=prompt)
+        with committed():
+            _answer(world, world.participant, question, "Kuuntelen ja kysyn")
+            _answer(world, world.group_mate, question, "Kysyn ja kuuntelen")
+
+    def queries() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        return len(captured)
+
+    ask("open", "Mitä kokeilet?")
+    one = queries()
+    ask("open", "Entä huomenna?")
+    ask("words", "Yksi sana?")
+    assert queries() == one
