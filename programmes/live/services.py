@@ -158,7 +158,14 @@ def room_get_or_create(*, cohort, training_day) -> LiveRoom:
 
 def prepared_questions_sync(*, cohort, training_day) -> None:
     """Makes the cohort's questions from those prepared on the page; a question not yet opened
-    follows later edits of the page."""
+    follows later edits of the page. Runs on every facilitator page: one read, and writes only
+    what the page changed."""
+    existing = {
+        q.block_id: q
+        for q in LiveQuestion.objects.filter(cohort=cohort, training_day=training_day).exclude(
+            block_id=""
+        )
+    }
     for block in training_day.live_questions:
         value = block.value
         kind = value["kind"]
@@ -179,10 +186,14 @@ def prepared_questions_sync(*, cohort, training_day) -> None:
             "options": options,
             "anonymous": bool(value["anonymous"]),
         }
-        question, created = LiveQuestion.objects.get_or_create(
-            cohort=cohort, training_day=training_day, block_id=block.id, defaults=fields
-        )
-        if not created and question.state == LiveQuestion.State.READY:
+        question = existing.get(block.id)
+        if question is None:
+            LiveQuestion.objects.get_or_create(  # two trainers opening the page at once
+                cohort=cohort, training_day=training_day, block_id=block.id, defaults=fields
+            )
+        elif question.state == LiveQuestion.State.READY and any(
+            getattr(question, name) != value for name, value in fields.items()
+        ):
             LiveQuestion.objects.filter(id=question.id).update(**fields)
 
 

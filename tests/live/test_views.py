@@ -268,3 +268,17 @@ def test_the_days_live_page_costs_the_same_for_one_question_or_many(world, commi
     ask("open", "Entä huomenna?")
     ask("words", "Yksi sana?")
     assert queries() == one
+
+
+def test_opening_the_facilitator_page_again_writes_nothing(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.trainer.user)
+    url = reverse("live_day", args=[world.cohort.slug, world.day.id])
+    client.get(url)  # makes the day's prepared questions
+    assert LiveQuestion.objects.filter(cohort=world.cohort).exclude(block_id="").exists()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    writes = [q["sql"] for q in captured if q["sql"].startswith(("UPDATE", "INSERT"))]
+    assert [w for w in writes if "live_" in w] == []
