@@ -119,6 +119,7 @@ def post_get(group, post_id: int):
     post = Post.objects.select_related("author").filter(id=post_id, small_group=group).first()
     if post is None:
         raise Http404
+    post.small_group = group  # the group asked for: no second read of it
     return post
 
 
