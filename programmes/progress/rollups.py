@@ -44,7 +44,7 @@ MISSING_FOR_BEHIND = 2  # overdue assignments that make a person "behind"
 
 
 @dataclass
-class Figures:
+class PersonFigures:
     membership_id: int
     small_group_id: int | None
     values: dict  # the SUMMED fields
@@ -78,7 +78,7 @@ def row_contribution(row: ParticipantProgress) -> dict:
     }
 
 
-def row_matches(row: ParticipantProgress, figures: Figures) -> bool:
+def row_matches(row: ParticipantProgress, figures: PersonFigures) -> bool:
     return row.computed_at is not None and all(
         getattr(row, name) == value for name, value in figures.row_fields().items()
     )
@@ -107,7 +107,7 @@ def calendar(cohort_id: int) -> tuple[list, list]:
 
 def participant_figures(
     cohort_id: int, membership_ids, now: datetime, cohort_calendar=None
-) -> dict[int, Figures]:
+) -> dict[int, PersonFigures]:
     """The figures of these participants of the cohort as of `now`, from the source rows:
     ten queries whatever the number of people (eight with the cohort's `calendar()` given).
     People who are not (or no longer) participants of the cohort are left out."""
@@ -242,7 +242,7 @@ class Facts:
     last_active: datetime | None
 
 
-def _rules(person: Facts, days, assignments, now) -> Figures:
+def _rules(person: Facts, days, assignments, now) -> PersonFigures:
     """The rules, in one place: what counts as attended, on time, late, missing, behind.
     A person who joined late is not counted for what was over before they joined, unless
     they attended or answered it anyway."""
@@ -288,7 +288,7 @@ def _rules(person: Facts, days, assignments, now) -> Figures:
             values["assignments_reviewed"] += reviewed
         if opens_at <= now or answer is not None:
             assignment_items[str(assignment_id)] = [status, reviewed]
-    return Figures(
+    return PersonFigures(
         membership_id=person.membership_id,
         small_group_id=person.group_id,
         values=values,
