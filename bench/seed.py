@@ -25,8 +25,8 @@ def seed(*, participants: int, cohorts: int) -> dict:
     password = make_password(PASSWORD)  # hashed once, shared: hashing 10,000 times takes minutes
     joined = timezone.now() - timedelta(days=365)  # before the year began
     with transaction.atomic():
-        programme = programme_build(title="Bench path")
         organisation = Organisation.objects.create(name="Bench Oy", slug="bench-oy")
+        programme = programme_build(organisation, title="Bench path")
         cohort_rows = Cohort.objects.bulk_create(
             [
                 Cohort(

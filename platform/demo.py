@@ -21,6 +21,7 @@ from programmes.models import (
     TrainingDayPage,
     TrainingDaySchedule,
 )
+from programmes.services import programme_editors_sync
 
 DEMO_PASSWORD = "polku-demo-2026"
 DEMO_ORGANISATION = "asiakaspalvelukeskus"
@@ -176,12 +177,15 @@ def programme_index_get() -> ProgrammeIndexPage:
     return index
 
 
-def programme_build(title: str = "Esimiestyön kehityspolku 2026–2027") -> ProgrammePage:
-    """The five-day programme with an assignment after each day."""
+def programme_build(
+    organisation: Organisation, title: str = "Esimiestyön kehityspolku 2026–2027"
+) -> ProgrammePage:
+    """The organisation's five-day programme with an assignment after each day."""
     index = programme_index_get()
     programme = _publish(
         index,
         ProgrammePage(
+            organisation=organisation,
             title=title,
             summary="Vuoden mittainen polku asiakaspalvelun esimiehille: viisi valmennuspäivää, "
             "kehittämistehtävät arjessa ja pienryhmät.",
@@ -307,6 +311,7 @@ def programme_build(title: str = "Esimiestyön kehityspolku 2026–2027") -> Pro
                 ],
             ),
         )
+    programme_editors_sync(programme=programme)
     return programme
 
 
@@ -349,7 +354,7 @@ def demo_load() -> tuple[Cohort, list[tuple[str, str]]] | None:
     )
     cohort = Cohort.objects.create(
         organisation=organisation,
-        programme=programme_build(),
+        programme=programme_build(organisation),
         name="Esimiespolku 2026–2027",
         slug="esimiespolku-2026",
         language="fi",

@@ -66,6 +66,16 @@ class CohortItemPage(Page):
 
 
 class ProgrammePage(Page):
+    # Whose programme this is: only that organisation's trainers may edit it in Wagtail, and
+    # only its cohorts may run it (services.programme_editors_sync, Cohort.clean). Null only
+    # for programmes made before organisations owned them; an admin must choose one to save.
+    organisation = models.ForeignKey(
+        "people.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="programmes",
+        verbose_name=_("organisation"),
+    )
     summary = models.TextField(_("summary"), max_length=600)
     goals = RichTextField(_("goals"), features=["bold", "italic", "ul", "ol", "link"], blank=True)
     audience = models.CharField(_("who it is for"), max_length=255, blank=True)
@@ -74,6 +84,7 @@ class ProgrammePage(Page):
     )
 
     content_panels = Page.content_panels + [
+        FieldPanel("organisation", permission="superuser"),
         FieldPanel("summary"),
         FieldPanel("goals"),
         FieldRowPanel([FieldPanel("audience"), FieldPanel("duration")]),

@@ -2,9 +2,14 @@
 
 from datetime import datetime
 
+from django.contrib.auth.models import Permission
+from django.db import transaction
 from django.utils import timezone
+from wagtail.models import GroupPagePermission
 
-from .models import PageVisit
+from polku.people.services import organisation_editors_get
+
+from .models import PageVisit, ProgrammePage
 
 
 def page_visit_record(*, user, page, now: datetime | None = None) -> datetime | None:
@@ -20,3 +25,27 @@ def page_visit_record(*, user, page, now: datetime | None = None) -> datetime | 
         update_fields=["seen_at"],
     )
     return previous
+
+
+# What an organisation's editors may do with its programmes, each with all its pages.
+# No bulk delete: a programme with days can be taken down only by an admin.
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+
+
+@transaction.atomic
+def programme_editors_sync(*, programme: ProgrammePage) -> None:
+    """Gives the programme's organisation's editors (its trainers) the right to edit, publish
+    and add to this programme, and takes it from every other group: a trainer edits only
+    their own organisation's programmes."""
+    GroupPagePermission.objects.filter(page=programme, group__organisation__isnull=False).exclude(
+        group__organisation=programme.organisation_id
+    ).delete()
+    if programme.organisation_id is None:
+        return
+    editors = organisation_editors_get(programme.organisation)
+    for permission in Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=EDITOR_PAGE_PERMISSIONS
+    ):
+        GroupPagePermission.objects.get_or_create(
+            group=editors, page=programme, permission=permission
+        )

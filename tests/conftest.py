@@ -15,6 +15,15 @@ def _media_root(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the login's failure counts (per address, and
+    every test client is 127.0.0.1) must not lock out the next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Runs what is enqueued on commit (emails, renditions), as a real commit would."""
@@ -42,10 +51,10 @@ class World:
 
 
 def world_build(name: str, programme=None) -> World:
-    organisation = Organisation.objects.create(name=f"{name} Oy", slug=f"{name}-oy")
+    organisation = organisation_get_or_create(name)
     cohort = Cohort.objects.create(
         organisation=organisation,
-        programme=programme or programme_build(title=f"Path {name}"),
+        programme=programme or programme_build(organisation, title=f"Path {name}"),
         name=f"Cohort {name}",
         slug=f"cohort-{name}",
     )
@@ -74,8 +83,19 @@ def world_build(name: str, programme=None) -> World:
     )
 
 
-def programme_get_or_build(title: str) -> ProgrammePage:
-    return ProgrammePage.objects.filter(title=title).first() or programme_build(title=title)
+def organisation_get_or_create(name: str) -> Organisation:
+    organisation, _created = Organisation.objects.get_or_create(
+        slug=f"{name}-oy", defaults={"name": f"{name} Oy"}
+    )
+    return organisation
+
+
+def programme_get_or_build(name: str) -> ProgrammePage:
+    """World `name`'s programme, owned by the world's organisation."""
+    title = f"Path {name}"
+    return ProgrammePage.objects.filter(title=title).first() or programme_build(
+        organisation_get_or_create(name), title=title
+    )
 
 
 @pytest.fixture(scope="session")
@@ -83,13 +103,11 @@ def _programmes(django_db_setup, django_db_blocker):
     """Publishing a programme's pages with revisions takes half a second, so the two paths
     are built once, committed, and shared. Transactional tests run last (pytest-django)."""
     with django_db_blocker.unblock():
-        return {name: programme_get_or_build(f"Path {name}").id for name in ("a", "b")}
+        return {name: programme_get_or_build(name).id for name in ("a", "b")}
 
 
 def _programme(programmes, name):
-    return ProgrammePage.objects.filter(id=programmes[name]).first() or programme_build(
-        title=f"Path {name}"
-    )
+    return ProgrammePage.objects.filter(id=programmes[name]).first() or programme_get_or_build(name)
 
 
 @pytest.fixture

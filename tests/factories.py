@@ -43,7 +43,16 @@ class ProgrammeIndexPageFactory(wagtail_factories.PageFactory):
         model = ProgrammeIndexPage
 
 
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+
+
 class ProgrammePageFactory(wagtail_factories.PageFactory):
+    organisation = factory.SubFactory(OrganisationFactory)
     title = factory.Sequence(lambda n: f"Programme {n}")
     summary = "A year of leadership development."
     parent = factory.LazyFunction(
@@ -75,20 +84,14 @@ class AssignmentPageFactory(wagtail_factories.PageFactory):
         model = AssignmentPage
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    name = factory.Sequence(lambda n: f"Organisation {n}")
-    slug = factory.Sequence(lambda n: f"organisation-{n}")
-
-
 class CohortFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Cohort
 
     organisation = factory.SubFactory(OrganisationFactory)
-    programme = factory.SubFactory(ProgrammePageFactory)
+    programme = factory.SubFactory(
+        ProgrammePageFactory, organisation=factory.SelfAttribute("..organisation")
+    )
     name = factory.Sequence(lambda n: f"Cohort {n}")
     slug = factory.Sequence(lambda n: f"cohort-{n}")
 

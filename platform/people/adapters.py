@@ -10,4 +10,7 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         return False
 
     def post_login(self, request, user, **kwargs):
+        from .services import invitations_used
+
+        invitations_used(user=user)
         return language_cookie_set(super().post_login(request, user, **kwargs), user.language)

@@ -1,3 +1,4 @@
+from allauth.account.forms import ResetPasswordForm
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -34,6 +35,16 @@ class InvitationAcceptForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class PasswordResetForm(ResetPasswordForm):
+    """Resets passwords that exist. Someone invited who never joined has none: they join
+    through their invitation (which expires), not through a reset link."""
+
+    def clean_email(self):
+        email = super().clean_email()
+        self.users = [user for user in self.users if user.has_usable_password()]
+        return email
 
 
 class ParticipantsImportForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -61,6 +62,25 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
+    # The organisation's wall in the Wagtail admin: its trainers are in `editors`, which may
+    # edit only this organisation's programmes (page permissions per programme) and use only
+    # its `collection` of images and documents. Made by services.organisation_editors_get.
+    editors = models.OneToOneField(
+        "auth.Group",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="organisation",
+    )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="organisation",
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -104,6 +124,13 @@ class Cohort(ClusterableModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        programme = self.programme if self.programme_id else None
+        if programme is not None and programme.organisation_id != self.organisation_id:
+            raise ValidationError(
+                {"programme": _("This programme belongs to another organisation.")}
+            )
 
 
 class SmallGroup(models.Model):

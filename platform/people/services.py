@@ -11,13 +11,13 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import Collection, GroupCollectionPermission
 
-from .models import Cohort, Invitation, Membership, Role, SmallGroup, User
+from .models import Cohort, Invitation, Membership, Organisation, Role, SmallGroup, User
 
-TRAINERS_GROUP = "Trainers"
 INVITATION_SALT = "polku.people.invitation"
 CSV_MAX_BYTES = 1024 * 1024
 CSV_COLUMNS = {
@@ -27,34 +27,39 @@ CSV_COLUMNS = {
 }
 
 
-def trainers_group_get() -> Group:
-    """The Wagtail group whose members may edit paths: admin access and page editing."""
-    group, created = Group.objects.get_or_create(name=TRAINERS_GROUP)
-    if created:
-        group.permissions.add(Permission.objects.get(codename="access_admin"))
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label__in=["wagtailimages", "wagtaildocs"],
-                codename__in=[
-                    "add_image",
-                    "change_image",
-                    "choose_image",
-                    "add_document",
-                    "change_document",
-                    "choose_document",
-                ],
-            )
+# What an organisation's editors may do with its images and documents (its collection).
+EDITOR_COLLECTION_PERMISSIONS = {
+    "wagtailimages": ["add_image", "change_image", "choose_image"],
+    "wagtaildocs": ["add_document", "change_document", "choose_document"],
+}
+
+
+@transaction.atomic
+def organisation_editors_get(organisation: Organisation) -> Group:
+    """The organisation's Wagtail group (its trainers), made the first time with admin access
+    and rights on the organisation's own collection of images and documents only. Page rights
+    are per programme (programmes.services.programme_editors_sync)."""
+    organisation = Organisation.objects.select_for_update().get(id=organisation.id)
+    if organisation.editors_id and organisation.collection_id:
+        return organisation.editors
+    if organisation.collection_id is None:
+        organisation.collection = Collection.get_first_root_node().add_child(
+            name=f"{organisation.name} ({organisation.slug})"
         )
-        root = Page.get_first_root_node()
-        for codename in ["add_page", "change_page", "publish_page", "lock_page"]:
-            GroupPagePermission.objects.get_or_create(
-                group=group,
-                page=root,
-                permission=Permission.objects.get(
-                    content_type__app_label="wagtailcore", codename=codename
-                ),
+    if organisation.editors_id is None:
+        organisation.editors = Group.objects.create(name=f"Editors: {organisation.slug}")
+        organisation.editors.permissions.add(Permission.objects.get(codename="access_admin"))
+    for app_label, codenames in EDITOR_COLLECTION_PERMISSIONS.items():
+        for permission in Permission.objects.filter(
+            content_type__app_label=app_label, codename__in=codenames
+        ):
+            GroupCollectionPermission.objects.get_or_create(
+                group=organisation.editors,
+                collection=organisation.collection,
+                permission=permission,
             )
-    return group
+    organisation.save(update_fields=["editors", "collection"])
+    return organisation.editors
 
 
 @transaction.atomic
@@ -85,7 +90,7 @@ def membership_add(
         membership.small_group = small_group
         membership.save(update_fields=["small_group"])
     if role == Role.TRAINER:
-        user.groups.add(trainers_group_get())
+        user.groups.add(organisation_editors_get(cohort.organisation))
     if membership.role == Role.PARTICIPANT:
         from programmes.progress.services import participants_changed
 
@@ -124,17 +129,28 @@ def invitation_from_token(token: str) -> Invitation | None:
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str, name: str = "") -> User:
+    """Sets the new person's name and first password. Someone who has a password already
+    joins by logging in (invitation_accept_by_login): an invitation never replaces a
+    password, or a forwarded link would hand over the account."""
     user = invitation.membership.user
+    if user.has_usable_password():
+        raise ValidationError(_("You have an account already: log in to join."))
     if name.strip():
         user.first_name, _sep, user.last_name = name.strip().rpartition(" ")
         if not user.first_name:
             user.first_name, user.last_name = user.last_name, ""
     user.set_password(password)
     user.save()
+    invitations_used(user=user)
+    return user
+
+
+def invitations_used(*, user: User) -> None:
+    """The person joined (chose a password, or logged in): their waiting invitations are
+    used up."""
     Invitation.objects.filter(membership__user=user, accepted_at=None).update(
         accepted_at=timezone.now()
     )
-    return user
 
 
 def user_language_set(*, user: User, language: str) -> None:
@@ -151,12 +167,22 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _csv_text(data: bytes) -> str:
-    # Excel on a Finnish Windows saves CSV in cp1252 unless told otherwise.
+def _csv_text(data: bytes) -> str | None:
+    """The file as text, or None when it is not text at all (a spreadsheet saved as .xlsx, a
+    picture, anything renamed to .csv)."""
+    if b"\x00" in data[:8192]:  # no text file has NUL bytes; UTF-16 is refused too
+        return None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252")
+        # Excel on a Finnish Windows saves CSV in cp1252 unless told otherwise.
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            return None
+    if any(ch < " " and ch not in "\t\r\n" for ch in text[:8192]):
+        return None  # control characters: a binary file that happened to decode
+    return text
 
 
 def _csv_columns(header: list[str]) -> dict[str, int] | None:
@@ -179,6 +205,11 @@ def participants_import_csv(*, cohort: Cohort, data: bytes) -> ImportReport:
         report.errors.append((0, _("The file is too large (at most 1 MB).")))
         return report
     text = _csv_text(data)
+    if text is None:
+        report.errors.append(
+            (0, _("This is not a CSV file. In Excel, choose Save as › CSV UTF-8 and try again."))
+        )
+        return report
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -209,6 +240,11 @@ def participants_import_csv(*, cohort: Cohort, data: bytes) -> ImportReport:
             report.errors.append((line_number, _("%s is on an earlier line already.") % email))
             continue
         seen.add(email)
+        if User.objects.filter(email=email).filter(Q(is_staff=True) | Q(is_superuser=True)):
+            report.errors.append(
+                (line_number, _("%s is an administrator's account and cannot be added.") % email)
+            )
+            continue
         with transaction.atomic():
             membership, created = membership_add(
                 cohort=cohort,

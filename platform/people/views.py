@@ -1,4 +1,5 @@
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -6,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -38,6 +40,14 @@ def ping(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def admin_login(request):
+    """Wagtail's /admin/login/ is the site's login, which limits failed attempts."""
+    next_url = request.GET.get("next", "/admin/")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/admin/"
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+
 @require_POST
 def language_set(request):
     form = LanguageForm(request.POST)
@@ -67,6 +77,9 @@ def invitation_accept(request, token):
             },
             status=404,
         )
+    if request.user == invitation.membership.user:  # joined, and here again: in you go
+        services.invitations_used(user=request.user)
+        return redirect("cohort_path", cohort_slug=invitation.membership.cohort.slug)
     if invitation.accepted_at is not None:
         messages.info(request, _("You have already joined. Log in with your email and password."))
         return redirect("account_login")
@@ -78,6 +91,14 @@ def invitation_accept(request, token):
             status=410,
         )
     user = invitation.membership.user
+    if user.has_usable_password():
+        # An account of its own already: joining is logging in to it, never a new password.
+        login_url = reverse("account_login") + "?" + urlencode({"next": request.path})
+        return render(
+            request,
+            "people/invitation_login.html",
+            {"invitation": invitation, "login_url": login_url},
+        )
     form = InvitationAcceptForm(
         request.POST or None, user=user, initial={"name": user.get_full_name()}
     )

@@ -127,6 +127,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "polku.people.adapters.InvitationOnlyAccountAdapter"
+ACCOUNT_FORMS = {"reset_password": "polku.people.forms.PasswordResetForm"}
+ACCOUNT_PREVENT_ENUMERATION = True  # the reset form answers the same for any address
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = True
 
@@ -185,6 +187,10 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Polku"
+# One login for everyone, the site's (allauth: rate-limited, locks after repeated failures);
+# Wagtail's own login and password reset would bypass both (urls.py sends /admin/login/ there).
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES

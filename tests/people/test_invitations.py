@@ -168,14 +168,17 @@ def test_a_garbled_link_is_404_with_a_message(db):
     "password,message", [("short", "too short"), ("password123", "too common")]
 )
 def test_a_weak_password_is_refused_and_nothing_changes(world, password, message):
-    url = _accept_url(world.group_mate)
+    participants_import_csv(cohort=world.cohort, data=GOOD_CSV.encode())
+    membership = Membership.objects.get(user__email="aino@example.com")
+    url = _accept_url(membership)
     response = client_for(None).post(
         url, {"name": "X", "password1": password, "password2": password}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 200
     assert message in response.content.decode()
-    world.group_mate.user.refresh_from_db()
-    assert not world.group_mate.user.check_password(password)
+    membership.user.refresh_from_db()
+    assert not membership.user.check_password(password)
+    assert not membership.user.has_usable_password()
 
 
 def test_an_organiser_sends_a_new_invitation_to_someone_who_has_not_joined(world, committed):
