@@ -167,6 +167,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery-processed"),
+        # kombu's default is ./control in the working directory: the tree, not var/
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
         "polling_interval": 0.5,
     }
