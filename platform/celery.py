@@ -13,6 +13,12 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # Lost rebuilds (live summaries, progress refreshes) are enqueued again within seconds.
+    "coalesced-sweep": {
+        "task": "polku.coalescing.coalesced_sweep",
+        "schedule": 5,  # polku.coalescing.SWEEP_SECONDS
+        "options": {"expires": 10},  # a sweep that waited in a queue is moot
+    },
     "workspace-digests": {
         "task": "workspaces.tasks.digests_send",
         "schedule": crontab(hour=7, minute=0),  # in CELERY_TIMEZONE (Europe/Helsinki)

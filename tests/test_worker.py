@@ -207,7 +207,7 @@ def test_a_real_worker_keeps_progress_equal_to_a_full_recompute(worker):
         return (
             not ParticipantProgress.objects.filter(stale=True).exists()
             and CohortProgress.objects.filter(
-                cohort=world.cohort, refresh_wanted=False, refreshing_since=None
+                cohort=world.cohort, refresh_wanted_at=None, refreshing_since=None
             ).exists()
         )
 
@@ -217,5 +217,6 @@ def test_a_real_worker_keeps_progress_equal_to_a_full_recompute(worker):
         "participants": 0,
         "groups": 0,
         "cohort": False,
+        "waiting": 0,
     }
     assert ev.stored(world.cohort) == incremental

@@ -43,9 +43,13 @@ def organisation_editors_get(organisation: Organisation) -> Group:
     if organisation.editors_id and organisation.collection_id:
         return organisation.editors
     if organisation.collection_id is None:
-        organisation.collection = Collection.get_first_root_node().add_child(
-            name=f"{organisation.name} ({organisation.slug})"
+        root = Collection.get_first_root_node()
+        # treebeard places the child by the root's stored child count: set it right first,
+        # so a count left stale by a restored database cannot make it reuse a taken path.
+        Collection.objects.filter(id=root.id).update(
+            numchild=Collection.objects.filter(depth=root.depth + 1).count()
         )
+        organisation.collection = root.add_child(name=f"{organisation.name} ({organisation.slug})")
     if organisation.editors_id is None:
         organisation.editors = Group.objects.create(name=f"Editors: {organisation.slug}")
         organisation.editors.permissions.add(Permission.objects.get(codename="access_admin"))

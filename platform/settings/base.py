@@ -174,6 +174,12 @@ if CELERY_BROKER_URL == "filesystem://":
     }
     # The transport fails on a missing folder; web, worker and beat may start in any order.
     _queue_dir.mkdir(parents=True, exist_ok=True)
+else:
+    # A message a worker took and never acknowledged (killed with SIGKILL) comes back after
+    # this many seconds. It must outlast the longest countdown and task (11 minutes, the
+    # reminder emails), or a task would run twice; the hour of the default made a lost task
+    # wait an hour. Coalesced rebuilds do not wait for it: the sweep asks again in seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
 CELERY_TASK_IGNORE_RESULT = True  # tasks store what they produce in the database
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

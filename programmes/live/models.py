@@ -45,8 +45,8 @@ class LiveQuestion(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     answer_seq = models.PositiveBigIntegerField(default=0)
-    # Coalescing summary builds (see tasks.py): a build is wanted / one is running.
-    build_wanted = models.BooleanField(default=False)
+    # Coalescing summary builds (polku.coalescing): a build is wanted since / running since.
+    build_wanted_at = models.DateTimeField(null=True, blank=True)
     building_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:

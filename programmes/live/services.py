@@ -4,14 +4,14 @@ question is open."""
 import secrets
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from polku.coalescing import Coalescing
+from polku.caching import cache_delete
+from polku.coalescing import Coalescing, enqueue_after_commit
 from programmes.progress import services as progress
 
 from .models import LiveAnswer, LiveQuestion, LiveRoom
@@ -24,8 +24,18 @@ class QuestionClosed(Exception):
     pass
 
 
-# A build that died keeps the question's slot no longer than this (see polku.coalescing).
-BUILDS = Coalescing(LiveQuestion, "build_wanted", "building_since", timedelta(seconds=30))
+# Summary builds, one per question at a time (see polku.coalescing): answers within a second
+# share one build. A build takes well under a second, so one running for 10 s died with its
+# worker, and a wish 5 s old with no build running was lost (the sweep asks again).
+BUILDS = Coalescing(
+    LiveQuestion,
+    wanted="build_wanted_at",
+    since="building_since",
+    task="programmes.live.tasks.summary_build",
+    countdown=1.0,
+    stale_after=timedelta(seconds=10),
+    lost_after=timedelta(seconds=5),
+)
 
 
 def question_create(
@@ -57,14 +67,12 @@ def question_open(*, question: LiveQuestion) -> None:
 
 def question_close(*, question: LiveQuestion) -> None:
     """Closes a question; the final summary is built after commit and includes every answer."""
-    from .tasks import summary_build
-
     LiveQuestion.objects.filter(id=question.id).update(
         state=LiveQuestion.State.CLOSED, closed_at=timezone.now()
     )
     summary_cache_clear(question.id)
     answerers_changed(question)
-    transaction.on_commit(lambda: summary_build.delay(question.id))
+    BUILDS.request(question.id)
 
 
 def answerers_changed(question: LiveQuestion) -> None:
@@ -133,12 +141,7 @@ def answer_submit(*, question: LiveQuestion, user, raw) -> LiveAnswer:
 def summary_request(*, question_id: int) -> None:
     """Asks for a summary build after commit, unless one is already wanted: a burst of answers
     makes about one build a second, never one per answer (see tasks.summary_build)."""
-    from .tasks import COALESCE_SECONDS, summary_build
-
-    if BUILDS.ask(question_id):
-        transaction.on_commit(
-            lambda: summary_build.apply_async([question_id], countdown=COALESCE_SECONDS)
-        )
+    BUILDS.request(question_id)
 
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread
@@ -204,8 +207,6 @@ def question_hide(*, question: LiveQuestion, hidden: bool) -> None:
 
 def word_exclude(*, question: LiveQuestion, word: str) -> None:
     """The trainer takes a word out of the word cloud or themes; the summary is rebuilt."""
-    from .tasks import summary_build
-
     word = word.strip().lower()[:WORD_MAX]
     if word and word not in question.options.get("excluded", []):
         question.options = {
@@ -213,7 +214,7 @@ def word_exclude(*, question: LiveQuestion, word: str) -> None:
             "excluded": [*question.options.get("excluded", []), word],
         }
         question.save(update_fields=["options"])
-        transaction.on_commit(lambda: summary_build.delay(question.id, True))
+        enqueue_after_commit(BUILDS.task, [question.id, True])
 
 
 def summary_cache_key(question_id: int) -> str:
@@ -221,4 +222,4 @@ def summary_cache_key(question_id: int) -> str:
 
 
 def summary_cache_clear(question_id: int) -> None:
-    transaction.on_commit(lambda: cache.delete(summary_cache_key(question_id)))
+    transaction.on_commit(lambda: cache_delete(summary_cache_key(question_id)))

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseNotModified, JsonResponse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from polku.access import live_question_get, membership_get, training_day_get
+from polku.caching import cache_get, cache_set
 from polku.exports import table_response
 from polku.people.models import Membership, Role
 from polku.qr import qr_svg
@@ -264,7 +264,7 @@ def live_projector_poll(request, token, question_id):
     except signing.BadSignature:
         raise Http404 from None
     key = services.summary_cache_key(question_id)
-    payload = cache.get(key)
+    payload = cache_get(key)
     if payload is None:
         question = LiveQuestion.objects.filter(
             id=question_id, cohort_id=cohort_id, training_day_id=day_id, hidden=False
@@ -272,7 +272,7 @@ def live_projector_poll(request, token, question_id):
         if question is None:
             raise Http404
         payload = summary_payload(question, participant_count(cohort_id))
-        cache.set(key, payload, timeout=3600)
+        cache_set(key, payload)
     if (payload["cohort_id"], payload["day_id"]) != (cohort_id, day_id):
         raise Http404
     etag = f'"{payload["version"]}-{payload["state"]}"'
@@ -291,15 +291,21 @@ def live_projector_poll(request, token, question_id):
 def live_answers_csv(request, cohort_slug, question_id):
     membership = membership_get(request.user, cohort_slug, roles=[Role.TRAINER])
     question = live_question_get(membership, question_id)
-    header = [_("Time"), _("Answer")] + ([] if question.anonymous else [_("Name")])
+    # An anonymous question's answers carry no name, no time and no order of arrival: in a
+    # small room, times in order would tell who wrote what. They are sorted by their text.
+    header = [_("Answer")] if question.anonymous else [_("Time"), _("Answer"), _("Name")]
+
+    def text(answer) -> str:
+        return ", ".join(answer.value) if isinstance(answer.value, list) else str(answer.value)
 
     def rows():
+        if question.anonymous:
+            for value in sorted(text(a) for a in question.answers.only("value")):
+                yield [value]
+            return
         for answer in question.answers.select_related("user").order_by("updated_at"):
-            value = ", ".join(answer.value) if isinstance(answer.value, list) else answer.value
-            row = [answer.updated_at.isoformat(timespec="seconds"), value]
-            if not question.anonymous:  # never a name for an anonymous question
-                row.append(answer.user.get_full_name() or answer.user.email)
-            yield row
+            name = answer.user.get_full_name() or answer.user.email
+            yield [answer.updated_at.isoformat(timespec="seconds"), text(answer), name]
 
     return table_response(f"live-{question.id}", "csv", header, rows())
 

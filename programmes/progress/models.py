@@ -143,8 +143,8 @@ class CohortProgress(Totals):
     calendar_assignments_due = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(null=True)
     reconciled_at = models.DateTimeField(null=True)
-    # Coalescing refreshes, as live summaries do: one is wanted / one is running.
-    refresh_wanted = models.BooleanField(default=False)
+    # Coalescing refreshes (polku.coalescing): one is wanted since / running since.
+    refresh_wanted_at = models.DateTimeField(null=True, blank=True)
     refreshing_since = models.DateTimeField(null=True)
     # Due dates and training days up to this moment are counted (see tasks.calendar_tick).
     calendar_counted_at = models.DateTimeField(null=True)

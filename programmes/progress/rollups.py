@@ -405,7 +405,12 @@ def figures_row_fields() -> list[str]:
 @transaction.atomic
 def cohort_reconcile(cohort_id: int, now: datetime | None = None) -> dict:
     """Recomputes every figure of the cohort from the source rows, corrects what differs and
-    logs it. Returns what was corrected: {"participants": n, "groups": n, "cohort": bool}."""
+    logs it. Returns what was corrected: drift, {"participants": n, "groups": n, "cohort":
+    bool}, where no event was missed would find none; and "waiting": the people whose figures
+    waited for a refresh and were wrong (a refresh that was slow or lost), now repaired.
+
+    Everything is current afterwards, so a refresh still wanted for the cohort is wanted no
+    more (unless one is running: it finds nothing stale and ends)."""
     now = now or timezone.now()
     cohort_row, _created = CohortProgress.objects.select_for_update().get_or_create(
         cohort_id=cohort_id
@@ -423,7 +428,7 @@ def cohort_reconcile(cohort_id: int, now: datetime | None = None) -> dict:
     )
     group_totals = defaultdict(lambda: dict.fromkeys(TOTAL_FIELDS, 0))
     cohort_totals = dict.fromkeys(TOTAL_FIELDS, 0)
-    new_rows, changed, corrected = [], [], 0
+    new_rows, changed, corrected, waiting = [], [], 0, 0
     pending_groups = set()  # groups with people not yet computed: their totals lag, no drift
     cohort_calendar = calendar(cohort_id)
     for start in range(0, len(member_ids), BATCH):
@@ -439,10 +444,13 @@ def cohort_reconcile(cohort_id: int, now: datetime | None = None) -> dict:
             if row is None:
                 row = ParticipantProgress(membership_id=membership_id, cohort_id=cohort_id)
                 new_rows.append(row)
-            elif row.stale or not row_matches(row, fig):
-                # A stale row is waiting for its refresh: that is not drift.
+            elif not row_matches(row, fig):
+                # A stale row is waiting for its refresh: not drift, but repaired all the same.
+                waiting += row.stale
                 corrected += not row.stale
-                changed.append(row)  # rows that match are left alone: nothing to write
+                changed.append(row)
+            elif row.stale:
+                changed.append(row)  # right already: only its stale mark is cleared
             for name, value in fig.row_fields().items():
                 setattr(row, name, value)
             row.stale, row.computed_at = False, now
@@ -475,9 +483,19 @@ def cohort_reconcile(cohort_id: int, now: datetime | None = None) -> dict:
         updated_at=now,
         reconciled_at=now,
     )
-    drift = {"participants": corrected, "groups": groups_corrected, "cohort": cohort_corrected}
+    CohortProgress.objects.filter(cohort_id=cohort_id, refreshing_since__isnull=True).update(
+        refresh_wanted_at=None
+    )
+    drift = {
+        "participants": corrected,
+        "groups": groups_corrected,
+        "cohort": cohort_corrected,
+        "waiting": waiting,
+    }
     if corrected or groups_corrected or cohort_corrected:
         logger.warning("progress drift corrected in cohort %s: %s", cohort_id, drift)
+    elif waiting:
+        logger.warning("progress of cohort %s: %s waiting rows repaired", cohort_id, waiting)
     else:
         logger.info("progress of cohort %s reconciled, no drift", cohort_id)
     return drift

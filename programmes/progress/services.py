@@ -18,8 +18,19 @@ from polku.people.models import Membership, Role
 from .models import Attendance, CohortProgress, ParticipantProgress
 
 REFRESH_DELAY = 2  # seconds: events in this window share one refresh
-# One refresh per cohort at a time; one left by a dead worker frees itself after 5 minutes.
-REFRESHES = Coalescing(CohortProgress, "refresh_wanted", "refreshing_since", timedelta(minutes=5))
+# One refresh per cohort at a time (see polku.coalescing). A refresh that overlaps one that
+# is still running (taken for dead after 20 s) is safe: each batch locks its stale rows and
+# re-reads them, and totals move by increments. A wish 10 s old with no refresh running was
+# lost on the way, and the sweep asks again.
+REFRESHES = Coalescing(
+    CohortProgress,
+    wanted="refresh_wanted_at",
+    since="refreshing_since",
+    task="programmes.progress.tasks.progress_refresh",
+    countdown=REFRESH_DELAY,
+    stale_after=timedelta(seconds=20),
+    lost_after=timedelta(seconds=10),
+)
 CHECK_IN_SALT = "polku.progress.check-in"
 CHECK_IN_EARLY = timedelta(minutes=60)  # the check-in opens before the day starts
 
@@ -42,12 +53,7 @@ def participants_changed(cohort_id: int, membership_ids) -> None:
 def _refresh_ask(cohort_id: int) -> None:
     """Asks for one refresh of the cohort, unless one is asked for already (it will read the
     stale rows too)."""
-    from .tasks import progress_refresh
-
-    if REFRESHES.ask(cohort_id):
-        transaction.on_commit(
-            lambda: progress_refresh.apply_async((cohort_id,), countdown=REFRESH_DELAY)
-        )
+    REFRESHES.request(cohort_id)
 
 
 def users_changed(cohort_id: int, user_ids) -> None:

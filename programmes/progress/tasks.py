@@ -5,32 +5,40 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.db import DatabaseError
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from polku.people.models import Cohort
 
 from . import reminders, rollups
-from .models import CohortProgress, ParticipantProgress
+from .models import CohortProgress
 from .services import REFRESH_DELAY, REFRESHES, cohort_changed
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError, BrokerError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=30,
+    max_retries=8,
+)
 def progress_refresh(cohort_id: int) -> None:
     """Recomputes the cohort's stale participants. One refresh runs per cohort at a time; a
-    refresh that finds another running comes back later rather than being dropped."""
+    refresh that finds another running comes back later rather than being dropped, and one
+    that fails leaves the wish standing, so the sweep asks again (polku.coalescing)."""
     if not REFRESHES.claim(cohort_id, timezone.now()):
-        # Another refresh is running, or one died holding the slot (it frees itself after
-        # five minutes): come back while there is work, so no change waits for the night.
-        if REFRESHES.is_wanted(cohort_id):
+        if REFRESHES.is_wanted(cohort_id):  # another one is running: come back after it
             progress_refresh.apply_async((cohort_id,), countdown=REFRESH_DELAY)
-        elif ParticipantProgress.objects.filter(cohort_id=cohort_id, stale=True).exists():
-            progress_refresh.apply_async((cohort_id,), countdown=60)
         return
     try:
         rollups.stale_refresh(cohort_id)
+    except Exception:
+        REFRESHES.ask(cohort_id)  # the stale rows wait; retried, or swept
+        raise
     finally:
         REFRESHES.release(cohort_id)
 

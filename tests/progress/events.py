@@ -156,7 +156,7 @@ def stored(cohort) -> dict:
         "stale",
         "updated_at",
         "reconciled_at",
-        "refresh_wanted",
+        "refresh_wanted_at",
         "refreshing_since",
         "calendar_counted_at",
     }

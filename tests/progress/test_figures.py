@@ -138,6 +138,7 @@ def test_the_nightly_reconciliation_finds_no_drift_after_events(year):
         "participants": 0,
         "groups": 0,
         "cohort": False,
+        "waiting": 0,
     }
 
 
@@ -145,7 +146,7 @@ def test_reconciliation_corrects_and_logs_drift(year, caplog):
     ParticipantProgress.objects.filter(membership=year.participant).update(days_attended=9)
     CohortProgress.objects.filter(cohort=year.cohort).update(days_attended=99)
     drift = rollups.cohort_reconcile(year.cohort.id)
-    assert drift == {"participants": 1, "groups": 0, "cohort": True}
+    assert drift == {"participants": 1, "groups": 0, "cohort": True, "waiting": 0}
     assert _row(year.participant).days_attended == 2
     assert CohortProgress.objects.get(cohort=year.cohort).days_attended == 3
     assert "drift corrected" in caplog.text
@@ -301,27 +302,42 @@ def test_the_nightly_task_corrects_drift_and_stores_yesterdays_snapshot(year):
     assert (snapshot.participants, snapshot.assignments_missing) == (3, 4)
 
 
-def test_a_refresh_that_finds_the_slot_taken_comes_back_while_there_is_work(world, committed):
-    from unittest import mock
-
-    from programmes.progress.tasks import progress_refresh
+def test_a_refresh_whose_worker_died_is_taken_up_again_by_the_sweep(world, committed):
+    from polku.coalescing import coalesced_sweep
 
     with committed():
         rollups.cohort_reconcile(world.cohort.id)
     # A refresh died holding the slot, after clearing the wish; its people are still stale.
     ParticipantProgress.objects.filter(membership=world.participant).update(stale=True)
     CohortProgress.objects.filter(cohort=world.cohort).update(
-        refreshing_since=timezone.now(), refresh_wanted=False
+        refreshing_since=timezone.now(), refresh_wanted_at=None
     )
-    with mock.patch.object(progress_refresh, "apply_async") as again:
-        progress_refresh(world.cohort.id)
-    again.assert_called_once_with((world.cohort.id,), countdown=60)
-    # Once the slot frees itself, the refresh does the work.
+    coalesced_sweep()  # it may still be running: left alone
+    assert ParticipantProgress.objects.filter(stale=True).exists()
+    # Once the slot is older than a refresh ever takes, the sweep enqueues it again.
     CohortProgress.objects.filter(cohort=world.cohort).update(
-        refreshing_since=timezone.now() - timedelta(minutes=6)
+        refreshing_since=timezone.now() - timedelta(seconds=25)
     )
-    progress_refresh(world.cohort.id)
+    assert coalesced_sweep() == 1
     assert not ParticipantProgress.objects.filter(stale=True).exists()
+    assert CohortProgress.objects.filter(
+        cohort=world.cohort, refreshing_since=None, refresh_wanted_at=None
+    ).exists()
+
+
+def test_the_reconciliation_repairs_rows_a_lost_refresh_left_and_clears_the_wish(year):
+    """Finding 15: the night found rows waiting for a refresh that never came, repaired them
+    but reported "no drift", and left the cohort's wish standing, so no refresh came again."""
+    ParticipantProgress.objects.filter(membership=year.participant).update(
+        stale=True, days_attended=7
+    )
+    CohortProgress.objects.filter(cohort=year.cohort).update(
+        refresh_wanted_at=timezone.now() - timedelta(hours=3)
+    )
+    drift = rollups.cohort_reconcile(year.cohort.id)
+    assert drift["waiting"] == 1 and drift["participants"] == 0
+    assert _row(year.participant).days_attended == 2
+    assert CohortProgress.objects.get(cohort=year.cohort).refresh_wanted_at is None
 
 
 def test_operators_can_reconcile_and_fill_in_history_from_the_command_line(year):

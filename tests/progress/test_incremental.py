@@ -31,6 +31,6 @@ def test_incremental_updates_equal_a_full_recompute(
         incremental = ev.stored(world.cohort)
         drift = rollups.cohort_reconcile(world.cohort.id)
         assert ev.stored(world.cohort) == incremental
-        assert drift == {"participants": 0, "groups": 0, "cohort": False}
+        assert drift == {"participants": 0, "groups": 0, "cohort": False, "waiting": 0}
     finally:
         transaction.savepoint_rollback(savepoint)
