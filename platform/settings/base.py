@@ -180,6 +180,9 @@ else:
     # reminder emails), or a task would run twice; the hour of the default made a lost task
     # wait an hour. Coalesced rebuilds do not wait for it: the sweep asks again in seconds.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
+    if CELERY_BROKER_URL.startswith("redis"):
+        # Redis, with the fix that keeps the worker running when Redis restarts.
+        CELERY_BROKER_TRANSPORT = "polku.broker:Transport"
 CELERY_TASK_IGNORE_RESULT = True  # tasks store what they produce in the database
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

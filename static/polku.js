@@ -1,0 +1,20 @@
+// Small behaviours every page may use, kept out of the HTML so that the
+// Content-Security-Policy can forbid inline script entirely.
+"use strict";
+
+document.addEventListener("click", (event) => {
+  const print = event.target.closest("[data-print]");
+  if (print) {
+    window.print();
+    return;
+  }
+  // A coaching prompt button adds its question to the comment box it names.
+  const prompt = event.target.closest("[data-prompt]");
+  if (prompt) {
+    const box = document.getElementById(prompt.dataset.promptTarget || "comment-body");
+    if (box) {
+      box.value = (box.value ? `${box.value}\n` : "") + prompt.dataset.prompt;
+      box.focus();
+    }
+  }
+});
