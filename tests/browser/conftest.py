@@ -46,3 +46,21 @@ def screenshots(settings):
     folder = settings.BASE_DIR / "var" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def csp_violations(page) -> list[str]:
+    """What the browser refused to run or load under the Content-Security-Policy, as the
+    page goes on (collected into the returned list)."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return refused
+
+
+def csp_directives(header: str) -> dict[str, str]:
+    """A Content-Security-Policy header as {directive: sources}."""
+    return dict(part.strip().partition(" ")[::2] for part in header.split(";") if part.strip())

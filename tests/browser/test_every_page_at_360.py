@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, csp_directives, csp_violations
 from tests.browser.test_answering import _log_in
 from tests.conftest import answer_build, live_question_build, post_build, world_build
 
@@ -47,16 +47,20 @@ def pages():
 def test_every_participant_page_fits_a_phone(pages, browser, live_server, screenshots):
     user, urls = pages
     phone = _log_in(browser, live_server, user, viewport=PHONE, is_mobile=True, has_touch=True)
+    refused = csp_violations(phone)
     too_wide = []
     for name, url in urls.items():
         response = phone.goto(live_server.url + url)
         assert response.status == 200, name
+        policy = csp_directives(response.headers["content-security-policy"])
+        assert policy["script-src"] == "'self'", name
         if not phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
             too_wide.append(name)
             phone.screenshot(
                 path=screenshots / f"too-wide-{name.replace(' ', '-')}.png", full_page=True
             )
     assert not too_wide, too_wide
+    assert not refused, refused  # every page works with the Content-Security-Policy enforced
 
 
 @pytest.fixture
@@ -98,6 +102,7 @@ def test_progress_and_attendance_pages_fit_a_trainers_phone(
 ):
     user, urls = progress_pages
     phone = _log_in(browser, live_server, user, viewport=PHONE, is_mobile=True, has_touch=True)
+    refused = csp_violations(phone)
     too_wide = []
     for name, url in urls.items():
         response = phone.goto(live_server.url + url)
@@ -108,3 +113,4 @@ def test_progress_and_attendance_pages_fit_a_trainers_phone(
         if not phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
             too_wide.append(name)
     assert not too_wide, too_wide
+    assert not refused, refused

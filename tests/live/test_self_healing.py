@@ -139,3 +139,18 @@ def test_the_projector_poll_answers_while_the_cache_is_down(world, committed):
         with committed():  # and answering still works
             assert _answer(world, world.group_mate, question, "kuuntelu").status_code == 302
     assert LiveAnswer.objects.filter(question=question).count() == 2
+
+
+def test_while_the_database_restarts_people_get_a_page_that_says_so(world):
+    from django.db import OperationalError
+
+    client = client_for(world.participant.user)
+    with mock.patch(
+        "programmes.views.cohort_path_get", side_effect=OperationalError("terminating connection")
+    ):
+        response = client.get(
+            reverse("cohort_path", args=[world.cohort.slug]), HTTP_ACCEPT_LANGUAGE="fi"
+        )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "Polku käynnistyy uudelleen" in response.content.decode()

@@ -1,0 +1,42 @@
+"""Answers that belong to the whole site rather than to one view."""
+
+import logging
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database restarts, a person gets a page in their language that says what
+    happened and what to do ("nothing was saved, try again in a moment"), with 503 and a
+    Retry-After, instead of a server error. The page needs no database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("database unavailable: %s %s", request.method, request.path)
+        html = render_to_string("503.html", {"LANGUAGE_CODE": request.LANGUAGE_CODE})
+        return HttpResponse(html, status=503, headers={"Retry-After": "5"})
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's header, with the policy of settings.CONTENT_SECURITY_POLICY for Polku's
+    own pages (no inline script at all) and the looser POLKU_ADMIN_CSP for the Wagtail admin,
+    whose pages still carry inline scripts and styles of their own."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and parts.config is None and request.path_info.startswith("/admin/"):
+            parts.config = settings.POLKU_ADMIN_CSP
+        return parts
