@@ -68,7 +68,7 @@ def cohorts_running(user, programme_id: int):
 def answer_get(membership: Membership, answer_id: int):
     """An answer this person may read, and whether they may change it, or 404.
 
-    Trainers read every answer of their cohort. A participant reads their own (or their small
+    Trainers read every submitted answer of their cohort, never a draft. A participant reads their own (or their small
     group's shared answer) and changes it; they read a group mate's submitted answer only when
     the assignment shares answers in the group. Organisers never read answers: they see counts.
     """
@@ -84,6 +84,8 @@ def answer_get(membership: Membership, answer_id: int):
     if answer is None or membership.role == Role.ORGANISER:
         raise Http404
     if membership.role == Role.TRAINER:
+        if answer.submitted_revision_id is None:  # a draft is the participant's own
+            raise Http404
         return answer, False
     own = answer.participant_id == membership.id or (
         answer.small_group_id is not None and answer.small_group_id == membership.small_group_id

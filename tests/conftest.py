@@ -150,13 +150,6 @@ def answer_build(world: World, *, submit=True):
     parts = answer_parts(assignment)
     text = next(p for p in parts if p.kind == "text")
     photos = next(p for p in parts if p.kind == "photos")
-    answer = answer_save(
-        answer=answer,
-        user=world.participant.user,
-        base_version=answer.version,
-        content={text.id: "Pidimme aamukahvit."},
-        submit=submit,
-    )
     answer_file_add(
         answer=answer,
         user=world.participant.user,
@@ -164,7 +157,13 @@ def answer_build(world: World, *, submit=True):
         upload=SimpleUploadedFile("board.png", png_bytes()),
         client_key="k1",
     )
-    return answer
+    return answer_save(
+        answer=answer,
+        user=world.participant.user,
+        base_version=answer.version,
+        content={text.id: "Pidimme aamukahvit."},
+        submit=submit,
+    )
 
 
 def post_build(world: World, body="Kokeilin aamukahvia. @Anyone?"):

@@ -89,6 +89,9 @@ class AnswerRevision(models.Model):
     saved_at = models.DateTimeField(default=timezone.now)
     is_submission = models.BooleanField(default=False)
     is_late = models.BooleanField(default=False)
+    # A submission's files, as they were when it was submitted (AnswerFile ids): readers see
+    # these, not files added or removed since.
+    file_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-saved_at"]
@@ -109,6 +112,9 @@ class AnswerFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     added_at = models.DateTimeField(default=timezone.now)
+    # Removed by the participant after it was submitted: kept for the submission's readers
+    # until the next submission leaves it out (services.answer_file_remove).
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["added_at"]

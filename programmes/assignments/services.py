@@ -90,6 +90,10 @@ def answer_save(
     newest = answer.revisions.first()
     if not submit:
         progress.user_active(answer.cohort_id, user.id)
+    submitted = answer.submitted_revision
+    if submit and submitted and submitted.content == answer.content:
+        if submitted.file_ids == _current_file_ids(answer):
+            return answer  # submitted already, as it is (a double tap, a replayed request)
     if (
         not submit
         and newest
@@ -112,8 +116,10 @@ def answer_save(
         saved_at=now,
         is_submission=submit,
         is_late=is_late,
+        file_ids=_current_file_ids(answer) if submit else [],
     )
     if submit:
+        _removed_files_purge(answer, keep=revision.file_ids)
         if answer.submitted_revision_id is None:
             answer.is_late = is_late  # lateness is that of the first submission
         answer.submitted_revision = revision
@@ -121,6 +127,18 @@ def answer_save(
         answer.save(update_fields=["submitted_revision", "submitted_at", "is_late"])
         answer_owners_changed(answer)
     return answer
+
+
+def _current_file_ids(answer: Answer) -> list[int]:
+    return list(answer.files.filter(removed_at=None).order_by("id").values_list("id", flat=True))
+
+
+def _removed_files_purge(answer: Answer, keep: list[int]) -> None:
+    """Files removed since the last submission, now that a new one leaves them out."""
+    for answer_file in (
+        answer.files.exclude(removed_at=None).exclude(id__in=keep).select_related("stored_file")
+    ):
+        stored_file_delete(answer_file.stored_file)
 
 
 def answer_owners_changed(answer: Answer) -> None:
@@ -131,6 +149,7 @@ def answer_owners_changed(answer: Answer) -> None:
         progress.participants_changed(answer.cohort_id, [answer.participant_id])
 
 
+@transaction.atomic
 def answer_file_add(
     *, answer: Answer, user, part: AnswerPart, upload, client_key: str
 ) -> AnswerFile:
@@ -142,9 +161,13 @@ def answer_file_add(
     ).first()
     if existing is not None:
         return existing
-    if part.kind == "photos" and answer.files.filter(part_id=part.id).count() >= part.max_photos:
+    # Count under the answer's row lock: eight photos sent at once must not all see room
+    # for one more.
+    Answer.objects.select_for_update().filter(id=answer.id).first()
+    current = answer.files.filter(removed_at=None)
+    if part.kind == "photos" and current.filter(part_id=part.id).count() >= part.max_photos:
         raise UploadRefused(_("This part takes at most %(n)s photos.") % {"n": part.max_photos})
-    used = answer.files.aggregate(total=Sum("stored_file__size"))["total"] or 0
+    used = current.aggregate(total=Sum("stored_file__size"))["total"] or 0
     if used + upload.size > settings.POLKU_ANSWER_MAX_BYTES:
         raise UploadRefused(
             _("The answer's files would exceed %(mb)s MB in all.")
@@ -160,8 +183,19 @@ def answer_file_add(
 
 @transaction.atomic
 def answer_file_remove(*, answer: Answer, answer_file_id: int) -> None:
-    answer_file = answer.files.select_related("stored_file").filter(id=answer_file_id).first()
-    if answer_file is not None:
+    answer_file = (
+        answer.files.select_related("stored_file")
+        .filter(id=answer_file_id, removed_at=None)
+        .first()
+    )
+    if answer_file is None:
+        return
+    submitted = answer.submitted_revision
+    if submitted and answer_file.id in submitted.file_ids:
+        # Part of what was submitted: readers keep seeing it until the next submission.
+        answer_file.removed_at = timezone.now()
+        answer_file.save(update_fields=["removed_at"])
+    else:
         stored_file_delete(answer_file.stored_file)
 
 

@@ -75,7 +75,9 @@ def _file_json(cohort_slug, answer_file: AnswerFile) -> dict:
 
 def _answer_context(membership, assignment):
     answer = answer_of(membership=membership, assignment=assignment)
-    files = list(answer.files.select_related("stored_file")) if answer else []
+    files = (
+        list(answer.files.filter(removed_at=None).select_related("stored_file")) if answer else []
+    )
     return answer, answer_parts_filled(assignment, answer.content if answer else {}, files)
 
 
@@ -214,10 +216,14 @@ def answer_file_upload(request, cohort_slug, page_id):
 @require_GET
 def answer_file(request, cohort_slug, answer_id, file_id):
     membership = membership_get(request.user, cohort_slug)
-    answer, _can_edit = answer_get(membership, answer_id)
-    answer_file = get_object_or_404(
-        AnswerFile.objects.select_related("stored_file"), id=file_id, answer=answer
+    answer, can_edit = answer_get(membership, answer_id)
+    files = AnswerFile.objects.select_related("stored_file").filter(answer=answer)
+    files = (
+        files.filter(removed_at=None)
+        if can_edit
+        else files.filter(id__in=answer.submitted_revision.file_ids)
     )
+    answer_file = get_object_or_404(files, id=file_id)
     return stored_file_response(answer_file.stored_file, variant=request.GET.get("v", "display"))
 
 
@@ -254,10 +260,12 @@ def answer_detail(request, cohort_slug, answer_id):
     answer, can_edit = answer_get(membership, answer_id)
     is_trainer = membership.role == Role.TRAINER
     revision = answer.submitted_revision
-    content = revision.content if (revision and not can_edit) else answer.content
-    parts = answer_parts_filled(
-        answer.assignment, content, answer.files.select_related("stored_file")
-    )
+    files = answer.files.select_related("stored_file")
+    if can_edit:  # the owner sees the answer as it is now
+        content, files = answer.content, files.filter(removed_at=None)
+    else:  # readers see what was submitted
+        content, files = revision.content, files.filter(id__in=revision.file_ids)
+    parts = answer_parts_filled(answer.assignment, content, files)
     neighbours = {}
     if is_trainer:
         ids = [
