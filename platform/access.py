@@ -68,9 +68,10 @@ def cohorts_running(user, programme_id: int):
 def answer_get(membership: Membership, answer_id: int):
     """An answer this person may read, and whether they may change it, or 404.
 
-    Trainers read every submitted answer of their cohort, never a draft. A participant reads their own (or their small
-    group's shared answer) and changes it; they read a group mate's submitted answer only when
-    the assignment shares answers in the group. Organisers never read answers: they see counts.
+    Trainers read every submitted answer of their cohort, never a draft. A participant reads
+    their own (or their small group's shared answer) and changes it; they read a group mate's
+    submitted answer only when the assignment shares answers in the group. Organisers never
+    read answers: they see counts.
     """
     from programmes.assignments.models import Answer
 

@@ -5,8 +5,9 @@ import logging
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -40,3 +41,27 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if not report_only and parts.config is None and request.path_info.startswith("/admin/"):
             parts.config = settings.POLKU_ADMIN_CSP
         return parts
+
+
+class MalformedAdminPostMiddleware:
+    """A hand-made or truncated POST to the Wagtail admin (a StreamField's counts missing or
+    not numbers) makes Wagtail's form code raise KeyError or ValueError. The browser's forms
+    never send that; whoever did gets 400 and a sentence, not a server error. Logged with
+    its traceback, so a real bug is still seen."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (
+            request.method == "POST"
+            and request.path_info.startswith("/admin/")
+            and isinstance(exception, KeyError | ValueError)
+        ):
+            return None
+        logger.error("malformed admin POST to %s", request.path, exc_info=exception)
+        message = _("The form arrived incomplete. Reload the page and try again.")
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

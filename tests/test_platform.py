@@ -69,3 +69,48 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_gunicorn_does_not_announce_itself(tmp_path):
+    """Finding 11 of issue 11: responses carried `Server: gunicorn`."""
+    import http.client
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "polku.settings.test"}
+    server = subprocess.Popen(
+        [
+            Path(sys.executable).parent / "gunicorn",
+            "polku.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                connection.request("GET", "/accounts/login/")
+                response = connection.getresponse()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert "gunicorn" not in response.getheader("Server", "").lower()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from polku.people.models import User
@@ -39,6 +40,7 @@ def notification_preferences(request):
     )
 
 
+@csrf_exempt  # the signed token is the proof; mail providers' one-click POST has no cookie
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     """Works without logging in. GET asks (mail scanners open links); POST unsubscribes,

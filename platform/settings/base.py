@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "polku.middleware.DatabaseUnavailableMiddleware",
+    "polku.middleware.MalformedAdminPostMiddleware",
 ]
 
 # Content-Security-Policy (django-csp). Polku's pages run no inline script: every script is a

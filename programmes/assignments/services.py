@@ -91,9 +91,13 @@ def answer_save(
     if not submit:
         progress.user_active(answer.cohort_id, user.id)
     submitted = answer.submitted_revision
-    if submit and submitted and submitted.content == answer.content:
-        if submitted.file_ids == _current_file_ids(answer):
-            return answer  # submitted already, as it is (a double tap, a replayed request)
+    if (
+        submit
+        and submitted
+        and submitted.content == answer.content
+        and submitted.file_ids == _current_file_ids(answer)
+    ):
+        return answer  # submitted already, as it is (a double tap, a replayed request)
     if (
         not submit
         and newest

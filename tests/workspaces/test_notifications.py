@@ -95,6 +95,18 @@ def test_the_unsubscribe_link_works_without_logging_in(world, client):
     assert user.email not in [m.to[0] for m in mail.outbox]
 
 
+def test_a_mail_providers_one_click_unsubscribe_needs_no_cookie(world):
+    """RFC 8058: the provider POSTs "List-Unsubscribe=One-Click" to the link, with no session
+    and no CSRF cookie (finding 10 of issue 11)."""
+    from django.test import Client
+
+    user = world.group_mate.user
+    url = reverse("unsubscribe", args=[unsubscribe_token(user)])
+    response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert NotificationPreference.objects.get(user=user).mode == "none"
+
+
 def test_a_forged_unsubscribe_link_is_404(db, client):
     assert client.get(reverse("unsubscribe", args=["1:forged"])).status_code == 404
 
