@@ -39,6 +39,10 @@ app.conf.beat_schedule = {
         "task": "programmes.progress.tasks.reminders_send",
         "schedule": 15 * 60,
     },
+    "privacy-retention": {
+        "task": "privacy.tasks.retention_sweep",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "clear-expired-sessions": {
         "task": "polku.people.tasks.sessions_clear",
         "schedule": 60 * 60 * 24,

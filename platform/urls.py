@@ -37,6 +37,7 @@ urlpatterns = [
         notification_views.unsubscribe,
         name="unsubscribe",
     ),
+    path("privacy/", include("privacy.urls")),
     path("c/<slug:cohort_slug>/", include(cohort_urls)),
     path("", include(live_urls.urlpatterns)),
     path("accounts/", include("allauth.urls")),

@@ -89,6 +89,10 @@ MATRIX: dict[str, Rule] = {
     "workspace_notes": WORKSPACE_READERS,
     "workspace_notes_history": WORKSPACE_READERS,
     "notification_preferences": everyone(200),
+    # Personal data: everyone's own page; an export downloads for its owner only (the
+    # participant's, built in _url), and answers 404 to everyone else.
+    "privacy_home": everyone(200),
+    "data_export_download": only(participant=200),
     "unsubscribe": everyone(200, anonymous=200),  # the signed link works without logging in
     # Live feedback on the world's first training day.
     "live_day": only(**participants(200), trainer=200),
@@ -116,7 +120,9 @@ MATRIX: dict[str, Rule] = {
 # Whole route families of libraries, each covered by one rule tested below.
 PREFIX_RULES = {
     "accounts/": "django-allauth: login, logout, password reset; public by design",
-    "admin/": "Wagtail admin: trainers and staff only (test_wagtail_admin_*)",
+    "admin/": "Wagtail admin: trainers and staff only (test_wagtail_admin_*); its walls per "
+    "organisation: tests/programmes/test_wagtail_walls.py; personal data and the audit log "
+    "for superusers only: tests/privacy",
     "documents/": "Wagtail documents: people with a membership (test_documents_*)",
     "_util/": "Wagtail's page-privacy password forms; unused by Polku, public by design",
 }
@@ -176,6 +182,12 @@ def _url(name: str, world: World) -> str:
         question = live_question_build(world)
         token = signing.dumps([world.cohort.id, world.day.id], salt=PROJECTOR_SALT)
         return reverse(name, args=[token, question.id])
+    if name == "data_export_download":
+        from privacy.services import export_build, export_request
+
+        export = export_request(user=world.participant.user, requested_by=world.participant.user)
+        export_build(export.id)
+        return reverse(name, args=[export.id])
     if name == "unsubscribe":
         from polku.notifications.services import unsubscribe_token
 

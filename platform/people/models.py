@@ -44,6 +44,9 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Empty: follow the browser."),
     )
+    # Erased on request (privacy.services.person_erase): no name, no email, no login. The
+    # row stays so that the posts and comments kept in a group's workspace have an author.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -54,6 +57,8 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self):
+        if self.erased_at:
+            return str(_("a former participant"))
         return self.get_full_name() or self.email
 
 
@@ -72,6 +77,14 @@ class Organisation(models.Model):
         editable=False,
         on_delete=models.SET_NULL,
         related_name="organisation",
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep personal data for (months)"),
+        default=12,
+        help_text=_(
+            "After a cohort's last date, its people's answers, posts and names are anonymised "
+            "after this many months; figures remain. Organisers are told 30 days before."
+        ),
     )
     collection = models.OneToOneField(
         "wagtailcore.Collection",
@@ -116,6 +129,9 @@ class Cohort(ClusterableModel):
         default="fi",
         help_text=_("Language of invitations for people who have not chosen one."),
     )
+    # Its people's personal data was anonymised at the end of the organisation's retention
+    # period (privacy.services.cohort_anonymise); its figures remain.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("cohort")

@@ -16,6 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Collection, GroupCollectionPermission
 
+from polku.audit.models import Action
+from polku.audit.services import audit_record
+
 from .models import Cohort, Invitation, Membership, Organisation, Role, SmallGroup, User
 
 INVITATION_SALT = "polku.people.invitation"
@@ -68,7 +71,13 @@ def organisation_editors_get(organisation: Organisation) -> Group:
 
 @transaction.atomic
 def membership_add(
-    *, cohort: Cohort, email: str, role: str, name: str = "", small_group_name: str = ""
+    *,
+    cohort: Cohort,
+    email: str,
+    role: str,
+    name: str = "",
+    small_group_name: str = "",
+    by: User | None = None,
 ) -> tuple[Membership, bool]:
     """Adds a person to a cohort (creating the user if new). Repeating it changes nothing but
     the small group. Returns the membership and whether it is new."""
@@ -90,6 +99,13 @@ def membership_add(
     membership, created = Membership.objects.get_or_create(
         user=user, cohort=cohort, defaults={"role": role, "small_group": small_group}
     )
+    if created:
+        audit_record(
+            actor=by,
+            action=Action.ROLE,
+            subject_id=user.id,
+            summary=f"person {user.id} added to cohort {cohort.id} as {role}",
+        )
     if not created and small_group is not None and membership.small_group_id != small_group.id:
         membership.small_group = small_group
         membership.save(update_fields=["small_group"])
@@ -199,7 +215,7 @@ def _csv_columns(header: list[str]) -> dict[str, int] | None:
     return columns if {"name", "email"} <= columns.keys() else None
 
 
-def participants_import_csv(*, cohort: Cohort, data: bytes) -> ImportReport:
+def participants_import_csv(*, cohort: Cohort, data: bytes, by: User | None = None) -> ImportReport:
     """Adds the participants of a CSV file (name, email, small group) and invites the new ones.
 
     Each row stands alone: a bad row is reported with its line number and the good ones are
@@ -256,6 +272,7 @@ def participants_import_csv(*, cohort: Cohort, data: bytes) -> ImportReport:
                 name=cells["name"],
                 role=Role.PARTICIPANT,
                 small_group_name=cells.get("group", ""),
+                by=by,
             )
             if created:
                 invitation_create(membership=membership)

@@ -172,7 +172,7 @@ def participants_import(request, cohort_slug):
     report = None
     if request.method == "POST" and form.is_valid():
         report = services.participants_import_csv(
-            cohort=membership.cohort, data=form.cleaned_data["file"].read()
+            cohort=membership.cohort, data=form.cleaned_data["file"].read(), by=request.user
         )
     return render(
         request,

@@ -14,7 +14,7 @@ class OrganisationViewSet(SnippetViewSet):
     icon = "site"
     list_display = ["name", "slug"]
     search_fields = ["name"]
-    panels = [FieldPanel("name"), FieldPanel("slug")]
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("retention_months")]
 
 
 class CohortViewSet(SnippetViewSet):

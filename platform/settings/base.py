@@ -46,6 +46,7 @@ THIRD_PARTY_APPS = [
     "csp",
 ]
 LOCAL_APPS = [
+    "polku.audit",
     "polku.people",
     "polku.uploads",
     "polku.notifications",
@@ -54,6 +55,7 @@ LOCAL_APPS = [
     "programmes.live",
     "programmes.progress",
     "workspaces",
+    "privacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

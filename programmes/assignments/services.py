@@ -11,6 +11,8 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from polku.audit.models import Action
+from polku.audit.services import audit_record
 from polku.people.models import Membership
 from polku.uploads.services import stored_file_create, stored_file_delete
 from polku.uploads.validation import UploadRefused
@@ -143,6 +145,17 @@ def _removed_files_purge(answer: Answer, keep: list[int]) -> None:
         answer.files.exclude(removed_at=None).exclude(id__in=keep).select_related("stored_file")
     ):
         stored_file_delete(answer_file.stored_file)
+
+
+def answer_read_record(*, answer: Answer, reader) -> None:
+    """Staff reading a person's answer is written in the audit log."""
+    owner = answer.participant.user_id if answer.participant_id else None
+    audit_record(
+        actor=reader,
+        action=Action.ANSWER_READ,
+        subject_id=owner,
+        summary=f"answer {answer.id} (assignment {answer.assignment_id}) read",
+    )
 
 
 def answer_owners_changed(answer: Answer) -> None:

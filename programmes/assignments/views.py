@@ -259,6 +259,8 @@ def answer_detail(request, cohort_slug, answer_id):
     membership = membership_get(request.user, cohort_slug)
     answer, can_edit = answer_get(membership, answer_id)
     is_trainer = membership.role == Role.TRAINER
+    if is_trainer:
+        services.answer_read_record(answer=answer, reader=request.user)
     revision = answer.submitted_revision
     files = answer.files.select_related("stored_file")
     if can_edit:  # the owner sees the answer as it is now

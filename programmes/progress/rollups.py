@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
-from polku.people.models import Membership, Role
+from polku.people.models import Cohort, Membership, Role
 
 from .models import (
     SUMMED,
@@ -412,6 +412,10 @@ def cohort_reconcile(cohort_id: int, now: datetime | None = None) -> dict:
     Everything is current afterwards, so a refresh still wanted for the cohort is wanted no
     more (unless one is running: it finds nothing stale and ends)."""
     now = now or timezone.now()
+    if Cohort.objects.filter(id=cohort_id).exclude(anonymised_at=None).exists():
+        # Its people's data is gone by the retention rule; the stored figures are all that
+        # remains of them, and a recompute from the (deleted) source rows would zero them.
+        return {"participants": 0, "groups": 0, "cohort": False, "waiting": 0}
     cohort_row, _created = CohortProgress.objects.select_for_update().get_or_create(
         cohort_id=cohort_id
     )

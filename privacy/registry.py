@@ -1,0 +1,154 @@
+"""Every model that holds personal data: what it holds, why, how long, and what exporting,
+erasing a person and retention do with it (as Moodle's privacy API asks of each component).
+tests/privacy/test_registry.py fails when a model that points at a person or holds their text
+is missing here. The code that acts on it is in services.py, one function per action."""
+
+from dataclasses import dataclass
+
+DELETE = "deleted"
+ANONYMISE = "kept without the person"
+KEEP = "kept (no personal data once the account is anonymised)"
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    what: str
+    why: str
+    kept: str  # how long
+    erasure: str  # DELETE, ANONYMISE or KEEP, with the reason in `what`/`why` where not obvious
+    exported: bool = True
+
+
+WHILE_IN_A_COHORT = "while the person is in a cohort, then the organisation's retention period"
+
+REGISTRY: dict[str, PersonalData] = {
+    "people.User": PersonalData(
+        "name, email address, language, password hash, last login",
+        "logging in; telling people who wrote what",
+        "while the account is used; anonymised on erasure or when all its cohorts are",
+        ANONYMISE,
+    ),
+    "people.Membership": PersonalData(
+        "the person's role and small group in a cohort",
+        "access; figures",
+        WHILE_IN_A_COHORT,
+        DELETE,
+    ),
+    "people.Invitation": PersonalData(
+        "when an invitation was sent and used", "joining", WHILE_IN_A_COHORT, DELETE
+    ),
+    "account.EmailAddress": PersonalData(
+        "the login email address (django-allauth)",
+        "logging in",
+        "as the account",
+        DELETE,
+        exported=False,  # the same address as the account's, exported there
+    ),
+    "wagtailusers.UserProfile": PersonalData(
+        "Wagtail admin preferences and avatar",
+        "the admin",
+        "as the account",
+        DELETE,
+        exported=False,
+    ),
+    "sessions.Session": PersonalData(
+        "login sessions", "staying logged in", "two weeks", DELETE, exported=False
+    ),
+    "uploads.StoredFile": PersonalData(
+        "photos and files the person uploaded",
+        "answers and workspace posts",
+        WHILE_IN_A_COHORT,
+        DELETE,
+    ),
+    "notifications.NotificationPreference": PersonalData(
+        "email choices", "sending only what the person wants", "as the account", DELETE
+    ),
+    "notifications.Notice": PersonalData(
+        "which emails were sent",
+        "sending each email once",
+        "as the account",
+        DELETE,
+        exported=False,
+    ),
+    "programmes.PageVisit": PersonalData(
+        "when the person last opened a page", "showing what is new", "as the account", DELETE
+    ),
+    "assignments.Answer": PersonalData(
+        "answers to assignments (a small group's shared answer is the group's)",
+        "the development path; the trainer's coaching",
+        WHILE_IN_A_COHORT,
+        DELETE,
+    ),
+    "assignments.AnswerRevision": PersonalData(
+        "earlier versions of answers",
+        "no typing is lost; who changed what",
+        WHILE_IN_A_COHORT,
+        DELETE,
+    ),
+    "assignments.AnswerFile": PersonalData(
+        "photos and files of answers", "answers", WHILE_IN_A_COHORT, DELETE
+    ),
+    "assignments.ReviewComment": PersonalData(
+        "coaching messages on answers", "coaching", WHILE_IN_A_COHORT, ANONYMISE
+    ),
+    "live.LiveAnswer": PersonalData(
+        "answers to live questions",
+        "the live summary of a training day",
+        WHILE_IN_A_COHORT,
+        KEEP,  # they count in the day's summaries; the account behind them is anonymised
+    ),
+    "live.LiveQuestion": PersonalData(
+        "who asked a live question",
+        "the facilitator view",
+        WHILE_IN_A_COHORT,
+        KEEP,
+        exported=False,
+    ),
+    "progress.Attendance": PersonalData(
+        "presence at training days, reasons for absence",
+        "attendance and follow-up",
+        WHILE_IN_A_COHORT,
+        DELETE,
+    ),
+    "progress.ParticipantProgress": PersonalData(
+        "the person's figures",
+        "the progress dashboard",
+        WHILE_IN_A_COHORT,
+        DELETE,
+    ),
+    "workspaces.Post": PersonalData(
+        "posts in the small group's workspace",
+        "the group's conversation: kept for the group, its author shown as a former participant",
+        WHILE_IN_A_COHORT,
+        ANONYMISE,
+    ),
+    "workspaces.Comment": PersonalData(
+        "comments in the workspace", "the group's conversation", WHILE_IN_A_COHORT, ANONYMISE
+    ),
+    "workspaces.HelpedMark": PersonalData(
+        "'this helped me' marks", "the workspace", WHILE_IN_A_COHORT, DELETE
+    ),
+    "workspaces.GroupNote": PersonalData(
+        "who last edited the group's notes",
+        "the notes' history",
+        WHILE_IN_A_COHORT,
+        ANONYMISE,
+        exported=False,
+    ),
+    "workspaces.GroupNoteRevision": PersonalData(
+        "versions of the group's notes",
+        "the notes' history",
+        WHILE_IN_A_COHORT,
+        ANONYMISE,
+    ),
+    "privacy.DataExport": PersonalData(
+        "the person's own exports", "downloading them", "seven days", DELETE, exported=False
+    ),
+    "audit.AuditEntry": PersonalData(
+        "who exported, erased, changed roles or read answers",
+        "accountability (GDPR art. 5)",
+        "as long as the organisation's contract",
+        KEEP,
+        exported=False,
+    ),
+}
