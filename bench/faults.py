@@ -206,6 +206,23 @@ def _db_retry(fn):
     raise SystemExit("the database did not come back")
 
 
+def _fault_in_background(inject, recover, after: float, outage: dict) -> threading.Thread:
+    """The fault `after` seconds from now, recovered two seconds later; `outage` gets the
+    moments it went down and came back."""
+
+    def fault():
+        time.sleep(after)
+        outage["down"] = time.perf_counter()
+        inject()
+        time.sleep(2)
+        recover()
+        outage["up"] = time.perf_counter()
+
+    thread = threading.Thread(target=fault)
+    thread.start()
+    return thread
+
+
 def live_run(fault, inject, recover, args, world):
     """300 answers over 30 s; the fault at a third of the way, recovered two seconds later."""
     from programmes.live import services
@@ -236,16 +253,7 @@ def live_run(fault, inject, recover, args, world):
         with lock:
             results.append((status, time.perf_counter()))
 
-    def fault_thread():
-        time.sleep(args.seconds / 3)
-        outage["down"] = time.perf_counter()
-        inject()
-        time.sleep(2)
-        recover()
-        outage["up"] = time.perf_counter()
-
-    injector = threading.Thread(target=fault_thread)
-    injector.start()
+    injector = _fault_in_background(inject, recover, args.seconds / 3, outage)
     with ThreadPoolExecutor(max_workers=16) as pool:
         list(pool.map(answer, range(args.answers)))
     injector.join()
@@ -297,15 +305,7 @@ def progress_run(inject, recover, args, world):
     members = world["participants"][: args.answers]
     outage = {}
 
-    def fault_thread():
-        time.sleep(args.seconds / 3)
-        inject()
-        time.sleep(2)
-        recover()
-        outage["up"] = time.perf_counter()
-
-    injector = threading.Thread(target=fault_thread)
-    injector.start()
+    injector = _fault_in_background(inject, recover, args.seconds / 3, outage)
     started = time.perf_counter()
     for n, membership_id in enumerate(members):
         delay = started + n * args.seconds / len(members) - time.perf_counter()
