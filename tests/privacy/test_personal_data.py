@@ -97,6 +97,12 @@ def test_an_admin_exports_and_erases_a_person(lived_in, committed, django_user_m
     # kept without them: the post (its photo gone) and the live answer
     post = Post.objects.get(author=person)
     assert post.files.count() == 0
+    workspace = client_for(world.group_mate.user).get(
+        reverse("workspace", args=[world.cohort.slug, world.participant.small_group_id]),
+        HTTP_ACCEPT_LANGUAGE="fi",
+    )
+    assert "entinen osallistuja" in workspace.content.decode()
+    assert "erased" not in workspace.content.decode()
     assert LiveAnswer.objects.filter(user=person).count() == 1
     # the cohort's figures no longer count them
     assert CohortProgress.objects.get(cohort=world.cohort).participants == 2
