@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from polku import events
 from polku.uploads.services import stored_file_create, stored_file_delete
 from polku.uploads.validation import UploadRefused
 from polku.versioning import compare_and_set
-from programmes.progress import services as progress
 
 from .models import (
     Comment,
@@ -82,7 +82,7 @@ def post_create(
         except UploadRefused as refused:
             errors.append(f"{upload.name}: {refused.message}")
     _notify_on_commit("post", post.id)
-    progress.users_changed(group.cohort_id, [author.id])
+    events.USERS_CHANGED.announce(cohort_id=group.cohort_id, user_ids=[author.id])
     return post, errors
 
 
@@ -99,7 +99,7 @@ def post_delete(*, post: Post) -> None:
         stored_file_delete(post_file.stored_file)
     authors = {post.author_id, *post.comments.values_list("author_id", flat=True)}
     post.delete()
-    progress.users_changed(post.small_group.cohort_id, authors)
+    events.USERS_CHANGED.announce(cohort_id=post.small_group.cohort_id, user_ids=authors)
 
 
 def post_hide(*, post: Post, trainer, hidden: bool) -> None:
@@ -130,7 +130,7 @@ def comment_add(*, post: Post, author, body: str) -> Comment:
     body = _clean(body, COMMENT_MAX)
     comment = Comment.objects.create(post=post, author=author, body=body, body_html=render(body))
     _notify_on_commit("comment", comment.id)
-    progress.users_changed(post.small_group.cohort_id, [author.id])
+    events.USERS_CHANGED.announce(cohort_id=post.small_group.cohort_id, user_ids=[author.id])
     return comment
 
 

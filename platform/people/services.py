@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Collection, GroupCollectionPermission
 
+from polku import events
 from polku.audit.models import Action
 from polku.audit.services import audit_record
 
@@ -112,9 +113,7 @@ def membership_add(
     if role == Role.TRAINER:
         user.groups.add(organisation_editors_get(cohort.organisation))
     if membership.role == Role.PARTICIPANT:
-        from programmes.progress.services import participants_changed
-
-        participants_changed(cohort.id, [membership.id])
+        events.PARTICIPANTS_CHANGED.announce(cohort_id=cohort.id, membership_ids=[membership.id])
     return membership, created
 
 

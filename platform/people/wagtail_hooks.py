@@ -6,6 +6,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from polku import events
+
 from .models import Cohort, Organisation
 
 
@@ -52,6 +54,4 @@ def cohort_calendar_changed(request, instance):
     """Dates moved in a cohort's calendar change everyone's figures (what is due, what is
     held): recompute them now rather than at night."""
     if isinstance(instance, Cohort):
-        from programmes.progress.services import cohort_changed
-
-        cohort_changed(instance.id)
+        events.COHORT_CHANGED.announce(cohort_id=instance.id)

@@ -11,6 +11,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from polku import events
 from polku.audit.models import Action
 from polku.audit.services import audit_record
 from polku.people.models import Membership
@@ -18,7 +19,6 @@ from polku.uploads.services import stored_file_create, stored_file_delete
 from polku.uploads.validation import UploadRefused
 from polku.versioning import compare_and_set
 from programmes.models import AnswerScope, AssignmentSchedule
-from programmes.progress import services as progress
 
 from .models import Answer, AnswerFile, AnswerRevision, ReviewComment
 from .parts import AnswerPart
@@ -91,7 +91,7 @@ def answer_save(
     answer.refresh_from_db()
     newest = answer.revisions.first()
     if not submit:
-        progress.user_active(answer.cohort_id, user.id)
+        events.USER_ACTIVE.announce(cohort_id=answer.cohort_id, user_id=user.id)
     submitted = answer.submitted_revision
     if (
         submit
@@ -159,11 +159,15 @@ def answer_read_record(*, answer: Answer, reader) -> None:
 
 
 def answer_owners_changed(answer: Answer) -> None:
-    """Tells progress that the figures of the answer's owner (or whole group) changed."""
+    """Announces that the answer's owner (or whole group) has something new to count."""
     if answer.small_group_id:
-        progress.group_changed(answer.small_group_id, answer.cohort_id)
+        events.GROUP_CHANGED.announce(
+            small_group_id=answer.small_group_id, cohort_id=answer.cohort_id
+        )
     else:
-        progress.participants_changed(answer.cohort_id, [answer.participant_id])
+        events.PARTICIPANTS_CHANGED.announce(
+            cohort_id=answer.cohort_id, membership_ids=[answer.participant_id]
+        )
 
 
 @transaction.atomic

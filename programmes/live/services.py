@@ -10,9 +10,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from polku import events
 from polku.caching import cache_delete
 from polku.coalescing import Coalescing, enqueue_after_commit
-from programmes.progress import services as progress
 
 from .models import LiveAnswer, LiveQuestion, LiveRoom
 
@@ -77,7 +77,9 @@ def question_close(*, question: LiveQuestion) -> None:
 
 def answerers_changed(question: LiveQuestion) -> None:
     """Answers count in progress once their question is closed (and stop if it reopens)."""
-    progress.users_changed(question.cohort_id, question.answers.values_list("user_id", flat=True))
+    events.USERS_CHANGED.announce(
+        cohort_id=question.cohort_id, user_ids=question.answers.values_list("user_id", flat=True)
+    )
 
 
 def answer_value_clean(question: LiveQuestion, raw) -> object:
@@ -134,7 +136,7 @@ def answer_submit(*, question: LiveQuestion, user, raw) -> LiveAnswer:
         defaults={"value": value, "seq": seq, "updated_at": now},
     )
     summary_request(question_id=question.id)
-    progress.user_active(question.cohort_id, user.id)
+    events.USER_ACTIVE.announce(cohort_id=question.cohort_id, user_id=user.id)
     return answer
 
 

@@ -6,3 +6,15 @@ class ProgressConfig(AppConfig):
     name = "programmes.progress"
     label = "progress"
     verbose_name = _("Progress")
+
+    def ready(self):
+        """Progress keeps its figures from what the features announce (polku.events)."""
+        from polku import events
+
+        from . import services
+
+        events.PARTICIPANTS_CHANGED.subscribe(services.participants_changed)
+        events.USERS_CHANGED.subscribe(services.users_changed)
+        events.GROUP_CHANGED.subscribe(services.group_changed)
+        events.COHORT_CHANGED.subscribe(services.cohort_changed)
+        events.USER_ACTIVE.subscribe(services.user_active)
