@@ -7,10 +7,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from polku.notifications import views as notification_views
 from polku.people import views as people_views
 from programmes.live import urls as live_urls
+from workspaces import views as workspace_views
 
 cohort_urls = [
     path("", include("programmes.urls")),
-    path("overview/", people_views.cohort_overview, name="cohort_overview"),
+    path("overview/", workspace_views.cohort_overview, name="cohort_overview"),
     path("participants/import/", people_views.participants_import, name="participants_import"),
     path("groups/<int:group_id>/", include("workspaces.urls")),
     path("", include(live_urls.cohort_patterns)),

@@ -4,26 +4,7 @@ from django.shortcuts import render
 from polku.access import cohort_page_get, membership_get
 
 from .models import TrainingDayPage, TrainingDaySchedule
-from .selectors import cohort_path_get
 from .services import page_visit_record
-
-
-@login_required
-def cohort_path(request, cohort_slug):
-    """My path: the cohort's year as a timeline, what's next and what changed."""
-    membership = membership_get(request.user, cohort_slug)
-    items = cohort_path_get(membership=membership)
-    return render(
-        request,
-        "programmes/cohort_path.html",
-        {
-            "membership": membership,
-            "cohort": membership.cohort,
-            "programme": membership.cohort.programme,
-            "items": items,
-            "next_item": next((item for item in items if item.is_next), None),
-        },
-    )
 
 
 def cohort_page_context(request, cohort_slug, page_id, page_model, schedule_model) -> dict:

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -5,16 +7,25 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from polku.access import post_get, workspace_get
-from polku.people.models import Role
+from polku.access import STAFF_ROLES, membership_get
+from polku.people.models import Membership, Role
 from polku.uploads.serving import stored_file_response
 
 from . import services
+from .access import post_get, workspace_get
 from .models import GroupNote, Post, PostFile
-from .selectors import PAGE_SIZE, comments_after, group_tasks_get, pinned_get, posts_get
+from .selectors import (
+    PAGE_SIZE,
+    activity_by_group,
+    comments_after,
+    group_tasks_get,
+    pinned_get,
+    posts_get,
+)
 
 
 def _context(membership, group, **extra):
@@ -236,4 +247,47 @@ def notes_history(request, cohort_slug, group_id):
     revisions = note.revisions.select_related("saved_by")[:50] if note else []
     return render(
         request, "workspaces/notes_history.html", _context(membership, group, revisions=revisions)
+    )
+
+
+@login_required
+def cohort_overview(request, cohort_slug):
+    """Who is in which small group, whether they have joined, and each group's activity in its
+    workspace this week. For trainers and organisers (who see counts, not conversations)."""
+    membership = membership_get(request.user, cohort_slug, roles=STAFF_ROLES)
+    cohort = membership.cohort
+    members = (
+        Membership.objects.filter(cohort=cohort)
+        .select_related("user", "small_group")
+        .order_by("small_group__name", "user__first_name", "user__last_name")
+    )
+    activity = activity_by_group(cohort=cohort, since=timezone.now() - timedelta(days=7))
+    groups: dict[str, dict] = {}
+    staff: list[Membership] = []
+    for member in members:
+        if member.role == Role.PARTICIPANT:
+            group = member.small_group
+            name = group.name if group else _("No small group")
+            entry = groups.setdefault(
+                name,
+                {
+                    "id": group.id if group else None,
+                    "members": [],
+                    "activity": activity.get(group.id) if group else None,
+                },
+            )
+            entry["members"].append(member)
+        else:
+            staff.append(member)
+    return render(
+        request,
+        "people/cohort_overview.html",
+        {
+            "membership": membership,
+            "cohort": cohort,
+            "groups": groups,
+            "staff": staff,
+            "training_days": cohort.training_days.select_related("page"),
+            "assignments": cohort.assignments.select_related("page"),
+        },
     )

@@ -1,20 +1,16 @@
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from polku.access import STAFF_ROLES, membership_get
-from workspaces.selectors import activity_by_group
+from polku.access import membership_get
 
 from . import services
 from .forms import InvitationAcceptForm, LanguageForm, ParticipantsImportForm
@@ -116,51 +112,6 @@ def invitation_accept(request, token):
         )
     return render(
         request, "people/invitation_accept.html", {"form": form, "invitation": invitation}
-    )
-
-
-@login_required
-def cohort_overview(request, cohort_slug):
-    """Who is in which small group, and whether they have joined. For trainers and organisers."""
-    membership = membership_get(request.user, cohort_slug, roles=STAFF_ROLES)
-    cohort = membership.cohort
-    members = (
-        Membership.objects.filter(cohort=cohort)
-        .select_related("user", "small_group")
-        .annotate(
-            invitations_pending=Count("invitations", filter=Q(invitations__accepted_at=None)),
-        )
-        .order_by("small_group__name", "user__first_name", "user__last_name")
-    )
-    activity = activity_by_group(cohort=cohort, since=timezone.now() - timedelta(days=7))
-    groups: dict[str, dict] = {}
-    staff: list[Membership] = []
-    for member in members:
-        if member.role == Role.PARTICIPANT:
-            group = member.small_group
-            name = group.name if group else _("No small group")
-            entry = groups.setdefault(
-                name,
-                {
-                    "id": group.id if group else None,
-                    "members": [],
-                    "activity": activity.get(group.id) if group else None,
-                },
-            )
-            entry["members"].append(member)
-        else:
-            staff.append(member)
-    return render(
-        request,
-        "people/cohort_overview.html",
-        {
-            "membership": membership,
-            "cohort": cohort,
-            "groups": groups,
-            "staff": staff,
-            "training_days": cohort.training_days.select_related("page"),
-            "assignments": cohort.assignments.select_related("page"),
-        },
     )
 
 

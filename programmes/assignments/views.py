@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from polku.access import STAFF_ROLES, answer_get, cohort_page_get, membership_get
+from polku.access import STAFF_ROLES, cohort_page_get, membership_get
 from polku.people.models import Role
 from polku.uploads.serving import stored_file_response
 from polku.uploads.validation import UploadRefused
@@ -19,6 +19,7 @@ from programmes.models import AssignmentPage, AssignmentSchedule
 from programmes.views import cohort_page_context
 
 from . import services
+from .access import answer_get
 from .models import AnswerFile
 from .parts import answer_parts, answer_parts_filled, content_from_form
 from .selectors import answer_of, answer_status, review_rows_get

@@ -10,13 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from polku.access import live_question_get, membership_get, training_day_get
+from polku.access import membership_get
 from polku.caching import cache_get, cache_set
 from polku.exports import table_response
 from polku.people.models import Membership, Role
 from polku.qr import qr_svg
+from programmes.access import training_day_get
 
 from . import services
+from .access import live_question_get
 from .models import LiveAnswer, LiveQuestion, LiveRoom, LiveSummary
 
 PROJECTOR_SALT = "polku.live.projector"

@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from polku.access import STAFF_ROLES, membership_get, small_group_get, training_day_get
+from polku.access import STAFF_ROLES, membership_get, small_group_get
 from polku.exports import FORMATS, table_response
 from polku.people.models import Membership, Role
 from polku.qr import qr_svg
+from programmes.access import training_day_get
 
 from ..models import TrainingDaySchedule
 from . import selectors, services

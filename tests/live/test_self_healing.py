@@ -146,7 +146,8 @@ def test_while_the_database_restarts_people_get_a_page_that_says_so(world):
 
     client = client_for(world.participant.user)
     with mock.patch(
-        "programmes.views.cohort_path_get", side_effect=OperationalError("terminating connection")
+        "programmes.mypath.views.cohort_path_get",
+        side_effect=OperationalError("terminating connection"),
     ):
         response = client.get(
             reverse("cohort_path", args=[world.cohort.slug]), HTTP_ACCEPT_LANGUAGE="fi"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from polku.people.models import Cohort
 from programmes.models import AssignmentSchedule, TrainingDaySchedule
-from programmes.selectors import cohort_path_get
+from programmes.mypath.selectors import cohort_path_get
 from tests.conftest import client_for
 from tests.factories import AssignmentPageFactory, AssignmentScheduleFactory
 

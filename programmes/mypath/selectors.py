@@ -7,9 +7,8 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from polku.people.models import Membership, Role
-
-from .assignments.selectors import answer_statuses_of
-from .models import (
+from programmes.assignments.selectors import answer_statuses_of
+from programmes.models import (
     AssignmentPage,
     AssignmentSchedule,
     PageVisit,

@@ -1,0 +1,24 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from polku.access import membership_get
+
+from .selectors import cohort_path_get
+
+
+@login_required
+def cohort_path(request, cohort_slug):
+    """My path: the cohort's year as a timeline, what's next and what changed."""
+    membership = membership_get(request.user, cohort_slug)
+    items = cohort_path_get(membership=membership)
+    return render(
+        request,
+        "programmes/cohort_path.html",
+        {
+            "membership": membership,
+            "cohort": membership.cohort,
+            "programme": membership.cohort.programme,
+            "items": items,
+            "next_item": next((item for item in items if item.is_next), None),
+        },
+    )
