@@ -298,9 +298,9 @@ def progress_run(inject, recover, args, world):
     then the stored figures must equal a full recompute."""
     from django.db import transaction
 
-    from programmes.progress import rollups
-    from programmes.progress.models import CohortProgress, ParticipantProgress
-    from programmes.progress.services import attendance_mark
+    from progress import rollups
+    from progress.models import CohortProgress, ParticipantProgress
+    from progress.services import attendance_mark
 
     members = world["participants"][: args.answers]
     outage = {}
@@ -418,7 +418,7 @@ def _world(answers: int) -> dict:
     from bench.seed import seed
     from polku.people.models import Cohort, Membership, Role, User
     from programmes.models import TrainingDayPage, TrainingDaySchedule
-    from programmes.progress import rollups
+    from progress import rollups
 
     seeded = seed(participants=answers, cohorts=1)
     cohort = Cohort.objects.get(slug=seeded["cohort"])

@@ -40,7 +40,7 @@ def _activity(now):
     from polku.people.models import Membership, Role
     from programmes.assignments.models import Answer
     from programmes.models import AnswerScope, AssignmentSchedule, TrainingDaySchedule
-    from programmes.progress.models import Attendance
+    from progress.models import Attendance
 
     chance = random.Random(2026)
     members = {}
@@ -93,8 +93,8 @@ def _incremental(cohort, membership, day, trainer, samples):
     """One event and its refresh, timed from the mark to the stored totals."""
     from django.db import transaction
 
-    from programmes.progress import rollups
-    from programmes.progress.services import attendance_mark
+    from progress import rollups
+    from progress.services import attendance_mark
 
     marks, refreshes = [], []
     for n in range(samples):
@@ -116,8 +116,8 @@ def _incremental_queries(cohort, membership, day, trainer) -> int:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from programmes.progress import rollups
-    from programmes.progress.services import attendance_mark
+    from progress import rollups
+    from progress.services import attendance_mark
 
     with CaptureQueriesContext(connection) as queries:
         with transaction.atomic():
@@ -142,7 +142,7 @@ def scale(label, participants, cohorts, args):
     from bench.seed import analyze, seed
     from polku.people.models import Cohort, Membership, Role, User
     from programmes.models import TrainingDaySchedule
-    from programmes.progress import rollups
+    from progress import rollups
 
     started = time.perf_counter()
     seeded = seed(participants=participants, cohorts=cohorts)

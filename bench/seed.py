@@ -81,7 +81,7 @@ def seed(*, participants: int, cohorts: int) -> dict:
         )
     analyze()
     # Every participant has stored progress figures, as after a night's reconciliation.
-    from programmes.progress.rollups import cohort_reconcile
+    from progress.rollups import cohort_reconcile
 
     for cohort in cohort_rows:
         cohort_reconcile(cohort.id)

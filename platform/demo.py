@@ -399,8 +399,8 @@ def demo_history_build(cohort: Cohort) -> None:
 
     from programmes.assignments.models import Answer, AnswerRevision
     from programmes.assignments.parts import answer_parts
-    from programmes.progress import rollups
-    from programmes.progress.models import Attendance
+    from progress import rollups
+    from progress.models import Attendance
 
     chance = random.Random(2026)
     now = timezone.now()

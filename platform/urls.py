@@ -15,7 +15,7 @@ cohort_urls = [
     path("participants/import/", people_views.participants_import, name="participants_import"),
     path("groups/<int:group_id>/", include("workspaces.urls")),
     path("", include(live_urls.cohort_patterns)),
-    path("", include("programmes.progress.urls")),
+    path("", include("progress.urls")),
     path(
         "participants/<int:membership_id>/invite/",
         people_views.invitation_resend,

@@ -27,7 +27,7 @@ from polku.uploads.services import stored_file_delete
 from programmes.assignments.models import Answer, AnswerFile, AnswerRevision, ReviewComment
 from programmes.live.models import LiveAnswer
 from programmes.models import AssignmentSchedule, PageVisit, TrainingDaySchedule
-from programmes.progress.models import Attendance, ParticipantProgress
+from progress.models import Attendance, ParticipantProgress
 from workspaces.models import Comment, GroupNote, GroupNoteRevision, HelpedMark, Post, PostFile
 
 from .models import DataExport

@@ -216,7 +216,7 @@ def _url(name: str, world: World) -> str:
     if name in ("attendance", "attendance_qr"):
         return reverse(name, args=[slug, world.day.id])
     if name == "check_in":
-        from programmes.progress.services import check_in_token
+        from progress.services import check_in_token
 
         return reverse(name, args=[slug, world.day.id, check_in_token(world.cohort, world.day)])
     if name == "wagtail_serve":

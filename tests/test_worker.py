@@ -184,8 +184,8 @@ def test_a_real_worker_keeps_progress_equal_to_a_full_recompute(worker):
 
     from django.db import transaction
 
-    from programmes.progress import rollups
-    from programmes.progress.models import CohortProgress, ParticipantProgress
+    from progress import rollups
+    from progress.models import CohortProgress, ParticipantProgress
     from tests.progress import events as ev
 
     _mail_dir, process = worker

@@ -53,7 +53,7 @@ LOCAL_APPS = [
     "programmes",
     "programmes.assignments",
     "programmes.live",
-    "programmes.progress",
+    "progress",
     "workspaces",
     "privacy",
 ]

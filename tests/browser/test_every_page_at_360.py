@@ -17,7 +17,7 @@ pytestmark = [
 def pages():
     """Every participant page of a lived-in cohort, read before the browser starts."""
     from polku.notifications.services import unsubscribe_token
-    from programmes.progress.services import check_in_token
+    from progress.services import check_in_token
 
     world = world_build("all")
     slug, group = world.cohort.slug, world.participant.small_group_id
@@ -70,8 +70,8 @@ def progress_pages():
 
     from django.utils import timezone
 
-    from programmes.progress import rollups
-    from programmes.progress.services import attendance_mark
+    from progress import rollups
+    from progress.services import attendance_mark
 
     world = world_build("progress")
     slug = world.cohort.slug

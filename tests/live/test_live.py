@@ -10,7 +10,7 @@ from programmes.live import services
 from programmes.live.models import LiveAnswer, LiveQuestion, LiveSummary, SummaryBuild
 from programmes.live.summaries import themes_summary, word_summary
 from programmes.live.tasks import summary_build
-from programmes.progress.rollups import cohort_reconcile
+from progress.rollups import cohort_reconcile
 from tests.factories import MembershipFactory
 
 

@@ -19,8 +19,8 @@ from privacy.models import DataExport
 from programmes.assignments.models import Answer
 from programmes.live.models import LiveAnswer
 from programmes.live.services import answer_submit
-from programmes.progress import rollups
-from programmes.progress.models import CohortProgress, ParticipantProgress
+from progress import rollups
+from progress.models import CohortProgress, ParticipantProgress
 from tests.conftest import answer_build, client_for, live_question_build, post_build
 from tests.factories import PASSWORD
 from workspaces.models import Post

@@ -16,9 +16,9 @@ from programmes.assignments.services import (
 from programmes.live import services as live
 from programmes.live.models import LiveQuestion
 from programmes.models import AssignmentPage, AssignmentSchedule, TrainingDayPage
-from programmes.progress.models import CohortProgress, GroupProgress, ParticipantProgress
-from programmes.progress.services import attendance_mark
-from programmes.progress.tasks import calendar_tick
+from progress.models import CohortProgress, GroupProgress, ParticipantProgress
+from progress.services import attendance_mark
+from progress.tasks import calendar_tick
 from workspaces import services as workspace
 from workspaces.models import Post
 

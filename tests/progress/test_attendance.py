@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programmes.models import TrainingDaySchedule
-from programmes.progress.models import Attendance, ParticipantProgress
-from programmes.progress.services import check_in_token
+from progress.models import Attendance, ParticipantProgress
+from progress.services import check_in_token
 from tests.conftest import client_for
 
 
@@ -106,7 +106,7 @@ def test_checking_in_outside_the_day_is_refused_with_a_message(world):
 
 
 def test_a_check_in_does_not_overwrite_the_trainers_mark(today, committed):
-    from programmes.progress.services import attendance_mark
+    from progress.services import attendance_mark
 
     attendance_mark(
         cohort=today.cohort,

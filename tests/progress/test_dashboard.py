@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from polku.people.models import Membership, Role, SmallGroup, User
-from programmes.progress import rollups
-from programmes.progress.models import ParticipantProgress
-from programmes.progress.services import attendance_mark
+from progress import rollups
+from progress.models import ParticipantProgress
+from progress.services import attendance_mark
 from tests.conftest import client_for
 from tests.test_query_counts import _queries
 
@@ -237,7 +237,7 @@ def test_a_group_page_does_not_grow_with_the_cohort(world):
 
 
 def test_everyone_a_page_at_a_time_or_only_those_behind(world):
-    from programmes.progress.selectors import PEOPLE_PAGE
+    from progress.selectors import PEOPLE_PAGE
 
     _crowd(world, 120)  # 123 participants
     crowd = ParticipantProgress.objects.filter(cohort=world.cohort).order_by("membership_id")

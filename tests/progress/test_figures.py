@@ -7,14 +7,14 @@ from django.utils import timezone
 
 from programmes.assignments.services import answer_get_or_create, answer_mark_reviewed, answer_save
 from programmes.models import AnswerScope, TrainingDayPage, TrainingDaySchedule
-from programmes.progress import rollups
-from programmes.progress.models import (
+from progress import rollups
+from progress.models import (
     Attendance,
     CohortProgress,
     GroupProgress,
     ParticipantProgress,
 )
-from programmes.progress.services import attendance_mark
+from progress.services import attendance_mark
 from tests.conftest import live_question_build
 
 
@@ -202,7 +202,7 @@ def test_moving_a_person_to_another_group_moves_their_figures(year, committed):
 
 def test_a_due_date_passing_changes_figures_at_the_next_tick(world, committed):
     from programmes.models import AssignmentSchedule
-    from programmes.progress.tasks import calendar_tick
+    from progress.tasks import calendar_tick
 
     with committed():
         calendar_tick()
@@ -222,7 +222,7 @@ def test_a_due_date_passing_changes_figures_at_the_next_tick(world, committed):
 
 
 def test_a_training_day_starting_counts_at_the_next_tick(world, committed):
-    from programmes.progress.tasks import calendar_tick
+    from progress.tasks import calendar_tick
 
     with committed():
         calendar_tick()
@@ -290,8 +290,8 @@ def test_editing_the_cohorts_calendar_in_the_admin_recomputes_its_figures(world,
 
 
 def test_the_nightly_task_corrects_drift_and_stores_yesterdays_snapshot(year):
-    from programmes.progress.models import CohortSnapshot
-    from programmes.progress.tasks import progress_nightly
+    from progress.models import CohortSnapshot
+    from progress.tasks import progress_nightly
 
     CohortProgress.objects.filter(cohort=year.cohort).update(assignments_missing=0)
     progress_nightly()
@@ -346,7 +346,7 @@ def test_operators_can_reconcile_and_fill_in_history_from_the_command_line(year)
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    from programmes.progress.models import CohortSnapshot
+    from progress.models import CohortSnapshot
 
     ParticipantProgress.objects.filter(membership=year.participant).update(days_attended=7)
     out = StringIO()
@@ -400,7 +400,7 @@ def test_the_calendar_tick_costs_the_same_for_one_cohort_or_many(world, committe
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from programmes.progress.tasks import calendar_tick
+    from progress.tasks import calendar_tick
     from tests.factories import CohortFactory
 
     with committed():

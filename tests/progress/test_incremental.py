@@ -4,8 +4,8 @@ stored equals a full recompute from the source rows."""
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 
-from programmes.progress import rollups
-from programmes.progress.models import ParticipantProgress
+from progress import rollups
+from progress.models import ParticipantProgress
 
 from . import events as ev
 

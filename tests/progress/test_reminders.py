@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from polku.notifications.models import Notice
 from programmes.models import AssignmentSchedule, TrainingDaySchedule
-from programmes.progress import reminders, rollups
-from programmes.progress.tasks import reminders_send
+from progress import reminders, rollups
+from progress.tasks import reminders_send
 from tests.conftest import client_for
 
 
@@ -124,7 +124,7 @@ def _weekly(now):
 
 
 def test_trainers_get_a_weekly_list_of_who_is_behind_on_monday_morning(world):
-    from programmes.progress.services import attendance_mark
+    from progress.services import attendance_mark
 
     attendance_mark(
         cohort=world.cohort,
@@ -168,7 +168,7 @@ def test_old_unsubscribe_links_still_stop_workspace_emails(world, client):
 
 
 def test_the_scan_sends_each_reminder_in_a_task_of_its_own(tomorrow):
-    from programmes.progress.tasks import reminder_send
+    from progress.tasks import reminder_send
 
     with mock.patch.object(reminder_send, "delay") as delay:
         reminders_send()

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from polku.people.models import Cohort
-from programmes.progress import rollups
+from progress import rollups
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from polku.people.models import Membership, Role, SmallGroup
+from programmes.models import AssignmentSchedule, TrainingDaySchedule
 
-from ..models import AssignmentSchedule, TrainingDaySchedule
 from .models import CohortProgress, CohortSnapshot, ParticipantProgress
 from .rollups import BEFORE_JOINING, TOTAL_FIELDS
 

@@ -17,9 +17,13 @@ from .models import CohortProgress
 from .services import REFRESH_DELAY, REFRESHES, cohort_changed
 
 logger = logging.getLogger(__name__)
+# Task names stay what they were when progress lived in programmes/: queued messages, the beat
+# schedule and other apps' enqueue-by-name keep working across the move.
+NAME = "programmes.progress.tasks"
 
 
 @shared_task(
+    name=f"{NAME}.progress_refresh",
     acks_late=True,
     autoretry_for=(DatabaseError, BrokerError, OSError),
     retry_backoff=True,
@@ -43,7 +47,7 @@ def progress_refresh(cohort_id: int) -> None:
         REFRESHES.release(cohort_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(name=f"{NAME}.calendar_tick", acks_late=True)
 def calendar_tick() -> None:
     """Training days that began and due dates that passed since the last tick change
     everyone's figures in their cohort (beat, every few minutes)."""
@@ -75,14 +79,20 @@ def calendar_tick() -> None:
         cohort_changed(cohort_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(name=f"{NAME}.progress_nightly", acks_late=True)
 def progress_nightly() -> None:
     """Enqueues the reconciliation of every cohort, one task each (beat, at night)."""
     for cohort_id in Cohort.objects.values_list("id", flat=True):
         cohort_reconcile.delay(cohort_id)
 
 
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+@shared_task(
+    name=f"{NAME}.cohort_reconcile",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=3,
+)
 def cohort_reconcile(cohort_id: int) -> None:
     """Recomputes the cohort from the source rows (logging any drift) and stores the
     snapshot of the day that just ended. Safe to run twice: the second run finds nothing to
@@ -91,7 +101,7 @@ def cohort_reconcile(cohort_id: int) -> None:
     rollups.snapshot_write(cohort_id, timezone.localdate() - timedelta(days=1))
 
 
-@shared_task(acks_late=True)
+@shared_task(name=f"{NAME}.reminders_send", acks_late=True)
 def reminders_send() -> None:
     """Finds the reminders whose time has come and sends each in a task of its own (beat,
     every 15 minutes; each email goes out at most once)."""
@@ -100,6 +110,7 @@ def reminders_send() -> None:
 
 
 @shared_task(
+    name=f"{NAME}.reminder_send",
     acks_late=True,
     autoretry_for=(OSError,),
     retry_backoff=True,

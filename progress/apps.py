@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProgressConfig(AppConfig):
-    name = "programmes.progress"
+    name = "progress"
     label = "progress"
     verbose_name = _("Progress")
 

@@ -17,8 +17,8 @@ from polku.exports import FORMATS, table_response
 from polku.people.models import Membership, Role
 from polku.qr import qr_svg
 from programmes.access import training_day_get
+from programmes.models import TrainingDaySchedule
 
-from ..models import TrainingDaySchedule
 from . import selectors, services
 from .models import Attendance
 

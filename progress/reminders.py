@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from polku.notifications.services import Topic, reminders_unwanted, send_once
 from polku.people.models import Cohort, Membership, Role
+from programmes.models import AnswerScope, AssignmentSchedule, TrainingDaySchedule
 
-from ..models import AnswerScope, AssignmentSchedule, TrainingDaySchedule
 from . import selectors
 from .models import CohortProgress
 
