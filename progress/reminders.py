@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from polku.notifications.services import Topic, reminders_unwanted, send_once
 from polku.people.models import Cohort, Membership, Role
-from programmes.models import AnswerScope, AssignmentSchedule, TrainingDaySchedule
+from programmes.assignments import facts as assignment_facts
+from programmes.models import AssignmentSchedule, TrainingDaySchedule
 
 from . import selectors
 from .models import CohortProgress
@@ -116,15 +117,10 @@ def _link(name: str, *args) -> str:
 def _submitted_user_ids(schedule: AssignmentSchedule) -> set[int]:
     """Who has submitted this assignment (for a group assignment: every member of a group
     whose shared answer is submitted)."""
-    from programmes.assignments.models import Answer
-
-    answers = Answer.objects.filter(
-        cohort_id=schedule.cohort_id, assignment_id=schedule.page_id, submitted_at__isnull=False
+    participants, groups = assignment_facts.submitters(
+        cohort_id=schedule.cohort_id, assignment_id=schedule.page_id
     )
-    if schedule.page.answer_scope == AnswerScope.SMALL_GROUP:
-        owners = Q(small_group__in=answers.values("small_group"))
-    else:
-        owners = Q(id__in=answers.values("participant"))
+    owners = Q(id__in=participants) | Q(small_group_id__in=groups, cohort_id=schedule.cohort_id)
     return set(Membership.objects.filter(owners).values_list("user_id", flat=True))
 
 

@@ -21,10 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import F
 from django.utils import timezone
 
 from polku.people.models import Cohort, Membership, Role
+from programmes.assignments import facts as assignment_facts
+from programmes.live import facts as live_facts
+from workspaces import facts as workspace_facts
 
 from .models import (
     SUMMED,
@@ -111,10 +114,6 @@ def participant_figures(
     """The figures of these participants of the cohort as of `now`, from the source rows:
     ten queries whatever the number of people (eight with the cohort's `calendar()` given).
     People who are not (or no longer) participants of the cohort are left out."""
-    from programmes.assignments.models import Answer, AnswerRevision
-    from programmes.live.models import LiveAnswer, LiveQuestion
-    from workspaces.models import Comment, Post
-
     members = list(
         Membership.objects.filter(
             id__in=list(membership_ids), cohort_id=cohort_id, role=Role.PARTICIPANT
@@ -139,18 +138,10 @@ def participant_figures(
             checked_in[user_of[membership_id]].append(marked_at)
 
     own_answers, group_answers = defaultdict(dict), defaultdict(dict)
-    for participant_id, group_id, assignment_id, is_late, reviewed_at in (
-        Answer.objects.filter(cohort_id=cohort_id, submitted_at__lte=now)
-        .filter(Q(participant_id__in=ids) | Q(small_group_id__in=groups))
-        .values_list(
-            "participant_id",
-            "small_group_id",
-            "assignment_id",
-            "is_late",
-            "reviewed_at",
-        )
-    ):
-        reviewed = reviewed_at is not None and reviewed_at <= now
+    submitted = assignment_facts.submitted_answers(
+        cohort_id=cohort_id, membership_ids=ids, group_ids=groups, now=now
+    )
+    for participant_id, group_id, assignment_id, is_late, reviewed in submitted:
         target = own_answers[participant_id] if participant_id else group_answers[group_id]
         target[assignment_id] = (is_late, reviewed)
 
@@ -161,47 +152,19 @@ def participant_figures(
             if when:
                 last_active[user_id].append(when)
 
-    _latest(
-        AnswerRevision.objects.filter(
-            answer__cohort_id=cohort_id, saved_by_id__in=users, saved_at__lte=now
-        )
-        .values("saved_by_id")
-        .annotate(last=Max("saved_at"))
-        .values_list("saved_by_id", "last")
-    )
-    live_rows = (
-        LiveAnswer.objects.filter(
-            question__cohort_id=cohort_id, user_id__in=users, created_at__lte=now
-        )
-        .values("user_id")
-        .annotate(
-            closed=Count(
-                "id",
-                filter=Q(question__state=LiveQuestion.State.CLOSED, question__closed_at__lte=now),
-            ),
-            last=Max("updated_at"),
-        )
-        .values_list("user_id", "closed", "last")
-    )
+    _latest(assignment_facts.last_saves(cohort_id=cohort_id, user_ids=users, now=now).items())
     live = {}
-    for user_id, closed, last in live_rows:
+    for user_id, (closed, last) in live_facts.live_answers(
+        cohort_id=cohort_id, user_ids=users, now=now
+    ).items():
         live[user_id] = closed
         _latest([(user_id, last)])
     activity = defaultdict(int)
-    for model, group_path in (
-        (Post, "small_group__cohort_id"),
-        (Comment, "post__small_group__cohort_id"),
-    ):
-        for user_id, count, last in (
-            model.objects.filter(
-                **{group_path: cohort_id}, author_id__in=users, created_at__lte=now
-            )
-            .values("author_id")
-            .annotate(n=Count("id"), last=Max("created_at"))
-            .values_list("author_id", "n", "last")
-        ):
-            activity[user_id] += count
-            _latest([(user_id, last)])
+    for user_id, (count, last) in workspace_facts.workspace_activity(
+        cohort_id=cohort_id, user_ids=users, now=now
+    ).items():
+        activity[user_id] += count
+        _latest([(user_id, last)])
     for user_id, times in checked_in.items():
         _latest([(user_id, max(times))])
 
