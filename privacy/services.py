@@ -20,7 +20,7 @@ from polku.audit.models import Action
 from polku.audit.services import audit_record
 from polku.coalescing import enqueue_after_commit
 from polku.notifications.models import Notice, NotificationPreference
-from polku.notifications.services import Topic, send_once
+from polku.notifications.services import send_once
 from polku.people.models import Cohort, Invitation, Membership, Role, User
 from polku.uploads.models import StoredFile, private_storage
 from polku.uploads.services import stored_file_delete
@@ -175,7 +175,7 @@ def export_build(export_id: int) -> None:
             f"export:{export.id}",
             "privacy/email/export_ready",
             {"link": link, "days": EXPORT_DAYS},
-            Topic.ACTIVITY,
+            topic=None,
         )
     )
 
@@ -291,7 +291,7 @@ def retention_sweep(now: datetime) -> dict:
                     f"retention-warning:{cohort.id}",
                     "privacy/email/retention_warning",
                     {"cohort": cohort, "due": due, "months": cohort.organisation.retention_months},
-                    Topic.REMINDERS,
+                    topic=None,  # a notice the organiser cannot opt out of
                     language=cohort.language,
                 )
     return {"warned": warned, "anonymised": anonymised, "expired": exports_expire(now)}

@@ -44,16 +44,25 @@ def unsubscribe_token_read(token: str) -> tuple[int, str]:
     return user_id, topic
 
 
-def send_once(user, key: str, template: str, context: dict, topic: str, language: str = "") -> bool:
-    """Claims (user, key), then renders `template`_subject.txt and `template`.txt in the
-    person's language (else `language`, the cohort's) and sends. A failed send gives the
-    claim back for the retry."""
+def send_once(
+    user, key: str, template: str, context: dict, topic: str | None, language: str = ""
+) -> bool:
+    """The one way Polku sends an email. Claims (user, key), then renders
+    `template`_subject.txt and `template`.txt in the person's language (else `language`, the
+    cohort's) and sends. A failed send gives the claim back for the retry, so a retry mails
+    only those who did not get it. `topic` is the subscription the email belongs to (its
+    unsubscribe link); None for one the person cannot opt out of (an invitation, a reply in
+    their coaching thread, their data export)."""
     try:
         with transaction.atomic():
             notice = Notice.objects.create(user=user, key=key)
     except IntegrityError:
         return False  # sent already (or being sent by a task that died: at most once)
-    link = settings.SITE_URL + reverse("unsubscribe", args=[unsubscribe_token(user, topic)])
+    link = (
+        settings.SITE_URL + reverse("unsubscribe", args=[unsubscribe_token(user, topic)])
+        if topic
+        else ""
+    )
     with translation.override(user.language or language or settings.LANGUAGE_CODE):
         context = {
             **context,
@@ -63,15 +72,12 @@ def send_once(user, key: str, template: str, context: dict, topic: str, language
         }
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)
-    message = EmailMessage(
-        subject,
-        body,
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{link}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+    headers = (
+        {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        if topic
+        else {}
     )
+    message = EmailMessage(subject, body, to=[user.email], headers=headers)
     try:
         message.send()
     except Exception:

@@ -5,11 +5,10 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+
+from polku.notifications.services import send_once
 
 from .models import Invitation
 
@@ -18,33 +17,29 @@ logger = logging.getLogger(__name__)
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
 def invitation_send(invitation_id: int) -> None:
-    """Emails one invitation, once: a retry after a successful send does nothing."""
+    """Emails one invitation, once (send_once's claim): a retry after a successful send does
+    nothing, one after a failed send tries again."""
     from .services import invitation_token
 
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("membership__user", "membership__cohort__programme")
-            .filter(id=invitation_id, sent_at=None, accepted_at=None)
-            .first()
-        )
-        if invitation is None:
-            return
-        user = invitation.membership.user
-        cohort = invitation.membership.cohort
-        link = settings.SITE_URL + reverse("invitation_accept", args=[invitation_token(invitation)])
-        with translation.override(user.language or cohort.language):
-            context = {
-                "user": user,
-                "cohort": cohort,
-                "link": link,
-                "expires_at": invitation.expires_at,
-            }
-            subject = render_to_string("people/email/invitation_subject.txt", context).strip()
-            body = render_to_string("people/email/invitation.txt", context)
-        send_mail(subject, body, None, [user.email])
-        invitation.sent_at = timezone.now()
-        invitation.save(update_fields=["sent_at"])
+    invitation = (
+        Invitation.objects.select_related("membership__user", "membership__cohort")
+        .filter(id=invitation_id, accepted_at=None)
+        .first()
+    )
+    if invitation is None:
+        return
+    user = invitation.membership.user
+    cohort = invitation.membership.cohort
+    link = settings.SITE_URL + reverse("invitation_accept", args=[invitation_token(invitation)])
+    send_once(
+        user,
+        f"invitation:{invitation.id}",
+        "people/email/invitation",
+        {"cohort": cohort, "link": link, "expires_at": invitation.expires_at},
+        topic=None,
+        language=cohort.language,
+    )
+    Invitation.objects.filter(id=invitation_id, sent_at=None).update(sent_at=timezone.now())
     logger.info("invitation %s sent to user %s", invitation_id, user.id)
 
 

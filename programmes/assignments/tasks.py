@@ -2,12 +2,10 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from polku.notifications.services import send_once
 from polku.people.models import Membership, Role
 
 from .models import ReviewComment
@@ -31,24 +29,26 @@ def _thread_people(comment: ReviewComment) -> list:
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
 def review_comment_notify(comment_id: int) -> None:
-    """Emails the thread about a new message, once: a retry after success does nothing."""
-    with transaction.atomic():
-        comment = (
-            ReviewComment.objects.select_for_update(of=("self",))
-            .select_related("answer__cohort", "answer__assignment", "author")
-            .filter(id=comment_id, notified_at=None)
-            .first()
+    """Emails the thread about a new message, once per person. No transaction around the
+    sending: each person's claim (send_once) commits as their email goes, so a retry after a
+    failed send mails only those still waiting."""
+    comment = (
+        ReviewComment.objects.select_related("answer__cohort", "answer__assignment", "author")
+        .filter(id=comment_id, notified_at=None)
+        .first()
+    )
+    if comment is None:
+        return
+    answer = comment.answer
+    link = settings.SITE_URL + reverse("answer_detail", args=[answer.cohort.slug, answer.id])
+    for person in _thread_people(comment):
+        send_once(
+            person,
+            f"review-comment:{comment.id}",
+            "assignments/email/comment",
+            {"comment": comment, "answer": answer, "link": link, "person": person},
+            topic=None,
+            language=answer.cohort.language,
         )
-        if comment is None:
-            return
-        answer = comment.answer
-        link = settings.SITE_URL + reverse("answer_detail", args=[answer.cohort.slug, answer.id])
-        for person in _thread_people(comment):
-            with translation.override(person.language or answer.cohort.language):
-                context = {"comment": comment, "answer": answer, "link": link, "person": person}
-                subject = render_to_string("assignments/email/comment_subject.txt", context).strip()
-                body = render_to_string("assignments/email/comment.txt", context)
-            send_mail(subject, body, None, [person.email])
-        comment.notified_at = timezone.now()
-        comment.save(update_fields=["notified_at"])
+    ReviewComment.objects.filter(id=comment_id).update(notified_at=timezone.now())
     logger.info("review comment %s notified", comment_id)

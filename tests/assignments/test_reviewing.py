@@ -120,6 +120,38 @@ def test_a_notification_is_sent_once_however_often_the_task_runs(world):
     assert len(mail.outbox) == 1
 
 
+def test_a_retry_after_a_failed_send_mails_only_those_still_waiting(world):
+    """Issue 12, item 6: the task mailed the whole thread again when one address failed."""
+    from unittest import mock
+
+    import pytest
+    from django.core.mail import EmailMessage
+
+    from programmes.assignments.services import review_comment_add
+    from programmes.assignments.tasks import review_comment_notify
+
+    answer = answer_build(world)
+    review_comment_add(answer=answer, author=world.group_mate.user, body="Hyvä idea!")
+    mail.outbox.clear()
+    comment = review_comment_add(answer=answer, author=world.trainer.user, body="Entä sitten?")
+    real_send = EmailMessage.send
+    # The thread is the participant and the group mate; the second address fails once.
+    failing = {world.group_mate.user.email}
+
+    def send(message, *args, **kwargs):
+        if failing & set(message.to):
+            failing.clear()  # the mail server fails once for this address
+            raise OSError("mail server went away")
+        return real_send(message, *args, **kwargs)
+
+    with mock.patch.object(EmailMessage, "send", send):
+        with pytest.raises(OSError):
+            review_comment_notify.run(comment.id)
+        review_comment_notify.run(comment.id)
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted([world.participant.user.email, world.group_mate.user.email])
+
+
 def test_the_trainer_marks_an_answer_reviewed_and_the_participant_sees_it(world):
     answer = answer_build(world)
     client_for(world.trainer.user).post(
