@@ -4,6 +4,8 @@ The page tree is fixed: Paths (index) > Programme > training days and assignment
 an editor arranges them. Dates are not on the pages: two cohorts on the same programme keep
 their own calendars in TrainingDaySchedule and AssignmentSchedule."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,6 +19,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import AgendaItemBlock, AnswerPartsBlock, LiveQuestionBlock, MaterialStreamBlock
+
+# An assignment is due soon this long before its due date: the path marks it, and the
+# reminder goes to those who have not submitted. One definition for both.
+DUE_SOON = timedelta(hours=48)
 
 
 class GrowthChainStep(models.TextChoices):

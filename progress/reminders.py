@@ -16,13 +16,12 @@ from django.utils import timezone
 from polku.notifications.services import Topic, reminders_unwanted, send_once
 from polku.people.models import Cohort, Membership, Role
 from programmes.assignments import facts as assignment_facts
-from programmes.models import AssignmentSchedule, TrainingDaySchedule
+from programmes.models import DUE_SOON, AssignmentSchedule, TrainingDaySchedule
 
 from . import selectors
 from .models import CohortProgress
 
 DAY_BEFORE = timedelta(hours=24)
-DUE_SOON = timedelta(hours=48)
 OVERDUE_AFTER = timedelta(hours=24)
 OVERDUE_UNTIL = timedelta(days=7)  # no "overdue" reminder for something long past
 WEEKLY_DAY, WEEKLY_HOUR = 0, 7  # Monday from 07:00, local time

@@ -43,7 +43,7 @@ def activity_notify(kind: str, object_id: int) -> None:
         if kind == "post"
         else Post.objects.select_related("small_group__cohort").get(id=item.post_id)
     )
-    group = post.small_group if kind == "post" else post.small_group
+    group = post.small_group
     people = [p for p in _group_people(group) if p.id != item.author_id]
     modes = activity_modes(people)
     mentions = {p.id for p in mentioned(item.body, people)}

@@ -34,13 +34,11 @@ def unsubscribe_token(user, topic: str = Topic.ACTIVITY) -> str:
 
 
 def unsubscribe_token_read(token: str) -> tuple[int, str]:
-    """(user id, topic), or BadSignature. Links sent before topics existed carry the id only."""
+    """(user id, topic), or BadSignature."""
     value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    if isinstance(value, int):
-        return value, Topic.ACTIVITY
-    user_id, topic = value
-    if topic not in Topic.ALL:
+    if not (isinstance(value, list) and len(value) == 2 and value[1] in Topic.ALL):
         raise signing.BadSignature
+    user_id, topic = value
     return user_id, topic
 
 

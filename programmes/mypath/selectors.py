@@ -1,7 +1,7 @@
 """Reads of a cohort's path. Each runs a fixed number of queries, whatever the cohort size."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils import timezone
 from wagtail.models import Page
@@ -9,14 +9,13 @@ from wagtail.models import Page
 from polku.people.models import Membership, Role
 from programmes.assignments.selectors import answer_statuses_of
 from programmes.models import (
+    DUE_SOON,
     AssignmentPage,
     AssignmentSchedule,
     PageVisit,
     TrainingDayPage,
     TrainingDaySchedule,
 )
-
-DUE_SOON = timedelta(days=3)
 
 
 @dataclass

@@ -67,17 +67,22 @@ def test_statuses_follow_the_cohorts_calendar(world):
     assert len(nexts) == 1 and nexts[0].kind == "assignment" and nexts[0].status == "open"
 
 
-def test_an_assignment_due_within_three_days_is_due_soon(world):
-    schedule = AssignmentScheduleFactory(
-        cohort=world.cohort,
-        page=AssignmentPageFactory(parent=world.cohort.programme),
-        opens_at=timezone.now() - timedelta(days=10),
-        due_at=timezone.now() + timedelta(days=2),
-    )
-    item = next(
-        i for i in cohort_path_get(membership=world.participant) if i.page.id == schedule.page_id
-    )
-    assert item.status == "due_soon"
+def test_an_assignment_due_within_48_hours_is_due_soon_as_its_reminder_says(world):
+    def status(due_in):
+        schedule = AssignmentScheduleFactory(
+            cohort=world.cohort,
+            page=AssignmentPageFactory(parent=world.cohort.programme),
+            opens_at=timezone.now() - timedelta(days=10),
+            due_at=timezone.now() + due_in,
+        )
+        return next(
+            i.status
+            for i in cohort_path_get(membership=world.participant)
+            if i.page.id == schedule.page_id
+        )
+
+    assert status(timedelta(hours=47)) == "due_soon"
+    assert status(timedelta(hours=60)) == "open"
 
 
 def test_the_path_page_shows_dates_place_and_status(world):

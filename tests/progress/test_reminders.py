@@ -157,14 +157,16 @@ def test_people_can_turn_reminders_off_in_their_settings(world):
     assert world.participant.user.notification_preference.reminders is True
 
 
-def test_old_unsubscribe_links_still_stop_workspace_emails(world, client):
+def test_an_unsubscribe_link_without_a_topic_is_refused(world, client):
+    """Every link ever sent names its topic; a token of the id alone is not one of ours."""
     from django.core import signing
 
+    from polku.notifications.models import NotificationPreference
     from polku.notifications.services import UNSUBSCRIBE_SALT
 
-    old = signing.dumps(world.participant.user.id, salt=UNSUBSCRIBE_SALT)
-    client.post(f"/notifications/unsubscribe/{old}/")
-    assert world.participant.user.notification_preference.mode == "none"
+    bare = signing.dumps(world.participant.user.id, salt=UNSUBSCRIBE_SALT)
+    assert client.post(f"/notifications/unsubscribe/{bare}/").status_code == 404
+    assert not NotificationPreference.objects.filter(user=world.participant.user).exists()
 
 
 def test_the_scan_sends_each_reminder_in_a_task_of_its_own(tomorrow):
