@@ -1,6 +1,7 @@
 """StreamField blocks of a path. One stream of materials is shared by training days and
 assignment instructions; the answer form of an assignment has its own small stream."""
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -139,20 +140,22 @@ class AnswerPartsBlock(blocks.StreamBlock):
     reflection = AnswerReflectionBlock()
 
 
+class LiveQuestionKind(models.TextChoices):
+    """The one list of live question kinds: prepared on a training day's page (here) and
+    asked in the room (programmes.live, whose LiveQuestion.Kind this is)."""
+
+    SCALE = "scale", _("Scale")
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    WORDS = "words", _("Word cloud")
+    OPEN = "open", _("Open answer")
+    COMMITMENT = "commitment", _("Commitment")
+
+
 class LiveQuestionBlock(blocks.StructBlock):
     """A question prepared for the day; the trainer opens it from the facilitator view."""
 
-    kind = blocks.ChoiceBlock(
-        label=_("Kind"),
-        choices=[
-            ("scale", _("Scale")),
-            ("single", _("Single choice")),
-            ("multiple", _("Multiple choice")),
-            ("words", _("Word cloud")),
-            ("open", _("Open answer")),
-            ("commitment", _("Commitment")),
-        ],
-    )
+    kind = blocks.ChoiceBlock(label=_("Kind"), choices=LiveQuestionKind.choices)
     prompt = blocks.CharBlock(label=_("Question"), max_length=300)
     choices = blocks.ListBlock(
         blocks.CharBlock(max_length=100), label=_("Choices"), required=False, default=[]

@@ -1,6 +1,7 @@
 """Reads of answers, each in a fixed number of queries."""
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db.models import Q
 
@@ -9,17 +10,29 @@ from programmes.models import AnswerScope
 
 from .models import Answer
 
-STATUS_ORDER = ["not_started", "draft", "submitted", "late", "reviewed"]
+
+class AnswerStatus(StrEnum):
+    """The one list of an answer's states, in the order a review list shows them."""
+
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    LATE = "late"
+    REVIEWED = "reviewed"
 
 
-def answer_status(answer: Answer | None) -> str:
+# Submitted, on time or not, reviewed or not.
+SUBMITTED_STATES = frozenset({AnswerStatus.SUBMITTED, AnswerStatus.LATE, AnswerStatus.REVIEWED})
+
+
+def answer_status(answer: Answer | None) -> AnswerStatus:
     if answer is None or answer.version == 0:
-        return "not_started"
+        return AnswerStatus.NOT_STARTED
     if answer.submitted_revision_id is None:
-        return "draft"
+        return AnswerStatus.DRAFT
     if answer.reviewed_at:
-        return "reviewed"
-    return "late" if answer.is_late else "submitted"
+        return AnswerStatus.REVIEWED
+    return AnswerStatus.LATE if answer.is_late else AnswerStatus.SUBMITTED
 
 
 def answer_of(*, membership: Membership, assignment) -> Answer | None:
@@ -85,4 +98,5 @@ def review_rows_get(*, cohort, assignment) -> list[ReviewRow]:
             )
             for m in members
         ]
-    return sorted(rows, key=lambda row: (-STATUS_ORDER.index(row.status), row.name))
+    order = list(AnswerStatus)
+    return sorted(rows, key=lambda row: (-order.index(row.status), row.name))

@@ -22,7 +22,7 @@ from . import services
 from .access import answer_get
 from .models import AnswerFile
 from .parts import answer_parts, answer_parts_filled, content_from_form
-from .selectors import answer_of, answer_status, review_rows_get
+from .selectors import AnswerStatus, answer_of, answer_status, review_rows_get
 
 # Feedback is not coaching (PRODUCT.md): the reply box offers forward-looking questions.
 COACHING_PROMPTS = [
@@ -235,10 +235,7 @@ def review_list(request, cohort_slug, page_id):
     membership = membership_get(request.user, cohort_slug, roles=STAFF_ROLES)
     page = cohort_page_get(membership, AssignmentPage, page_id)
     rows = review_rows_get(cohort=membership.cohort, assignment=page)
-    counts = {
-        status: sum(1 for row in rows if row.status == status)
-        for status in ("not_started", "draft", "submitted", "late", "reviewed")
-    }
+    counts = {status: sum(1 for row in rows if row.status == status) for status in AnswerStatus}
     return render(
         request,
         "assignments/review_list.html",

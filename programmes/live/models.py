@@ -9,15 +9,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programmes.blocks import LiveQuestionKind
+
 
 class LiveQuestion(models.Model):
-    class Kind(models.TextChoices):
-        SCALE = "scale", _("Scale")
-        SINGLE = "single", _("Single choice")
-        MULTIPLE = "multiple", _("Multiple choice")
-        WORDS = "words", _("Word cloud")
-        OPEN = "open", _("Open answer")
-        COMMITMENT = "commitment", _("Commitment")
+    Kind = LiveQuestionKind  # one list, shared with the questions prepared on a day's page
 
     class State(models.TextChoices):
         READY = "ready", _("Not opened yet")

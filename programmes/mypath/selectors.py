@@ -7,7 +7,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from polku.people.models import Membership, Role
-from programmes.assignments.selectors import answer_statuses_of
+from programmes.assignments.selectors import SUBMITTED_STATES, AnswerStatus, answer_statuses_of
 from programmes.models import (
     DUE_SOON,
     AssignmentPage,
@@ -32,7 +32,7 @@ class PathItem:
 
     @property
     def is_answered(self) -> bool:
-        return self.answer_status in ("submitted", "late", "reviewed")
+        return self.answer_status in SUBMITTED_STATES
 
     @property
     def sort_at(self) -> datetime | None:
@@ -97,7 +97,7 @@ def cohort_path_get(*, membership: Membership, now: datetime | None = None) -> l
         statuses = answer_statuses_of(membership=membership)
         for item in items:
             if item.kind == "assignment":
-                item.answer_status = statuses.get(item.page.id, "not_started")
+                item.answer_status = statuses.get(item.page.id, AnswerStatus.NOT_STARTED)
     items.sort(key=lambda item: item.page.path)  # the order the editor gave the path
     upcoming = [
         i
