@@ -19,7 +19,7 @@ def seed(*, participants: int, cohorts: int) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from polku.demo import cohort_schedule_build, programme_build
+    from devtools.demo import cohort_schedule_build, programme_build
     from polku.people.models import Cohort, Membership, Organisation, Role, SmallGroup, User
 
     password = make_password(PASSWORD)  # hashed once, shared: hashing 10,000 times takes minutes

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from polku.demo import cohort_schedule_build, programme_build
+from devtools.demo import cohort_schedule_build, programme_build
 from polku.people.models import Cohort, Membership, Organisation, Role
 from programmes.models import AssignmentPage, ProgrammePage, TrainingDayPage
 from tests.factories import PASSWORD, MembershipFactory, SmallGroupFactory, UserFactory

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from polku.demo import demo_load
+from devtools.demo import demo_load
 
 
 class Command(BaseCommand):
