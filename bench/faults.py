@@ -392,12 +392,14 @@ def main():
             process.stop()
         redis.stop()
         postgres.stop()
-    _report(args, rows, progress, restarts, folder)
+    crashes = _report(args, rows, progress, restarts, folder)
     shutil.rmtree(folder, ignore_errors=True)
     if any(r["lost"] or r["converged_after"] is None for r in rows) or (
         progress["figures_wrong_after"] or progress["converged_after"] is None
     ):
         raise SystemExit("faults: answers lost, or no convergence")
+    if crashes:  # the supervisor hid it, but a worker must survive a broker restart
+        raise SystemExit("faults: the worker exited by itself (see the traceback above)")
 
 
 def _wait_for_web():
@@ -468,6 +470,7 @@ def _report(args, rows, progress, restarts, folder):
     if crashes:
         start = log.index("Unrecoverable error")
         print(log[start : start + 9000])
+    return crashes
 
 
 if __name__ == "__main__":

@@ -114,3 +114,30 @@ def test_gunicorn_does_not_announce_itself(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_broker_transport_lets_a_channel_close_after_redis_went_away():
+    """kombu 5.7.0 raised AttributeError here and the worker exited (finding 13 of issue
+    11); polku.broker gives the messages back to Redis' visibility timeout instead."""
+    from types import SimpleNamespace
+
+    from polku.broker import QoS
+
+    qos = QoS.__new__(QoS)  # no channel machinery: only what restore_unacked looks at
+    qos.channel = SimpleNamespace(connection=SimpleNamespace(client=None))
+    assert qos.restore_unacked() is None
+    qos.channel = SimpleNamespace(connection=None)
+    assert qos.restore_unacked() is None
+
+
+def test_a_redis_broker_is_reached_through_polku_broker():
+    import pytest
+    from django.conf import settings
+
+    from polku.broker import Transport
+    from polku.celery import app
+
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        pytest.skip("the file broker (a newcomer's machine); CI runs this against Redis")
+    with app.connection_for_write() as connection:
+        assert isinstance(connection.transport, Transport)
