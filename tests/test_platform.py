@@ -116,18 +116,22 @@ def test_gunicorn_does_not_announce_itself(tmp_path):
         server.wait(timeout=10)
 
 
-def test_the_broker_transport_lets_a_channel_close_after_redis_went_away():
-    """kombu 5.7.0 raised AttributeError here and the worker exited (finding 13 of issue
-    11); polku.broker gives the messages back to Redis' visibility timeout instead."""
+def test_a_channel_without_its_connection_reports_the_broker_gone():
+    """kombu 5.7.0 raised AttributeError here (closing the channel, or acknowledging a task,
+    after Redis went away) and the worker exited (finding 13 of issue 11). polku.broker
+    raises Redis' ConnectionError, which Celery handles as a lost broker."""
     from types import SimpleNamespace
 
-    from polku.broker import QoS
+    import pytest
+    from redis.exceptions import ConnectionError as RedisConnectionError
 
-    qos = QoS.__new__(QoS)  # no channel machinery: only what restore_unacked looks at
-    qos.channel = SimpleNamespace(connection=SimpleNamespace(client=None))
-    assert qos.restore_unacked() is None
-    qos.channel = SimpleNamespace(connection=None)
-    assert qos.restore_unacked() is None
+    from polku.broker import Channel
+
+    channel = Channel.__new__(Channel)  # no channel machinery: only what it looks at
+    for connection in (None, SimpleNamespace(client=None)):
+        channel.connection = connection
+        with pytest.raises(RedisConnectionError):
+            channel._connparams()
 
 
 def test_a_redis_broker_is_reached_through_polku_broker():
