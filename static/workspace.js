@@ -8,14 +8,24 @@
   function poll() {
     if (busy || document.visibilityState !== "visible") return;
     busy = true;
-    var url = feed.dataset.updatesUrl + "?after=" + feed.dataset.after + "&comments_after=" + feed.dataset.commentsAfter;
+    var url =
+      feed.dataset.updatesUrl +
+      "?after=" +
+      feed.dataset.after +
+      "&comments_after=" +
+      feed.dataset.commentsAfter;
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
       .then(function (data) {
         if (!data) return;
         var empty = feed.querySelector(".empty");
         data.posts.forEach(function (html) {
-          if (empty) { empty.remove(); empty = null; }
+          if (empty) {
+            empty.remove();
+            empty = null;
+          }
           feed.insertAdjacentHTML("afterbegin", html);
         });
         data.comments.forEach(function (c) {
@@ -26,15 +36,20 @@
         feed.dataset.commentsAfter = data.comments_after;
       })
       .catch(function () {})
-      .then(function () { busy = false; });
+      .then(function () {
+        busy = false;
+      });
   }
   setInterval(poll, 3000);
   document.addEventListener("visibilitychange", poll);
   // Each post is sent once, even after a double tap.
   var composer = document.querySelector(".composer");
   if (composer) {
-    composer.querySelector("[name=client_key]").value = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now());
-    composer.addEventListener("submit", function () { composer.querySelector("button[type=submit]").disabled = true; });
+    composer.querySelector("[name=client_key]").value =
+      window.crypto && crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
+    composer.addEventListener("submit", function () {
+      composer.querySelector("button[type=submit]").disabled = true;
+    });
   }
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-confirm]");
@@ -44,6 +59,7 @@
   document.addEventListener("input", function (event) {
     if (!event.target.matches("textarea[data-coaching]")) return;
     var hint = event.target.parentNode.querySelector(".coaching-hint");
-    if (hint) hint.hidden = event.target.value.length < 20 || event.target.value.indexOf("?") !== -1;
+    if (hint)
+      hint.hidden = event.target.value.length < 20 || event.target.value.indexOf("?") !== -1;
   });
 })();

@@ -1,0 +1,11 @@
+// ESLint for Polku's own browser scripts (static/): plain scripts, modern syntax, no build.
+import js from "@eslint/js";
+import globals from "globals";
+
+export default [
+  js.configs.recommended,
+  {
+    files: ["static/**/*.js"],
+    languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: globals.browser },
+  },
+];
