@@ -18,6 +18,7 @@ older than `lost_after` with no rebuild running, and the rebuilds running longer
 nothing to do or comes back later."""
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -100,6 +101,18 @@ class Coalescing:
 
     def release(self, pk) -> None:
         self.model.objects.filter(pk=pk).update(**{self.since: None})
+
+    @contextmanager
+    def holding(self, pk):
+        """Runs the claimed rebuild and gives the slot back after it. A rebuild that fails
+        asks again first, so its retry, or else the sweep, comes back for the work."""
+        try:
+            yield
+        except Exception:
+            self.ask(pk)
+            raise
+        finally:
+            self.release(pk)
 
     def lost(self, now: datetime) -> list:
         """The rows whose rebuild was lost: wanted for longer than `lost_after` with none

@@ -38,13 +38,8 @@ def progress_refresh(cohort_id: int) -> None:
         if REFRESHES.is_wanted(cohort_id):  # another one is running: come back after it
             progress_refresh.apply_async((cohort_id,), countdown=REFRESH_DELAY)
         return
-    try:
+    with REFRESHES.holding(cohort_id):
         rollups.stale_refresh(cohort_id)
-    except Exception:
-        REFRESHES.ask(cohort_id)  # the stale rows wait; retried, or swept
-        raise
-    finally:
-        REFRESHES.release(cohort_id)
 
 
 @shared_task(name=f"{NAME}.calendar_tick", acks_late=True)

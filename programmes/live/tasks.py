@@ -59,7 +59,7 @@ def summary_build(question_id: int, force: bool = False) -> None:
         if LiveQuestion.objects.filter(id=question_id).exists():
             summary_build.apply_async([question_id, force], countdown=RETRY_SECONDS)
         return
-    try:
+    with BUILDS.holding(question_id):
         question = LiveQuestion.objects.select_related("cohort").get(id=question_id)
         answers = list(question.answers.order_by("seq"))
         through = max((a.seq for a in answers), default=0)
@@ -78,8 +78,3 @@ def summary_build(question_id: int, force: bool = False) -> None:
         SummaryBuild.objects.create(question=question, through_seq=through, stored=bool(stored))
         if stored:
             cache_delete(summary_cache_key(question_id))  # the next projector poll reads it
-    except Exception:
-        BUILDS.ask(question_id)  # its answers still wait for a summary: retried, or swept
-        raise
-    finally:
-        BUILDS.release(question_id)
