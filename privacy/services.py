@@ -207,8 +207,24 @@ def person_erase(*, user: User, by: User) -> None:
     never shown with a name. The account keeps no name, email or password and cannot log
     in. The cohorts' figures are recomputed."""
     cohort_ids = set(Membership.objects.filter(user=user).values_list("cohort_id", flat=True))
-    _files_delete(StoredFile.objects.filter(owner=user))
     Answer.objects.filter(participant__user=user).delete()
+    Membership.objects.filter(user=user).delete()  # invitations, attendance, figures follow
+    _account_erase(user)
+    audit_record(
+        actor=by, action=Action.ERASURE, subject_id=user.id, summary=f"person {user.id} erased"
+    )
+    for cohort_id in cohort_ids:
+        enqueue_after_commit(RECONCILE, [cohort_id])
+
+
+def _account_erase(user: User) -> None:
+    """What erasure and retention both do to an account once its memberships are gone: its
+    files, exports and settings deleted, its name taken off shared work, no name, email,
+    password or login left."""
+    from allauth.account.models import EmailAddress
+    from wagtail.users.models import UserProfile
+
+    _files_delete(StoredFile.objects.filter(owner=user))
     AnswerRevision.objects.filter(saved_by=user).update(saved_by=None)
     HelpedMark.objects.filter(user=user).delete()
     GroupNote.objects.filter(updated_by=user).update(updated_by=None)
@@ -219,19 +235,6 @@ def person_erase(*, user: User, by: User) -> None:
     DataExport.objects.filter(user=user).delete()
     for model in (PageVisit, Notice, NotificationPreference):
         model.objects.filter(user=user).delete()
-    Membership.objects.filter(user=user).delete()  # invitations, attendance, figures follow
-    _account_anonymise(user)
-    audit_record(
-        actor=by, action=Action.ERASURE, subject_id=user.id, summary=f"person {user.id} erased"
-    )
-    for cohort_id in cohort_ids:
-        enqueue_after_commit(RECONCILE, [cohort_id])
-
-
-def _account_anonymise(user: User) -> None:
-    from allauth.account.models import EmailAddress
-    from wagtail.users.models import UserProfile
-
     EmailAddress.objects.filter(user=user).delete()
     UserProfile.objects.filter(user=user).delete()
     user.groups.clear()
@@ -327,10 +330,7 @@ def cohort_anonymise(*, cohort: Cohort) -> None:
     user_ids = list(participants.values_list("user_id", flat=True))
     participants.delete()
     for user in User.objects.filter(id__in=user_ids, memberships=None, erased_at=None):
-        _files_delete(StoredFile.objects.filter(owner=user))
-        for model in (PageVisit, Notice, NotificationPreference):
-            model.objects.filter(user=user).delete()
-        _account_anonymise(user)
+        _account_erase(user)
     Cohort.objects.filter(id=cohort.id).update(anonymised_at=timezone.now())
     audit_record(
         actor=None,

@@ -145,6 +145,8 @@ def test_organisers_are_warned_a_month_before_retention_and_then_data_goes(lived
     assert Answer.objects.filter(cohort=world.cohort).exists()
 
     before = CohortProgress.objects.get(cohort=world.cohort)
+    with committed():  # an export the participant made and never fetched goes too
+        services.export_request(user=world.participant.user, requested_by=world.participant.user)
     _end_cohort(world, days_ago=40)  # past due: anonymise
     with committed():
         assert services.retention_sweep(timezone.now())["anonymised"] == 1
@@ -157,6 +159,7 @@ def test_organisers_are_warned_a_month_before_retention_and_then_data_goes(lived
     assert not Membership.objects.filter(cohort=world.cohort, role="participant").exists()
     participant = User.objects.get(id=world.participant.user_id)
     assert participant.erased_at and participant.first_name == ""
+    assert not DataExport.objects.filter(user=participant).exists()
     # figures remain, and the nightly reconciliation leaves them alone
     rollups.cohort_reconcile(world.cohort.id)
     after = CohortProgress.objects.get(cohort=world.cohort)
