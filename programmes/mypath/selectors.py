@@ -46,7 +46,7 @@ def _day_status(schedule, now):
         return "unscheduled"
     if schedule.ends_at < now:
         return "past"
-    if schedule.starts_at.date() <= now.date():
+    if timezone.localdate(schedule.starts_at) <= timezone.localdate(now):  # Helsinki's day
         return "today"
     return "upcoming"
 
