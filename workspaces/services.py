@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from polku import events
+from polku.coalescing import enqueue_after_commit
 from polku.uploads.services import stored_file_create, stored_file_delete
 from polku.uploads.validation import UploadRefused
 from polku.versioning import compare_and_set
@@ -50,7 +51,7 @@ def _clean(body: str, limit: int) -> str:
 def _notify_on_commit(kind: str, object_id: int) -> None:
     from .tasks import activity_notify
 
-    transaction.on_commit(lambda: activity_notify.delay(kind, object_id))
+    enqueue_after_commit(activity_notify.name, [kind, object_id])
 
 
 @transaction.atomic

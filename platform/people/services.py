@@ -19,6 +19,7 @@ from wagtail.models import Collection, GroupCollectionPermission
 from polku import events
 from polku.audit.models import Action
 from polku.audit.services import audit_record
+from polku.coalescing import enqueue_after_commit
 
 from .models import Cohort, Invitation, Membership, Organisation, Role, SmallGroup, User
 
@@ -125,7 +126,7 @@ def invitation_create(*, membership: Membership) -> Invitation:
         membership=membership,
         expires_at=timezone.now() + timedelta(days=settings.POLKU_INVITATION_DAYS),
     )
-    transaction.on_commit(lambda: invitation_send.delay(invitation.id))
+    enqueue_after_commit(invitation_send.name, [invitation.id])
     return invitation
 
 

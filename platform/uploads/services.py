@@ -1,5 +1,7 @@
 from django.db import IntegrityError, transaction
 
+from polku.coalescing import enqueue_after_commit
+
 from .models import StoredFile
 from .validation import upload_check
 
@@ -34,7 +36,7 @@ def stored_file_create(
         stored.original.delete(save=False)
         return StoredFile.objects.get(owner=owner, client_key=client_key), False
     if is_photo:
-        transaction.on_commit(lambda: stored_file_render.delay(str(stored.id)))
+        enqueue_after_commit(stored_file_render.name, [str(stored.id)])
     return stored, True
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from polku import events
 from polku.audit.models import Action
 from polku.audit.services import audit_record
+from polku.coalescing import enqueue_after_commit
 from polku.people.models import Membership
 from polku.uploads.services import stored_file_create, stored_file_delete
 from polku.uploads.validation import UploadRefused
@@ -229,7 +230,7 @@ def review_comment_add(*, answer: Answer, author, body: str) -> ReviewComment:
     if len(body) > 5000:
         raise ValidationError(_("The message is too long (at most 5,000 characters)."))
     comment = ReviewComment.objects.create(answer=answer, author=author, body=body)
-    transaction.on_commit(lambda: review_comment_notify.delay(comment.id))
+    enqueue_after_commit(review_comment_notify.name, [comment.id])
     return comment
 
 

@@ -155,3 +155,22 @@ def test_while_the_database_restarts_people_get_a_page_that_says_so(world):
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "Polku käynnistyy uudelleen" in response.content.decode()
+
+
+def test_every_enqueue_after_commit_survives_a_broker_that_is_down(world, committed):
+    """A post (its notices), a photo (its renditions) and an invitation are stored and
+    answered normally while the broker is down: the failed publish is logged, not a 500."""
+    from polku.people.models import Membership
+    from polku.people.services import participants_import_csv
+    from workspaces.models import Post
+
+    feed = reverse("workspace", args=[world.cohort.slug, world.participant.small_group_id])
+    with (
+        mock.patch("celery.app.task.Task.apply_async", side_effect=BrokerError("down")),
+        committed(),
+    ):
+        response = client_for(world.participant.user).post(feed, {"body": "Toimi!"})
+        participants_import_csv(cohort=world.cohort, data=b"name,email\nUusi,uusi@x.test\n")
+    assert response.status_code == 302
+    assert Post.objects.filter(body="Toimi!").exists()
+    assert Membership.objects.filter(user__email="uusi@x.test").exists()
