@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from polku.people.models import User
 
@@ -67,19 +67,7 @@ def admin_people(request):
     return render(request, "privacy/admin_people.html", {"form": form, "person": person})
 
 
-@require_http_methods(["GET", "POST"])
-def admin_person(request, user_id):
-    _superuser(request)
-    person = get_object_or_404(User, id=user_id, erased_at=None)
-    erase_form = EraseForm(request.POST or None, person=person)
-    if request.method == "POST" and request.POST.get("action") == "export":
-        services.export_request(user=person, requested_by=request.user)
-        messages.success(request, _("The export is being built; it appears below when ready."))
-        return redirect("privacy_admin_person", user_id=person.id)
-    if request.method == "POST" and erase_form.is_valid():
-        services.person_erase(user=person, by=request.user)
-        messages.success(request, _("The person was erased."))
-        return redirect("privacy_admin_people")
+def _admin_person_page(request, person, erase_form):
     return render(
         request,
         "privacy/admin_person.html",
@@ -90,6 +78,36 @@ def admin_person(request, user_id):
             "memberships": person.memberships.select_related("cohort"),
         },
     )
+
+
+def _person_get(request, user_id):
+    _superuser(request)
+    return get_object_or_404(User, id=user_id, erased_at=None)
+
+
+@require_GET
+def admin_person(request, user_id):
+    person = _person_get(request, user_id)
+    return _admin_person_page(request, person, EraseForm(person=person))
+
+
+@require_POST
+def admin_person_export(request, user_id):
+    person = _person_get(request, user_id)
+    services.export_request(user=person, requested_by=request.user)
+    messages.success(request, _("The export is being built; it appears below when ready."))
+    return redirect("privacy_admin_person", user_id=person.id)
+
+
+@require_POST
+def admin_person_erase(request, user_id):
+    person = _person_get(request, user_id)
+    erase_form = EraseForm(request.POST, person=person)
+    if not erase_form.is_valid():
+        return _admin_person_page(request, person, erase_form)
+    services.person_erase(user=person, by=request.user)
+    messages.success(request, _("The person was erased."))
+    return redirect("privacy_admin_people")
 
 
 @require_GET

@@ -166,18 +166,22 @@ def answer_build(world: World, *, submit=True):
     )
 
 
-def post_build(world: World, body="Kokeilin aamukahvia. @Anyone?"):
-    """A post with a photo in the participant's small group."""
+def post_build(world: World, body="Kokeilin aamukahvia. @Anyone?", kind="post", comment=""):
+    """A post with a photo in the participant's small group, with a group mate's comment if
+    one is given."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from workspaces.services import post_create
+    from workspaces.services import comment_add, post_create
 
     post, _errors = post_create(
         group=world.participant.small_group,
         author=world.participant.user,
         body=body,
+        kind=kind,
         uploads=[SimpleUploadedFile("taulu.png", png_bytes())],
     )
+    if comment:
+        comment_add(post=post, author=world.group_mate.user, body=comment)
     return post
 
 

@@ -84,7 +84,17 @@ MATRIX: dict[str, Rule] = {
     # only; organisers see activity counts on the overview, never the conversation.
     "workspace": WORKSPACE_READERS,
     "workspace_updates": WORKSPACE_READERS,
-    "post_update": only("POST", participant=302, group_mate=302, trainer=302),
+    # A post of the participant's, with a group mate's comment: its author edits and deletes
+    # it, trainers pin and hide, the group comments and marks what helped. A coaching thread
+    # is closed by its author.
+    "post_edit": only("POST", participant=302),
+    "post_delete": only("POST", participant=302),
+    "post_hide": only("POST", trainer=302),
+    "post_pin": only("POST", trainer=302),
+    "post_helped": only("POST", participant=302, group_mate=302, trainer=302),
+    "comment_add": only("POST", participant=302, group_mate=302, trainer=302),
+    "comment_hide": only("POST", trainer=302),
+    "coaching_close": only("POST", participant=302),
     "post_file": WORKSPACE_READERS,
     "workspace_notes": WORKSPACE_READERS,
     "workspace_notes_history": WORKSPACE_READERS,
@@ -116,6 +126,9 @@ MATRIX: dict[str, Rule] = {
     "attendance_qr": only(trainer=200),
     "check_in": only(**participants(200)),
 }
+
+POST_ROUTES = ("post_edit", "post_delete", "post_hide", "post_pin", "post_helped")
+POST_ROUTES += ("comment_add", "coaching_close")
 
 # Whole route families of libraries, each covered by one rule tested below.
 PREFIX_RULES = {
@@ -159,10 +172,12 @@ def _url(name: str, world: World) -> str:
         return reverse(name, args=[slug, group])
     if name == "workspace_updates":
         return reverse(name, args=[slug, group]) + "?after=0&comments_after=0"
-    if name in ("post_update", "post_file"):
-        post = post_build(world)
+    if name in POST_ROUTES or name in ("post_file", "comment_hide"):
+        post = post_build(world, kind="coaching", comment="Mitä kokeilisit?")
         if name == "post_file":
             return reverse(name, args=[slug, group, post.id, post.files.get().id])
+        if name == "comment_hide":
+            return reverse(name, args=[slug, group, post.id, post.comments.get().id])
         return reverse(name, args=[slug, group, post.id])
     if name in ("live_day", "live_question_create", "live_projector", "live_summaries"):
         return reverse(name, args=[slug, world.day.id])
@@ -249,7 +264,11 @@ def test_matrix(name, role, world, other_world, django_user_model):
         "language_set": {"language": "en", "next": "/"},
         "answer_save": {"version": "0", "action": "save"},
         "answer_comment": {"body": "Mitä kokeilet seuraavaksi?"},
-        "post_update": {"action": "helped"},
+        "post_edit": {"body": "Korjattu"},
+        "comment_add": {"body": "Kiitos!"},
+        "coaching_close": {"outcome": "Kysyn ensin."},
+        "post_hide": {"on": "true"},
+        "comment_hide": {"on": "true"},
         "live_answer": {"value": "aamukahvi"},
         "live_question_update": {"action": "close"},
         "live_question_create": {"prompt": "Miltä tuntuu?", "kind": "words"},

@@ -1,5 +1,7 @@
 """Who may enter a small group's workspace and its posts: next to what it guards."""
 
+from enum import StrEnum
+
 from django.http import Http404
 
 from polku.access import membership_get, small_group_get
@@ -24,4 +26,29 @@ def post_get(group, post_id: int):
     if post is None:
         raise Http404
     post.small_group = group  # the group asked for: no second read of it
+    return post
+
+
+class PostRight(StrEnum):
+    """Who may act on a post."""
+
+    MEMBER = "member"  # anyone who reads the workspace
+    AUTHOR = "author"
+    TRAINER = "trainer"
+    COACHEE = "coachee"  # the author of a coaching thread
+
+
+def post_act_get(membership, group, post_id: int, right: PostRight):
+    """The post, if this member has the right; 404 otherwise. A hidden post is the
+    trainers' alone until they show it again."""
+    post = post_get(group, post_id)
+    user_id, is_trainer = membership.user_id, membership.role == Role.TRAINER
+    allowed = {
+        PostRight.MEMBER: True,
+        PostRight.AUTHOR: post.author_id == user_id,
+        PostRight.TRAINER: is_trainer,
+        PostRight.COACHEE: post.author_id == user_id and post.kind == Post.Kind.COACHING,
+    }[right]
+    if not allowed or (post.hidden_at and right != PostRight.TRAINER):
+        raise Http404
     return post

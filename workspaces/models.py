@@ -51,6 +51,10 @@ class Post(models.Model):
     def __str__(self):
         return f"{self.small_group_id} · {self.id}"
 
+    @property
+    def is_coaching(self) -> bool:
+        return self.kind == self.Kind.COACHING
+
 
 class PostFile(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="files")

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,8 @@ from polku.people.models import Membership, Role
 from polku.uploads.serving import stored_file_response
 
 from . import services
-from .access import post_get, workspace_get
+from .access import PostRight, post_act_get, post_get, workspace_get
+from .forms import BodyForm, EmptyForm, NoteForm, OutcomeForm, PostForm, SwitchForm
 from .models import GroupNote, Post, PostFile
 from .selectors import (
     PAGE_SIZE,
@@ -45,23 +47,24 @@ def workspace(request, cohort_slug, group_id):
     group's tasks. Posting works without JavaScript; workspace.js adds live updates."""
     membership, group = workspace_get(request.user, cohort_slug, group_id)
     if request.method == "POST":
-        uploads = request.FILES.getlist("files")
-        kind = Post.Kind.COACHING if request.POST.get("kind") == "coaching" else Post.Kind.POST
+        form = PostForm(request.POST)
+        form.is_valid()  # every field is optional: post_create judges the body
+        data = form.cleaned_data
         try:
             _post, errors = services.post_create(
                 group=group,
                 author=request.user,
-                kind=kind,
-                body=request.POST.get("body", ""),
-                uploads=uploads,
-                client_key=request.POST.get("client_key", ""),
+                kind=data.get("kind") or Post.Kind.POST,
+                body=data.get("body", ""),
+                uploads=request.FILES.getlist("files"),
+                client_key=data.get("client_key", ""),
             )
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return render(
                 request,
                 "workspaces/workspace.html",
-                _feed_context(request, membership, group, draft=request.POST.get("body", "")),
+                _feed_context(request, membership, group, draft=data.get("body", "")),
             )
         for error in errors:
             messages.error(request, error)
@@ -126,60 +129,71 @@ def workspace_updates(request, cohort_slug, group_id):
     )
 
 
-# Who may do what to a post: "author", "trainer", "member" (anyone who reads the workspace),
-# "owner" (the author of a coaching thread).
-POST_ACTIONS = {
-    "edit": "author",
-    "delete": "author",
-    "hide": "trainer",
-    "unhide": "trainer",
-    "pin": "trainer",
-    "unpin": "trainer",
-    "helped": "member",
-    "comment": "member",
-    "hide_comment": "trainer",
-    "close": "author",
-}
+def _post_action(right: PostRight, form_class=EmptyForm, *, back_to_post=True):
+    """A view that acts on one post: it checks the member's right (404 without it), reads the
+    POST with its form, calls the service (the decorated function) and goes back to the post
+    in the feed. What the service refuses is said in a message; nothing typed is saved then."""
+
+    def decorate(act):
+        @login_required
+        @require_POST
+        @wraps(act)
+        def view(request, cohort_slug, group_id, post_id, **kwargs):
+            membership, group = workspace_get(request.user, cohort_slug, group_id)
+            post = post_act_get(membership, group, post_id, right)
+            form = form_class(request.POST)
+            form.is_valid()  # every field is optional: the service judges what it is given
+            try:
+                act(request, post, form.cleaned_data, **kwargs)
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            anchor = f"#post-{post.id}" if back_to_post else ""
+            return redirect(reverse("workspace", args=[cohort_slug, group.id]) + anchor)
+
+        return view
+
+    return decorate
 
 
-@login_required
-@require_POST
-def post_update(request, cohort_slug, group_id, post_id):
-    membership, group = workspace_get(request.user, cohort_slug, group_id)
-    post = post_get(group, post_id)
-    action = request.POST.get("action", "")
-    rule = POST_ACTIONS.get(action)
-    allowed = (
-        rule == "member"
-        or (rule == "author" and post.author_id == request.user.id)
-        or (rule == "trainer" and membership.role == Role.TRAINER)
-    )
-    if not allowed or (post.hidden_at and rule != "trainer"):
-        raise Http404
-    try:
-        if action == "edit":
-            services.post_edit(post=post, body=request.POST.get("body", ""))
-        elif action == "delete":
-            services.post_delete(post=post)
-        elif action in ("hide", "unhide"):
-            services.post_hide(post=post, trainer=request.user, hidden=action == "hide")
-        elif action in ("pin", "unpin"):
-            services.post_pin(post=post, pinned=action == "pin")
-        elif action == "helped":
-            services.helped_toggle(post=post, user=request.user)
-        elif action == "comment":
-            services.comment_add(post=post, author=request.user, body=request.POST.get("body", ""))
-        elif action == "hide_comment":
-            comment = get_object_or_404(post.comments, id=request.POST.get("comment"))
-            services.comment_hide(comment=comment, hidden=not comment.hidden_at)
-        elif action == "close":
-            if post.kind != Post.Kind.COACHING:
-                raise Http404
-            services.coaching_close(post=post, outcome=request.POST.get("outcome", ""))
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    anchor = "" if action == "delete" else f"#post-{post_id}"
-    return redirect(reverse("workspace", args=[cohort_slug, group.id]) + anchor)
+@_post_action(PostRight.AUTHOR, BodyForm)
+def post_edit(request, post, data):
+    services.post_edit(post=post, body=data["body"])
+
+
+@_post_action(PostRight.AUTHOR, back_to_post=False)
+def post_delete(request, post, data):
+    services.post_delete(post=post)
+
+
+@_post_action(PostRight.TRAINER, SwitchForm)
+def post_hide(request, post, data):
+    services.post_hide(post=post, trainer=request.user, hidden=data["on"])
+
+
+@_post_action(PostRight.TRAINER, SwitchForm)
+def post_pin(request, post, data):
+    services.post_pin(post=post, pinned=data["on"])
+
+
+@_post_action(PostRight.MEMBER)
+def post_helped(request, post, data):
+    services.helped_toggle(post=post, user=request.user)
+
+
+@_post_action(PostRight.MEMBER, BodyForm)
+def comment_add(request, post, data):
+    services.comment_add(post=post, author=request.user, body=data["body"])
+
+
+@_post_action(PostRight.TRAINER, SwitchForm)
+def comment_hide(request, post, data, comment_id):
+    comment = get_object_or_404(post.comments, id=comment_id)
+    services.comment_hide(comment=comment, hidden=data["on"])
+
+
+@_post_action(PostRight.COACHEE, OutcomeForm)
+def coaching_close(request, post, data):
+    services.coaching_close(post=post, outcome=data["outcome"])
 
 
 @login_required
@@ -204,13 +218,16 @@ def notes(request, cohort_slug, group_id):
     conflict = None
     body = note.body if note else ""
     if request.method == "POST":
-        body = request.POST.get("body", "")
+        form = NoteForm(request.POST)
+        form.is_valid()  # a missing version is a conflict, told as one, never a lost save
+        body = form.cleaned_data.get("body", "")
+        version = form.cleaned_data.get("version")
         try:
             services.note_save(
                 group=group,
                 user=request.user,
                 body=body,
-                base_version=int(request.POST.get("version", "-1") or -1),
+                base_version=-1 if version is None else version,
             )
             messages.success(request, _("Saved."))
             return redirect("workspace_notes", cohort_slug=cohort_slug, group_id=group.id)

@@ -69,3 +69,11 @@ class StoredFile(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_photo(self) -> bool:
+        return self.kind == self.Kind.PHOTO
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY

@@ -75,16 +75,17 @@ def test_an_admin_exports_and_erases_a_person(lived_in, committed, django_user_m
 
     client = Client()
     client.force_login(admin)
-    page = reverse("privacy_admin_person", args=[person.id])
     with committed():
-        client.post(page, {"action": "export"})
+        client.post(reverse("privacy_admin_person_export", args=[person.id]))
     export = DataExport.objects.get(user=person)
     assert client.get(reverse("privacy_admin_download", args=[export.id])).status_code == 200
     # erasure needs the email typed in
-    assert client.post(page, {"action": "erase", "confirm": "wrong@x.test"}).status_code == 200
+    erase = reverse("privacy_admin_person_erase", args=[person.id])
+    refused = client.post(erase, {"confirm": "wrong@x.test"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "not this person" in refused.content.decode()
     assert User.objects.get(id=person.id).erased_at is None
     with committed():
-        response = client.post(page, {"action": "erase", "confirm": person.email})
+        response = client.post(erase, {"confirm": person.email})
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.erased_at and not person.is_active and not person.has_usable_password()
@@ -110,14 +111,19 @@ def test_an_admin_exports_and_erases_a_person(lived_in, committed, django_user_m
     assert AuditEntry.objects.filter(action=Action.ERASURE, subject_id=person.id, actor=admin)
 
 
-def test_only_admins_reach_the_erasure_page(world):
-    page = reverse("privacy_admin_person", args=[world.participant.user.id])
+def test_only_admins_reach_a_persons_export_and_erasure(world):
+    person = world.participant.user
+    for route in ("privacy_admin_person", "privacy_admin_person_export"):
+        for member in (world.trainer, world.organiser, world.participant):
+            client = client_for(member.user)
+            response = client.post(reverse(route, args=[person.id]))
+            assert response.status_code in (302, 403, 405)
+    assert not DataExport.objects.filter(user=person).exists()
+    page = reverse("privacy_admin_person_erase", args=[person.id])
     for member in (world.trainer, world.organiser, world.participant):
-        response = client_for(member.user).post(
-            page, {"action": "erase", "confirm": world.participant.user.email}
-        )
+        response = client_for(member.user).post(page, {"confirm": person.email})
         assert response.status_code in (302, 403)
-    assert User.objects.get(id=world.participant.user_id).erased_at is None
+    assert User.objects.get(id=person.id).erased_at is None
 
 
 def _end_cohort(world, days_ago: int):

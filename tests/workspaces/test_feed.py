@@ -14,10 +14,11 @@ def _feed(world, membership=None):
     return reverse("workspace", args=[world.cohort.slug, world.participant.small_group_id])
 
 
-def _act(world, user, post, action, **data):
+def _act(world, user, post, route, **data):
+    """Posts to one of a post's routes (post_delete, post_hide, comment_add, ...)."""
     return client_for(user).post(
-        reverse("post_update", args=[world.cohort.slug, post.small_group_id, post.id]),
-        {"action": action, **data},
+        reverse(route, args=[world.cohort.slug, post.small_group_id, post.id]),
+        data,
         HTTP_ACCEPT_LANGUAGE="en",
         follow=True,
     )
@@ -60,16 +61,18 @@ def test_a_huge_post_is_refused_with_a_message_and_the_text_is_given_back(world)
 
 def test_authors_delete_their_own_posts_only(world):
     post = post_build(world)
-    assert _act(world, world.group_mate.user, post, "delete").status_code == 404
+    assert _act(world, world.group_mate.user, post, "post_delete").status_code == 404
     assert Post.objects.filter(id=post.id).exists()
-    _act(world, world.participant.user, post, "delete")
+    _act(world, world.participant.user, post, "post_delete")
     assert not Post.objects.filter(id=post.id).exists()
 
 
 def test_a_trainer_hides_a_post_which_is_kept_and_shown_as_hidden(world):
     post = post_build(world, body="Sopimaton viesti")
-    assert _act(world, world.participant.user, post, "hide").status_code == 404  # not a trainer
-    _act(world, world.trainer.user, post, "hide")
+    assert (
+        _act(world, world.participant.user, post, "post_hide", on="true").status_code == 404
+    )  # not a trainer
+    _act(world, world.trainer.user, post, "post_hide", on="true")
     post.refresh_from_db()
     assert post.hidden_at and post.hidden_by == world.trainer.user
     member_view = (
@@ -89,10 +92,10 @@ def test_a_trainer_hides_a_post_which_is_kept_and_shown_as_hidden(world):
 
 def test_this_helped_me_is_one_mark_per_person_and_can_be_taken_back(world):
     post = post_build(world)
-    _act(world, world.group_mate.user, post, "helped")
-    _act(world, world.trainer.user, post, "helped")
+    _act(world, world.group_mate.user, post, "post_helped")
+    _act(world, world.trainer.user, post, "post_helped")
     assert post.helped_marks.count() == 2
-    _act(world, world.group_mate.user, post, "helped")
+    _act(world, world.group_mate.user, post, "post_helped")
     assert post.helped_marks.count() == 1
 
 
@@ -100,12 +103,14 @@ def test_peer_coaching_closes_with_what_the_owner_will_do(world):
     post = post_build(world, body="Vaikea keskustelu ensi viikolla.")
     post.kind = Post.Kind.COACHING
     post.save()
-    _act(world, world.group_mate.user, post, "comment", body="Mitä haluat keskustelusta?")
-    assert _act(world, world.group_mate.user, post, "close", outcome="x").status_code == 404
-    _act(world, world.participant.user, post, "close", outcome="Aloitan kysymällä.")
+    _act(world, world.group_mate.user, post, "comment_add", body="Mitä haluat keskustelusta?")
+    assert (
+        _act(world, world.group_mate.user, post, "coaching_close", outcome="x").status_code == 404
+    )
+    _act(world, world.participant.user, post, "coaching_close", outcome="Aloitan kysymällä.")
     post.refresh_from_db()
     assert post.closed_at and post.outcome == "Aloitan kysymällä."
-    page = _act(world, world.group_mate.user, post, "comment", body="Vielä yksi?")
+    page = _act(world, world.group_mate.user, post, "comment_add", body="Vielä yksi?")
     assert "closed" in page.content.decode()
     assert Comment.objects.count() == 1
 
@@ -117,7 +122,7 @@ def test_new_posts_and_comments_arrive_without_a_reload(world):
     nothing = client.get(url, {"after": first.id, "comments_after": 0}).json()
     assert nothing["posts"] == [] and nothing["comments"] == []
     second = post_build(world, body="Toinen")
-    _act(world, world.trainer.user, first, "comment", body="Hyvä alku")
+    _act(world, world.trainer.user, first, "comment_add", body="Hyvä alku")
     update = client.get(url, {"after": first.id, "comments_after": 0}).json()
     assert len(update["posts"]) == 1 and "Toinen" in update["posts"][0]
     assert [c["post"] for c in update["comments"]] == [first.id]
@@ -200,8 +205,8 @@ def test_a_small_group_assignment_shows_in_the_groups_workspace(world):
 
 def test_authors_edit_their_own_posts_only(world):
     post = post_build(world, body="Alkuperäinen")
-    assert _act(world, world.group_mate.user, post, "edit", body="Muutettu").status_code == 404
-    page = _act(world, world.participant.user, post, "edit", body="Korjattu **teksti**")
+    assert _act(world, world.group_mate.user, post, "post_edit", body="Muutettu").status_code == 404
+    page = _act(world, world.participant.user, post, "post_edit", body="Korjattu **teksti**")
     post.refresh_from_db()
     assert post.body == "Korjattu **teksti**" and post.edited_at
     assert "Korjattu <strong>teksti</strong>" in page.content.decode()
@@ -233,3 +238,33 @@ def test_a_double_tapped_post_is_created_once_with_all_its_photos(world):
         )
     post = Post.objects.get()
     assert post.files.count() == 2
+
+
+def test_a_trainer_pins_and_unpins_a_post_and_hides_and_shows_a_comment(world):
+    post = post_build(world, body="Hyvä materiaali", comment="Sopimaton kommentti")
+    comment = post.comments.get()
+    _act(world, world.trainer.user, post, "post_pin", on="true")
+    post.refresh_from_db()
+    assert post.pinned_at
+    _act(world, world.trainer.user, post, "post_pin", on="false")
+    post.refresh_from_db()
+    assert post.pinned_at is None
+
+    hide = reverse(
+        "comment_hide", args=[world.cohort.slug, post.small_group_id, post.id, comment.id]
+    )
+    assert client_for(world.participant.user).post(hide, {"on": "true"}).status_code == 404
+    client_for(world.trainer.user).post(hide, {"on": "true"})
+    member_view = client_for(world.participant.user).get(_feed(world)).content.decode()
+    assert "Sopimaton kommentti" not in member_view
+    client_for(world.trainer.user).post(hide, {"on": "false"})
+    member_view = client_for(world.participant.user).get(_feed(world)).content.decode()
+    assert "Sopimaton kommentti" in member_view
+
+
+def test_only_a_coaching_thread_is_closed_with_an_outcome(world):
+    post = post_build(world)
+    page = _act(world, world.participant.user, post, "coaching_close", outcome="Kokeilen.")
+    assert page.status_code == 404
+    post.refresh_from_db()
+    assert post.closed_at is None
