@@ -49,6 +49,14 @@ class Attendance(models.Model):
     def __str__(self):
         return f"{self.training_day_id} · {self.participant_id} · {self.status}"
 
+    @property
+    def is_present(self) -> bool:
+        return self.status == self.Status.PRESENT
+
+    @property
+    def is_checked_in(self) -> bool:
+        return self.method == self.Method.CHECK_IN
+
 
 SUMMED = (
     "days_held",

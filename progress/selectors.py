@@ -128,11 +128,12 @@ def upcoming(cohort, now: datetime, count: int = 4) -> list[dict]:
         :count
     ]
     items = [
-        {"when": d.starts_at, "title": d.page.title, "kind": "day", "page_id": d.page_id}
+        {"when": d.starts_at, "title": d.page.title, "is_day": True, "page_id": d.page_id}
         for d in days
     ]
     items += [
-        {"when": a.due_at, "title": a.page.title, "kind": "due", "page_id": a.page_id} for a in due
+        {"when": a.due_at, "title": a.page.title, "is_day": False, "page_id": a.page_id}
+        for a in due
     ]
     return sorted(items, key=lambda item: item["when"])[:count]
 
@@ -207,6 +208,15 @@ class YearItem:
     status: str
     label: str
     reviewed: bool = False
+
+    @property
+    def is_day(self) -> bool:
+        return self.kind == "day"
+
+    @property
+    def needs_attention(self) -> bool:
+        """Missed: an assignment not returned, or a day away."""
+        return self.status in ("missing", "absent")
 
 
 def person_year(member: Membership) -> list[YearItem]:

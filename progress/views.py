@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,7 +18,8 @@ from polku.qr import qr_svg
 from programmes.access import training_day_get
 from programmes.models import TrainingDaySchedule
 
-from . import selectors, services
+from . import exports, selectors, services
+from .forms import AttendanceSheetForm
 from .models import Attendance
 
 
@@ -118,94 +118,10 @@ def progress_export(request, cohort_slug, table, fmt):
     cohort = membership.cohort
     name = f"{cohort.slug}-{_('people') if table == 'people' else _('attendance')}"
     if table == "people":
-        header, rows = _people_table(cohort)
+        header, rows = exports.people_table(cohort)
     else:
-        header, rows = _attendance_table(cohort, with_reasons=membership.role == Role.TRAINER)
+        header, rows = exports.attendance_table(cohort, with_reasons=membership.is_trainer)
     return table_response(name, fmt, header, rows)
-
-
-def _people_table(cohort):
-    header = [
-        _("Name"),
-        _("Email"),
-        _("Small group"),
-        _("Training days attended"),
-        _("Training days held"),
-        _("Absences"),
-        _("Submitted on time"),
-        _("Submitted late"),
-        _("Missing"),
-        _("Assignments due"),
-        _("Reviewed"),
-        _("Live answers"),
-        _("Posts and comments"),
-        _("Last active"),
-        _("Behind"),
-    ]
-
-    def rows():
-        for member in selectors.people_table(cohort).iterator(chunk_size=500):
-            p = getattr(member, "progress", None)
-            yield [
-                member.user.get_full_name(),
-                member.user.email,
-                member.small_group.name if member.small_group else "",
-                *(
-                    [
-                        p.days_attended,
-                        p.days_held,
-                        p.days_absent,
-                        p.assignments_on_time,
-                        p.assignments_late,
-                        p.assignments_missing,
-                        p.assignments_due,
-                        p.assignments_reviewed,
-                        p.live_answers,
-                        p.workspace_activity,
-                        p.last_active_on,
-                        _("Yes") if p.behind else _("No"),
-                    ]
-                    if p
-                    else [""] * 12
-                ),
-            ]
-
-    return header, rows()
-
-
-def _attendance_table(cohort, with_reasons: bool):
-    now = timezone.now()
-    days = list(
-        TrainingDaySchedule.objects.filter(cohort=cohort, starts_at__lte=now).select_related("page")
-    )
-    reasons = {}
-    if with_reasons:
-        reasons = {
-            (participant_id, day_id): reason
-            for participant_id, day_id, reason in Attendance.objects.filter(cohort=cohort)
-            .exclude(reason="")
-            .values_list("participant_id", "training_day_id", "reason")
-        }
-    header = [_("Name"), _("Small group")] + [
-        f"{timezone.localtime(d.starts_at):%d.%m.%Y} {d.page.title}" for d in days
-    ]
-
-    def rows():
-        for member in selectors.people_table(cohort).iterator(chunk_size=500):
-            p = getattr(member, "progress", None)
-            statuses = p.days if p else {}
-            row = [
-                member.user.get_full_name() or member.user.email,
-                member.small_group.name if member.small_group else "",
-            ]
-            for day in days:
-                status = statuses.get(str(day.page_id), "unmarked")
-                text = str(selectors.DAY_LABELS[status])
-                reason = reasons.get((member.id, day.page_id))
-                row.append(f"{text}: {reason}" if reason else text)
-            yield row
-
-    return header, rows()
 
 
 # -- attendance ----------------------------------------------------------------------------
@@ -225,34 +141,23 @@ def attendance(request, cohort_slug, page_id):
     or absent (with a reason), and whether a missed day has been followed up."""
     membership, page, schedule = _day(request, cohort_slug, page_id, Role.TRAINER)
     cohort = membership.cohort
-    if request.method == "POST":
-        marks = {}
-        for key in request.POST:
-            if key.startswith("status-"):
-                try:
-                    member_id = int(key.removeprefix("status-"))
-                except ValueError:
-                    continue
-                marks[member_id] = (
-                    request.POST[key],
-                    request.POST.get(f"reason-{member_id}", ""),
-                    request.POST.get(f"followed-{member_id}") == "on",
-                )
-        try:
-            changed = services.attendance_mark(
-                cohort=cohort, training_day=page, marks=marks, trainer=request.user
-            )
-            messages.success(
-                request, _("Attendance saved (%(count)s changes).") % {"count": changed}
-            )
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        return redirect("attendance", cohort.slug, page.id)
-    members = (
+    members = list(
         Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT)
         .select_related("user", "small_group")
         .order_by("small_group__name", "user__first_name", "user__last_name")
     )
+    if request.method == "POST":
+        form = AttendanceSheetForm(request.POST, members=members)
+        if form.is_valid():
+            changed = services.attendance_mark(
+                cohort=cohort, training_day=page, marks=form.marks(), trainer=request.user
+            )
+            messages.success(
+                request, _("Attendance saved (%(count)s changes).") % {"count": changed}
+            )
+        else:
+            messages.error(request, _("Unknown choice."))
+        return redirect("attendance", cohort.slug, page.id)
     marks = {
         a.participant_id: a for a in Attendance.objects.filter(cohort=cohort, training_day=page)
     }
@@ -266,7 +171,7 @@ def attendance(request, cohort_slug, page_id):
             "page": page,
             "schedule": schedule,
             "rows": rows,
-            "present": sum(1 for r in rows if r["mark"] and r["mark"].status == "present"),
+            "present": sum(1 for r in rows if r["mark"] and r["mark"].is_present),
         },
     )
 

@@ -1,25 +1,30 @@
-/* The projector updates by itself: a poll every second that costs nothing when the summary
- * has not changed (the server answers 304 from its cache). */
-(function () {
-  "use strict";
-  var root = document.getElementById("projector");
-  if (!root) return;
-  var etag = root.dataset.etag;
-  function poll() {
-    fetch(root.dataset.pollUrl, { headers: { "If-None-Match": etag }, cache: "no-store" })
-      .then(function (r) {
-        if (r.status !== 200) return null;
-        etag = r.headers.get("ETag") || etag;
-        return r.json();
-      })
-      .then(function (data) {
-        if (!data) return;
-        root.querySelector("[data-summary]").innerHTML = data.html;
-        root.querySelector("[data-count]").textContent = data.count;
-        root.querySelector("[data-waiting]").textContent = data.waiting;
-        root.querySelector("[data-closed]").hidden = data.state !== "closed";
-      })
-      .catch(function () {});
+/* The projector updates by itself: a poll a second that costs nothing when the summary has not
+ * changed (the server answers 304 from its cache). The next poll is timed from the end of the
+ * last one, so a slow answer never has two polls in flight. */
+const root = document.getElementById("projector");
+
+async function poll(etag) {
+  let next = etag;
+  try {
+    const response = await fetch(root.dataset.pollUrl, {
+      headers: { "If-None-Match": etag },
+      cache: "no-store",
+    });
+    if (response.status === 200) {
+      const data = await response.json();
+      next = response.headers.get("ETag") || etag;
+      root.querySelector("[data-summary]").innerHTML = data.html;
+      root.querySelector("[data-count]").textContent = data.count;
+      root.querySelector("[data-waiting]").textContent = data.waiting;
+      root.querySelector("[data-closed]").hidden = !data.closed;
+    }
+  } catch {
+    // No connection or a reply that is not JSON: the screen keeps the last summary and the
+    // next poll tries again.
   }
-  setInterval(poll, 1000);
-})();
+  setTimeout(() => poll(next), 1000);
+}
+
+if (root && root.dataset.pollUrl) {
+  poll(root.dataset.etag);
+}

@@ -108,7 +108,10 @@ MATRIX: dict[str, Rule] = {
     "live_day": only(**participants(200), trainer=200),
     "live_join": only(**participants(302), trainer=302),
     "live_question_create": only("POST", trainer=302),
-    "live_question_update": only("POST", trainer=302),
+    "live_question_open": only("POST", trainer=302),
+    "live_question_close": only("POST", trainer=302),
+    "live_question_hide": only("POST", trainer=302),
+    "live_word_exclude": only("POST", trainer=302),
     "live_answer": only("POST", **participants(302)),
     "live_projector": only(trainer=200),
     "live_summaries": only(**participants(200), trainer=200),
@@ -181,7 +184,11 @@ def _url(name: str, world: World) -> str:
         return reverse(name, args=[slug, group, post.id])
     if name in ("live_day", "live_question_create", "live_projector", "live_summaries"):
         return reverse(name, args=[slug, world.day.id])
-    if name in ("live_question_update", "live_answer", "live_answers_csv"):
+    if name.startswith("live_question_") or name in (
+        "live_word_exclude",
+        "live_answer",
+        "live_answers_csv",
+    ):
         return reverse(name, args=[slug, live_question_build(world).id])
     if name == "live_join":
         from programmes.live.services import room_get_or_create
@@ -270,7 +277,7 @@ def test_matrix(name, role, world, other_world, django_user_model):
         "post_hide": {"on": "true"},
         "comment_hide": {"on": "true"},
         "live_answer": {"value": "aamukahvi"},
-        "live_question_update": {"action": "close"},
+        "live_word_exclude": {"word": "kahvi"},
         "live_question_create": {"prompt": "Miltä tuntuu?", "kind": "words"},
     }.get(name, {})
     response = client.post(url, data) if rule.method == "POST" else client.get(url)

@@ -209,6 +209,19 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} · {self.cohort} · {self.get_role_display()}"
 
+    # Templates ask these rather than compare role strings.
+    @property
+    def is_participant(self) -> bool:
+        return self.role == Role.PARTICIPANT
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.role == Role.TRAINER
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role == Role.ORGANISER
+
 
 class Invitation(models.Model):
     """An invitation to set a password and join a cohort. The link carries a signed id

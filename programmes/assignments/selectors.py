@@ -1,9 +1,10 @@
 """Reads of answers, each in a fixed number of queries."""
 
 from dataclasses import dataclass
-from enum import StrEnum
 
+from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from polku.people.models import Membership, Role, SmallGroup
 from programmes.models import AnswerScope
@@ -11,14 +12,19 @@ from programmes.models import AnswerScope
 from .models import Answer
 
 
-class AnswerStatus(StrEnum):
+class AnswerStatus(models.TextChoices):
     """The one list of an answer's states, in the order a review list shows them."""
 
-    NOT_STARTED = "not_started"
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    LATE = "late"
-    REVIEWED = "reviewed"
+    NOT_STARTED = "not_started", _("Not started")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    LATE = "late", _("Submitted late")
+    REVIEWED = "reviewed", _("Reviewed")
+
+    @property
+    def tone(self) -> str:
+        """How its badge looks: muted before submitting, a warning when late."""
+        return {self.NOT_STARTED: "muted", self.DRAFT: "muted", self.LATE: "warn"}.get(self, "")
 
 
 # Submitted, on time or not, reviewed or not.

@@ -59,6 +59,19 @@ class LiveQuestion(models.Model):
     def __str__(self):
         return self.prompt
 
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
+    @property
+    def has_words(self) -> bool:
+        """Its summary is made of the answers' words, so the trainer can leave words out."""
+        return self.kind in (self.Kind.WORDS, self.Kind.OPEN, self.Kind.COMMITMENT)
+
 
 class LiveAnswer(models.Model):
     question = models.ForeignKey(LiveQuestion, on_delete=models.CASCADE, related_name="answers")
@@ -86,18 +99,6 @@ class LiveSummary(models.Model):
 
     def __str__(self):
         return f"{self.question_id} v{self.version}"
-
-
-class SummaryBuild(models.Model):
-    """One row per build that ran: what coalescing is measured by."""
-
-    question = models.ForeignKey(LiveQuestion, on_delete=models.CASCADE, related_name="+")
-    through_seq = models.PositiveBigIntegerField()
-    started_at = models.DateTimeField(default=timezone.now)
-    stored = models.BooleanField(default=False)
-
-    def __str__(self):
-        return f"{self.question_id} @{self.through_seq}"
 
 
 class LiveRoom(models.Model):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,8 @@ from polku import events
 from polku.caching import cache_delete
 from polku.coalescing import Coalescing, enqueue_after_commit
 
-from .models import LiveAnswer, LiveQuestion, LiveRoom
+from .models import LiveAnswer, LiveQuestion, LiveRoom, LiveSummary
+from .summaries import choice_summary, scale_summary, themes_summary, word_summary
 
 OPEN_MAX = 1000
 WORD_MAX = 30
@@ -146,6 +147,44 @@ def summary_request(*, question_id: int) -> None:
     BUILDS.request(question_id)
 
 
+def summary_data(question: LiveQuestion, answers) -> dict:
+    """A question's summary of its answers, by its kind."""
+    kind, options = question.kind, question.options
+    language = question.cohort.language
+    values = [a.value for a in answers]
+    if kind == LiveQuestion.Kind.SCALE:
+        return scale_summary(values, options.get("min", 1), options.get("max", 5))
+    if kind in (LiveQuestion.Kind.SINGLE, LiveQuestion.Kind.MULTIPLE):
+        return choice_summary(values, options.get("choices", []))
+    excluded = options.get("excluded", [])
+    if kind == LiveQuestion.Kind.WORDS:
+        return word_summary(values, language, excluded)
+    return themes_summary([(a.id, a.value) for a in answers], language, excluded)
+
+
+def summary_store(*, question_id: int, force: bool = False) -> bool:
+    """Summarises the question's answers and stores the summary if it includes newer answers
+    than the stored one (`through_seq`), so a slow, older build never overwrites a newer
+    summary; `force` stores an equally new one (the trainer left a word out). Returns whether
+    it stored."""
+    question = LiveQuestion.objects.select_related("cohort").get(id=question_id)
+    answers = list(question.answers.order_by("seq"))
+    through = max((a.seq for a in answers), default=0)
+    data = summary_data(question, answers)
+    summary, _created = LiveSummary.objects.get_or_create(question=question)
+    newer = Q(through_seq__lt=through) | Q(version=0)
+    if force:
+        newer |= Q(through_seq__lte=through)
+    stored = (
+        LiveSummary.objects.filter(id=summary.id)
+        .filter(newer)
+        .update(data=data, through_seq=through, version=F("version") + 1, built_at=timezone.now())
+    )
+    if stored:
+        cache_delete(summary_cache_key(question_id))  # the next projector poll reads it
+    return bool(stored)
+
+
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread
 
 
@@ -220,7 +259,7 @@ def word_exclude(*, question: LiveQuestion, word: str) -> None:
 
 
 def summary_cache_key(question_id: int) -> str:
-    return f"live:summary:{question_id}"
+    return f"live:summary:v2:{question_id}"  # v2: the payload says "closed"
 
 
 def summary_cache_clear(question_id: int) -> None:

@@ -10,7 +10,10 @@ cohort_patterns = [
     ),
     path("day/<int:page_id>/live/projector/", views.live_projector, name="live_projector"),
     path("day/<int:page_id>/live/summaries/", views.live_summaries, name="live_summaries"),
-    path("live/<int:question_id>/", views.live_question_update, name="live_question_update"),
+    path("live/<int:question_id>/open/", views.live_question_open, name="live_question_open"),
+    path("live/<int:question_id>/close/", views.live_question_close, name="live_question_close"),
+    path("live/<int:question_id>/hide/", views.live_question_hide, name="live_question_hide"),
+    path("live/<int:question_id>/exclude/", views.live_word_exclude, name="live_word_exclude"),
     path("live/<int:question_id>/answer/", views.live_answer, name="live_answer"),
     path("live/<int:question_id>/answers.csv", views.live_answers_csv, name="live_answers_csv"),
 ]

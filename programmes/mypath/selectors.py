@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
 from polku.people.models import Membership, Role
@@ -18,6 +20,22 @@ from programmes.models import (
 )
 
 
+class Badge(NamedTuple):
+    label: str
+    tone: str = ""  # "", "muted", "warn"
+
+
+# What a path item's status shows, by kind; a status without a badge shows none.
+BADGES = {
+    ("day", "today"): Badge(gettext_lazy("Today")),
+    ("day", "past"): Badge(gettext_lazy("Held"), "muted"),
+    ("assignment", "open"): Badge(gettext_lazy("Open")),
+    ("assignment", "due_soon"): Badge(gettext_lazy("Due soon"), "warn"),
+    ("assignment", "overdue"): Badge(gettext_lazy("Past due"), "warn"),
+    ("assignment", "upcoming"): Badge(gettext_lazy("Opens later"), "muted"),
+}
+
+
 @dataclass
 class PathItem:
     page: Page
@@ -28,11 +46,34 @@ class PathItem:
     status: str
     is_updated: bool  # changed since this person last opened it
     is_next: bool = False
-    answer_status: str = ""  # the participant's own: not_started, draft, submitted, late, ...
+    answer_status: AnswerStatus | None = None  # the participant's own
 
     @property
     def is_answered(self) -> bool:
         return self.answer_status in SUBMITTED_STATES
+
+    @property
+    def is_day(self) -> bool:
+        return self.kind == "day"
+
+    @property
+    def is_today(self) -> bool:
+        return self.status == "today"
+
+    @property
+    def is_past(self) -> bool:
+        return self.status == "past"
+
+    @property
+    def shows_answer_status(self) -> bool:
+        """An answered assignment shows its answer's status; one not yet submitted shows its
+        draft beside its dates."""
+        return self.is_answered or self.answer_status == AnswerStatus.DRAFT
+
+    @property
+    def badge(self) -> Badge | None:
+        """The status badge; an answered assignment shows its answer's status instead."""
+        return None if self.is_answered else BADGES.get((self.kind, self.status))
 
     @property
     def sort_at(self) -> datetime | None:

@@ -80,7 +80,7 @@ def test_a_build_retries_when_the_database_goes_away(world):
 
     question = live_question_build(world, kind="words")
     services.answer_submit(question=question, user=world.participant.user, raw="kuuntelu")
-    real = tasks.summary_data
+    real = services.summary_data
     calls = []
 
     def flaky(*args):
@@ -89,7 +89,7 @@ def test_a_build_retries_when_the_database_goes_away(world):
             raise OperationalError("server closed the connection unexpectedly")
         return real(*args)
 
-    with mock.patch.object(tasks, "summary_data", side_effect=flaky):
+    with mock.patch.object(services, "summary_data", side_effect=flaky):
         tasks.summary_build.apply(args=[question.id], throw=False)  # retries run eagerly
     assert len(calls) == 2
     assert _built_through(question) == 1
@@ -101,7 +101,7 @@ def test_a_build_that_fails_for_good_leaves_the_wish_for_the_sweep(world):
     question = live_question_build(world, kind="words")
     services.answer_submit(question=question, user=world.participant.user, raw="kuuntelu")
     with (
-        mock.patch.object(tasks, "summary_data", side_effect=ValueError("a bug")),
+        mock.patch.object(services, "summary_data", side_effect=ValueError("a bug")),
         pytest.raises(ValueError),
     ):
         tasks.summary_build(question.id)

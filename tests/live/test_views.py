@@ -41,7 +41,7 @@ def test_a_participant_answers_and_then_sees_the_room(world, committed):
 def test_an_answer_after_closing_is_refused_with_a_message(world):
     question = live_question_build(world)
     client_for(world.trainer.user).post(
-        reverse("live_question_update", args=[world.cohort.slug, question.id]), {"action": "close"}
+        reverse("live_question_close", args=[world.cohort.slug, question.id])
     )
     page = _answer(world, world.participant, question, "myöhässä").content.decode()
     assert "has closed: your answer was not saved" in page
@@ -136,11 +136,12 @@ def test_questions_prepared_on_the_page_appear_for_the_trainer(world):
 
 def test_a_hidden_question_is_gone_for_participants(world):
     question = live_question_build(world, prompt="Piilotettava")
-    client_for(world.trainer.user).post(
-        reverse("live_question_update", args=[world.cohort.slug, question.id]), {"action": "hide"}
-    )
+    hide = reverse("live_question_hide", args=[world.cohort.slug, question.id])
+    client_for(world.trainer.user).post(hide, {"on": "true"})
     assert "Piilotettava" not in _day_page(world, world.participant)
     assert _answer(world, world.participant, question, "x").status_code == 404
+    client_for(world.trainer.user).post(hide, {"on": "false"})
+    assert "Piilotettava" in _day_page(world, world.participant)
 
 
 def test_the_trainer_leaves_a_word_out_of_the_cloud(world, committed):
@@ -150,8 +151,8 @@ def test_the_trainer_leaves_a_word_out_of_the_cloud(world, committed):
         _answer(world, world.group_mate, question, "kahvi tiimi")
     with committed():
         client_for(world.trainer.user).post(
-            reverse("live_question_update", args=[world.cohort.slug, question.id]),
-            {"action": "exclude", "word": "kahvi"},
+            reverse("live_word_exclude", args=[world.cohort.slug, question.id]),
+            {"word": "kahvi"},
         )
     words = [
         w["word"] for w in question.summary.__class__.objects.get(question=question).data["words"]

@@ -1,0 +1,43 @@
+"""What the live pages' POSTs carry."""
+
+from django import forms
+
+from .models import LiveQuestion
+
+
+class QuestionCreateForm(forms.Form):
+    """A question added on the spot. The service validates the question as a whole."""
+
+    prompt = forms.CharField(required=False)
+    kind = forms.ChoiceField(choices=LiveQuestion.Kind.choices)
+    choices = forms.CharField(required=False)  # one per line, for choice questions
+    anonymous = forms.BooleanField(required=False)
+
+    def options(self) -> dict:
+        kind = self.cleaned_data["kind"]
+        if kind in (LiveQuestion.Kind.SINGLE, LiveQuestion.Kind.MULTIPLE):
+            lines = self.cleaned_data["choices"].splitlines()
+            return {"choices": [line.strip() for line in lines if line.strip()]}
+        if kind == LiveQuestion.Kind.SCALE:
+            return {"min": 1, "max": 5}
+        return {}
+
+
+class SwitchForm(forms.Form):
+    on = forms.BooleanField(required=False)
+
+
+class WordForm(forms.Form):
+    word = forms.CharField(required=False)
+
+
+class AnswerForm(forms.Form):
+    """A participant's answer: one value, or the list of those ticked for a multiple-choice
+    question. The service judges it against the question and says what is wrong."""
+
+    value = forms.Field(required=False)
+
+    def __init__(self, *args, question: LiveQuestion, **kwargs):
+        super().__init__(*args, **kwargs)
+        if question.kind == LiveQuestion.Kind.MULTIPLE:
+            self.fields["value"].widget = forms.SelectMultiple()  # reads every value sent

@@ -1,0 +1,171 @@
+"""Reads of live feedback for the pages: each question as a card with what its page shows,
+in a fixed number of queries per page."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from polku.people.models import Membership, Role
+
+from .models import LiveAnswer, LiveQuestion, LiveSummary
+
+TEXT_KINDS = (LiveQuestion.Kind.OPEN, LiveQuestion.Kind.COMMITMENT)
+
+
+def participant_count(cohort_id: int) -> int:
+    return Membership.objects.filter(cohort_id=cohort_id, role=Role.PARTICIPANT).count()
+
+
+def _summary_of(question: LiveQuestion) -> LiveSummary | None:
+    """The question's summary: fetched with the question when the caller asked for it
+    (select_related), else read now."""
+    try:
+        return question.summary
+    except LiveSummary.DoesNotExist:
+        return None
+
+
+def summary_payload(question: LiveQuestion, participants: int) -> dict:
+    """What the projector and the day page show of a question: its summary as HTML, with the
+    anonymity rules applied. Cached until the next build or state change."""
+    summary = _summary_of(question)
+    data = summary.data if summary else {}
+    count = data.get("count", 0)
+    html = render_to_string(
+        "live/includes/summary.html",
+        {
+            "question": question,
+            "data": data,
+            # Open-answer quotes of a question with fewer than three answers stay off the screen.
+            "show_quotes": count >= 3,
+        },
+    )
+    return {
+        "version": summary.version if summary else 0,
+        "state": question.state,
+        "closed": question.state == LiveQuestion.State.CLOSED,
+        "prompt": question.prompt,
+        "count": count,
+        "waiting": max(participants - count, 0),
+        "html": html,
+        "cohort_id": question.cohort_id,
+        "day_id": question.training_day_id,
+    }
+
+
+def theme_answers(question: LiveQuestion) -> list[dict]:
+    """For the facilitator: each theme of an open question with every answer behind it (the
+    summary stores the answers' ids; the projector shows only a few quotes). Reads the
+    answers the caller prefetched."""
+    summary = _summary_of(question)
+    if question.kind not in TEXT_KINDS or summary is None or not summary.data.get("themes"):
+        return []
+    texts = {answer.id: answer.value for answer in question.answers.all()}
+    return [
+        {"keyword": theme["keyword"], "answers": [texts[i] for i in theme["answers"] if i in texts]}
+        for theme in summary.data["themes"]
+    ]
+
+
+@dataclass(frozen=True)
+class QuestionCard:
+    """A question as one page shows it."""
+
+    question: LiveQuestion
+    payload: dict | None = None  # its summary, when this person may see it
+    answer_count: int = 0
+    themes: list = field(default_factory=list)  # facilitators: the answers behind each theme
+    named: list = field(default_factory=list)  # facilitators: who answered what, if not anonymous
+    my_answer: object = None  # participants: their own answer
+
+    @property
+    def scale_values(self):
+        options = self.question.options
+        return range(options.get("min", 1), options.get("max", 5) + 1)
+
+
+def facilitator_cards(*, cohort, training_day) -> list[QuestionCard]:
+    """Every question of the day with its summary, the answers behind its themes and, for a
+    named question, who answered what: one query for the answers of the whole day."""
+    listed = LiveAnswer.objects.filter(
+        Q(question__anonymous=False) | Q(question__kind__in=TEXT_KINDS)
+    ).select_related("user")
+    questions = (
+        LiveQuestion.objects.filter(cohort=cohort, training_day=training_day)
+        .select_related("summary")
+        .annotate(answer_count=Count("answers"))
+        .prefetch_related(Prefetch("answers", queryset=listed.order_by("user__first_name", "id")))
+    )
+    participants = participant_count(cohort.id)
+    return [
+        QuestionCard(
+            question=question,
+            payload=summary_payload(question, participants),
+            answer_count=question.answer_count,
+            themes=theme_answers(question),
+            named=[] if question.anonymous else list(question.answers.all()),
+        )
+        for question in questions
+    ]
+
+
+def participant_cards(*, cohort, training_day, user) -> list[QuestionCard]:
+    """The questions opened for the cohort, with the person's own answer; the room's summary
+    once they have answered (so it does not lead their answer) or the question has closed."""
+    questions = list(
+        LiveQuestion.objects.filter(cohort=cohort, training_day=training_day, hidden=False)
+        .exclude(state=LiveQuestion.State.READY)
+        .select_related("summary")
+    )
+    mine = dict(
+        LiveAnswer.objects.filter(question__in=questions, user=user).values_list(
+            "question_id", "value"
+        )
+    )
+    participants = participant_count(cohort.id)
+    return [
+        QuestionCard(
+            question=question,
+            my_answer=mine.get(question.id),
+            payload=summary_payload(question, participants)
+            if question.id in mine or question.is_closed
+            else None,
+        )
+        for question in questions
+    ]
+
+
+def closed_cards(*, cohort, training_day, with_hidden: bool) -> list[QuestionCard]:
+    """The day's closed questions with their summaries: the printable page."""
+    questions = LiveQuestion.objects.filter(
+        cohort=cohort, training_day=training_day, state=LiveQuestion.State.CLOSED
+    )
+    if not with_hidden:
+        questions = questions.filter(hidden=False)
+    participants = participant_count(cohort.id)
+    return [
+        QuestionCard(question=question, payload=summary_payload(question, participants))
+        for question in questions.select_related("summary")
+    ]
+
+
+def answers_table(question: LiveQuestion) -> tuple[list[str], object]:
+    """The question's answers as a table (header, rows). An anonymous question's answers carry
+    no name, no time and no order of arrival: in a small room, times in order would tell who
+    wrote what. They are sorted by their text."""
+
+    def text(answer) -> str:
+        return ", ".join(answer.value) if isinstance(answer.value, list) else str(answer.value)
+
+    if question.anonymous:
+        values = sorted(text(a) for a in question.answers.only("value"))
+        return [_("Answer")], ([value] for value in values)
+
+    def rows():
+        for answer in question.answers.select_related("user").order_by("updated_at"):
+            name = answer.user.get_full_name() or answer.user.email
+            yield [answer.updated_at.isoformat(timespec="seconds"), text(answer), name]
+
+    return [_("Time"), _("Answer"), _("Name")], rows()
