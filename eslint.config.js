@@ -8,4 +8,9 @@ export default [
     files: ["static/**/*.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: globals.browser },
   },
+  {
+    // ES modules, loaded with <script type="module">.
+    files: ["static/answer/**/*.js", "static/projector.js"],
+    languageOptions: { sourceType: "module" },
+  },
 ];

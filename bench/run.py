@@ -172,7 +172,6 @@ def _answering(seeded, assignment, samples):
                 save_path,
                 {
                     "version": version,
-                    "action": "autosave",
                     f"part-{parts['text'].id}": "Aamukahvi " * (word + 1),
                 },
             )
@@ -191,7 +190,11 @@ def _answering(seeded, assignment, samples):
                 raise SystemExit(f"photo upload: HTTP {status} {body[:200]!r}")
         status, body, _t = person.post_form(
             save_path,
-            {"version": version, "action": "submit", f"part-{parts['text'].id}": "Valmis vastaus"},
+            {
+                "version": version,
+                "submit_answer": "true",
+                f"part-{parts['text'].id}": "Valmis vastaus",
+            },
         )
         if status != 200:
             raise SystemExit(f"submit: HTTP {status} {body[:200]!r}")

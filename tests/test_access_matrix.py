@@ -269,7 +269,7 @@ def test_matrix(name, role, world, other_world, django_user_model):
     url = _url(name, world)
     data = {
         "language_set": {"language": "en", "next": "/"},
-        "answer_save": {"version": "0", "action": "save"},
+        "answer_save": {"version": "0"},
         "answer_comment": {"body": "Mitä kokeilet seuraavaksi?"},
         "post_edit": {"body": "Korjattu"},
         "comment_add": {"body": "Kiitos!"},

@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
-
 TEXT_MAX = 20_000
 
 
@@ -50,27 +48,3 @@ def answer_parts_filled(assignment, content: dict, files) -> list[AnswerPart]:
         part.value = content.get(part.id, "")
         part.files = [f for f in files if f.part_id == part.id]
     return parts
-
-
-def content_from_form(parts: list[AnswerPart], data) -> tuple[dict, list[str]]:
-    """The answer's text parts from a submitted form, and what was wrong. A wrong value is
-    dropped with a message; the rest is kept."""
-    content, errors = {}, []
-    for part in parts:
-        if part.takes_files:
-            continue
-        value = (data.get(f"part-{part.id}") or "").strip()
-        if part.kind == "scale" and value not in {"", "1", "2", "3", "4", "5"}:
-            errors.append(_("“%(label)s”: choose a number from 1 to 5.") % {"label": part.label})
-            value = ""
-        elif part.kind == "choice" and value and value not in part.choices:
-            errors.append(_("“%(label)s”: choose one of the choices.") % {"label": part.label})
-            value = ""
-        elif len(value) > TEXT_MAX:
-            errors.append(
-                _("“%(label)s” is too long; the first %(n)s characters were kept.")
-                % {"label": part.label, "n": TEXT_MAX}
-            )
-            value = value[:TEXT_MAX]
-        content[part.id] = value
-    return content, errors

@@ -20,8 +20,9 @@ from programmes.views import cohort_page_context
 
 from . import services
 from .access import answer_get
+from .forms import AnswerForm, CommentForm, FileUploadForm, ReviewedForm
 from .models import AnswerFile
-from .parts import answer_parts, answer_parts_filled, content_from_form
+from .parts import answer_parts, answer_parts_filled
 from .selectors import AnswerStatus, answer_of, answer_status, review_rows_get
 
 # Feedback is not coaching (PRODUCT.md): the reply box offers forward-looking questions.
@@ -46,6 +47,10 @@ def _answer_i18n() -> dict:
         "add_other": _("Add it to mine"),
         "upload_failed": _("The upload failed."),
         "retry": _("Try again"),
+        "session_lost": _(
+            "Not saved: you may have been logged out. Reload the page to log in again; what "
+            "you typed is kept on this device."
+        ),
     }
 
 
@@ -114,23 +119,21 @@ def _participant_answer(request, cohort_slug, page_id):
 @login_required
 @require_POST
 def answer_save(request, cohort_slug, page_id):
-    """Autosave (JSON), save or submit. Text is saved before files are looked at, so a refused
-    file never costs what was typed."""
+    """Autosave (JSON), save, submit, or remove a file. Text is saved before files are looked
+    at, so a refused file never costs what was typed."""
     membership, page, answer = _participant_answer(request, cohort_slug, page_id)
     parts = answer_parts(page)
-    content, errors = content_from_form(parts, request.POST)
-    action = request.POST.get("action", "save")
-    try:
-        base_version = int(request.POST.get("version", ""))
-    except ValueError:
-        base_version = -1
+    form = AnswerForm(request.POST, parts=parts)
+    form.is_valid()  # every field is optional; a wrong value is dropped with a message
+    content, errors = form.content()
+    submit = form.cleaned_data.get("submit_answer", False)
     try:
         answer = services.answer_save(
             answer=answer,
             user=request.user,
-            base_version=base_version,
+            base_version=form.base_version(),
             content=content,
-            submit=action == "submit",
+            submit=submit,
         )
     except services.AnswerConflict as conflict:
         current = conflict.current
@@ -151,8 +154,8 @@ def answer_save(request, cohort_slug, page_id):
             return JsonResponse(payload, status=409)
         messages.error(request, payload["message"])
         return redirect("cohort_assignment", cohort_slug=cohort_slug, page_id=page_id)
-    if action.startswith("remove-") and action[7:].isdigit():
-        services.answer_file_remove(answer=answer, answer_file_id=int(action[7:]))
+    if form.cleaned_data.get("remove_file"):
+        services.answer_file_remove(answer=answer, answer_file_id=form.cleaned_data["remove_file"])
     for part in parts:
         for upload in request.FILES.getlist(f"files-{part.id}") if part.takes_files else []:
             try:
@@ -179,7 +182,7 @@ def answer_save(request, cohort_slug, page_id):
         )
     for error in errors:
         messages.error(request, error)
-    if action == "submit":
+    if submit:
         messages.success(
             request,
             _("Submitted. You can still edit and submit again.")
@@ -197,16 +200,20 @@ def answer_file_upload(request, cohort_slug, page_id):
     """One file, sent by the page's uploader (JSON): progress shows in the browser, and a retry
     sends the same client key, so the file is kept once."""
     membership, page, answer = _participant_answer(request, cohort_slug, page_id)
-    part = next(
-        (p for p in answer_parts(page) if p.id == request.POST.get("part") and p.takes_files), None
+    form = FileUploadForm(request.POST, request.FILES)
+    part = form.is_valid() and next(
+        (p for p in answer_parts(page) if p.id == form.cleaned_data["part"] and p.takes_files),
+        None,
     )
-    upload = request.FILES.get("file")
-    client_key = (request.POST.get("client_key") or "")[:40]
-    if part is None or upload is None or not client_key:
+    if not part:
         return JsonResponse({"error": _("The upload was incomplete. Try again.")}, status=400)
     try:
         answer_file = services.answer_file_add(
-            answer=answer, user=request.user, part=part, upload=upload, client_key=client_key
+            answer=answer,
+            user=request.user,
+            part=part,
+            upload=form.cleaned_data["file"],
+            client_key=form.cleaned_data["client_key"],
         )
     except UploadRefused as refused:
         return JsonResponse({"error": refused.message}, status=400)
@@ -225,6 +232,8 @@ def answer_file(request, cohort_slug, answer_id, file_id):
         else files.filter(id__in=answer.submitted_revision.file_ids)
     )
     answer_file = get_object_or_404(files, id=file_id)
+    if _wants_json(request):  # the page asks whether a photo's renditions are ready
+        return JsonResponse(_file_json(cohort_slug, answer_file))
     return stored_file_response(answer_file.stored_file, variant=request.GET.get("v", "display"))
 
 
@@ -308,11 +317,13 @@ def answer_detail(request, cohort_slug, answer_id):
 def answer_comment(request, cohort_slug, answer_id):
     membership = membership_get(request.user, cohort_slug)
     answer, can_edit = answer_get(membership, answer_id)
-    if not (can_edit or membership.role == Role.TRAINER):
+    if not (can_edit or membership.is_trainer):
         raise Http404
+    form = CommentForm(request.POST)
+    form.is_valid()  # the service judges the body
     try:
         services.review_comment_add(
-            answer=answer, author=request.user, body=request.POST.get("body", "")
+            answer=answer, author=request.user, body=form.cleaned_data["body"]
         )
     except ValidationError as error:
         messages.error(request, error.messages[0])
@@ -324,7 +335,9 @@ def answer_comment(request, cohort_slug, answer_id):
 def answer_reviewed(request, cohort_slug, answer_id):
     membership = membership_get(request.user, cohort_slug, roles=[Role.TRAINER])
     answer, _can_edit = answer_get(membership, answer_id)
+    form = ReviewedForm(request.POST)
+    form.is_valid()
     services.answer_mark_reviewed(
-        answer=answer, trainer=request.user, reviewed=request.POST.get("reviewed", "1") == "1"
+        answer=answer, trainer=request.user, reviewed=form.cleaned_data["reviewed"]
     )
     return redirect("answer_detail", cohort_slug=cohort_slug, answer_id=answer.id)

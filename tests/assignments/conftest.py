@@ -25,13 +25,16 @@ class AnswerForm:
     def autosave(self, version, text, **extra):
         return self.client.post(
             self.save_url,
-            {"version": version, "action": "autosave", self.field("text"): text, **extra},
+            {"version": version, self.field("text"): text, **extra},
             HTTP_ACCEPT="application/json",
             HTTP_ACCEPT_LANGUAGE="en",
         )
 
-    def post(self, version, text, action="save", files=None, **extra):
-        data = {"version": version, "action": action, self.field("text"): text, **extra}
+    def post(self, version, text, submit=False, files=None, **extra):
+        """Save draft, or Submit (submit=True)."""
+        data = {"version": version, self.field("text"): text, **extra}
+        if submit:
+            data["submit_answer"] = "true"
         if files:
             data[f"files-{self.parts['photos'].id}"] = files
         return self.client.post(self.save_url, data, HTTP_ACCEPT_LANGUAGE="en", follow=True)

@@ -68,11 +68,11 @@ def test_submitting_on_time_then_resubmitting(form, world):
     AssignmentSchedule.objects.filter(cohort=world.cohort, page=world.assignment).update(
         due_at=timezone.now() + timedelta(days=3)
     )
-    page = form.post(0, "Valmis", action="submit").content.decode()
+    page = form.post(0, "Valmis", submit=True).content.decode()
     assert "Submitted. You can still edit" in page
     answer = Answer.objects.get()
     assert answer.submitted_revision and not answer.is_late
-    form.post(answer.version, "Valmis ja parannettu", action="submit")
+    form.post(answer.version, "Valmis ja parannettu", submit=True)
     answer.refresh_from_db()
     assert answer.submitted_revision.content[form.parts["text"].id] == "Valmis ja parannettu"
     assert answer.revisions.filter(is_submission=True).count() == 2
@@ -80,7 +80,7 @@ def test_submitting_on_time_then_resubmitting(form, world):
 
 def test_after_the_due_date_an_answer_is_accepted_and_marked_late(form, world):
     # The demo's first assignment was due weeks ago.
-    page = form.post(0, "Myöhässä mutta tehty", action="submit").content.decode()
+    page = form.post(0, "Myöhässä mutta tehty", submit=True).content.decode()
     assert "marked late" in page
     answer = Answer.objects.get()
     assert answer.is_late
@@ -115,7 +115,7 @@ def test_a_bad_scale_value_is_dropped_with_a_message_and_the_text_kept(world):
 
 
 def test_html_in_an_answer_is_shown_as_text(form, world):
-    form.post(0, "<script>alert(1)</script>", action="submit")
+    form.post(0, "<script>alert(1)</script>", submit=True)
     answer = Answer.objects.get()
     page = form.client.get(reverse("answer_detail", args=[world.cohort.slug, answer.id]))
     html = page.content.decode()

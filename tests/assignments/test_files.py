@@ -161,7 +161,7 @@ def test_files_are_private_and_downloads_carry_a_safe_name(form, world, settings
 
 
 def test_a_group_mate_reads_a_submitted_answer_only_when_the_assignment_shares_it(world, form):
-    form.post(0, "Jaettu vastaus", action="submit")
+    form.post(0, "Jaettu vastaus", submit=True)
     answer = Answer.objects.get()
     url = reverse("answer_detail", args=[world.cohort.slug, answer.id])
     mate = client_for(world.group_mate.user)
@@ -200,3 +200,24 @@ def test_two_photos_with_the_same_name_from_a_plain_form_are_both_kept(form):
     answer = Answer.objects.get()
     form.post(answer.version, "Kaksi kuvaa", files=[SimpleUploadedFile("image.jpg", blue)])
     assert AnswerFile.objects.count() == 2
+
+
+def test_a_files_remove_button_takes_it_off_the_answer_and_keeps_the_text(form):
+    photo = form.upload(SimpleUploadedFile("pois.png", png_bytes())).json()
+    version = Answer.objects.get().version
+    page = form.post(version, "Teksti jää", remove_file=photo["id"]).content.decode()
+    assert "pois.png" not in page
+    answer = Answer.objects.get()
+    assert not answer.files.filter(id=photo["id"], removed_at=None).exists()
+    assert answer.content[form.parts["text"].id] == "Teksti jää"
+
+
+def test_the_page_learns_a_photo_is_ready_from_its_state(form):
+    """The photo shows a placeholder while processing; asked for JSON, its address says
+    "processing" until the renditions exist, then "ready"."""
+    url = form.upload(SimpleUploadedFile("board.png", png_bytes())).json()["url"]
+    assert form.client.get(url, HTTP_ACCEPT="application/json").json()["state"] == "processing"
+    from polku.uploads.tasks import stored_file_render
+
+    stored_file_render(str(StoredFile.objects.get().id))
+    assert form.client.get(url, HTTP_ACCEPT="application/json").json()["state"] == "ready"

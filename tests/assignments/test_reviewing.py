@@ -46,7 +46,7 @@ def test_organisers_see_the_figures_but_not_the_answers(world):
 def test_a_trainer_steps_through_submitted_answers_with_next_and_previous(world):
     first = answer_build(world)
     mate = AnswerForm(world, world.group_mate)
-    mate.post(0, "Toinen vastaus", action="submit")
+    mate.post(0, "Toinen vastaus", submit=True)
     second = Answer.objects.get(participant=world.group_mate)
     trainer = client_for(world.trainer.user)
     pages = {
@@ -155,7 +155,7 @@ def test_a_retry_after_a_failed_send_mails_only_those_still_waiting(world):
 def test_the_trainer_marks_an_answer_reviewed_and_the_participant_sees_it(world):
     answer = answer_build(world)
     client_for(world.trainer.user).post(
-        reverse("answer_reviewed", args=[world.cohort.slug, answer.id]), {"reviewed": "1"}
+        reverse("answer_reviewed", args=[world.cohort.slug, answer.id]), {"reviewed": "true"}
     )
     answer.refresh_from_db()
     assert answer.reviewed_by == world.trainer.user

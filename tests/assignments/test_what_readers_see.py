@@ -81,7 +81,7 @@ def test_a_double_tapped_submit_stores_one_submission(world):
     text = next(p for p in answer_parts(world.assignment) if p.kind == "text")
     url = reverse("answer_save", args=[world.cohort.slug, world.assignment.id])
     client = client_for(world.participant.user)
-    data = {"version": answer.version, "action": "submit", f"part-{text.id}": "Valmis."}
+    data = {"version": answer.version, "submit_answer": "true", f"part-{text.id}": "Valmis."}
     for _tap in range(3):
         client.post(url, data)
     assert AnswerRevision.objects.filter(answer=answer, is_submission=True).count() == 1

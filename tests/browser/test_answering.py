@@ -96,3 +96,34 @@ def test_two_tabs_editing_at_once_are_told_and_merge(world, urls, browser, live_
     first.reload()  # what the server kept
     text = first.locator("textarea").first.input_value()
     assert "Ensimmäisen välilehden teksti." in text and "Toisen välilehden teksti." in text
+
+
+def test_no_connection_retries_on_one_timer_and_saves_when_back(world, urls, browser, live_server):
+    phone = _log_in(browser, live_server, world.participant.user, viewport=PHONE)
+    phone.goto(live_server.url + urls["assignment"])
+    text = phone.locator("textarea").first
+    failed = []
+    phone.on("requestfailed", lambda request: failed.append(request.url))
+    phone.context.set_offline(True)
+    for words in ("Yksi.", "Yksi. Kaksi.", "Yksi. Kaksi. Kolme."):
+        text.fill(words)
+        phone.wait_for_timeout(1600)  # each pause makes a save that fails
+    phone.wait_for_selector(".save-state:has-text('No connection')")
+    failed.clear()
+    phone.wait_for_timeout(10_500)
+    # One retry every 5 s, not one chain per failed save (which would be 6 by now).
+    assert 1 <= len(failed) <= 3, failed
+    phone.context.set_offline(False)
+    phone.wait_for_selector(".save-state:has-text('Draft saved')", timeout=10_000)
+    phone.reload()
+    assert phone.locator("textarea").first.input_value() == "Yksi. Kaksi. Kolme."
+
+
+def test_a_lost_session_is_told_apart_from_no_connection(world, urls, browser, live_server):
+    phone = _log_in(browser, live_server, world.participant.user, viewport=PHONE)
+    phone.goto(live_server.url + urls["assignment"])
+    phone.context.clear_cookies()  # the session expired, or they logged out in another tab
+    phone.locator("textarea").first.fill("Tärkeä ajatus.")
+    phone.wait_for_selector(".save-state:has-text('Reload the page to log in again')")
+    kept = phone.evaluate("Object.values(localStorage).join(' ')")
+    assert "Tärkeä ajatus." in kept  # still on the device for after logging in
