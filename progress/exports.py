@@ -4,7 +4,7 @@ hundred participants at a time."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programmes.models import TrainingDaySchedule
+from programmes import facts as path_facts
 
 from . import selectors
 from .models import Attendance
@@ -63,9 +63,7 @@ def people_table(cohort) -> tuple[list, object]:
 def attendance_table(cohort, with_reasons: bool) -> tuple[list, object]:
     """Every participant's attendance per day held; trainers' tables carry the reasons."""
     now = timezone.now()
-    days = list(
-        TrainingDaySchedule.objects.filter(cohort=cohort, starts_at__lte=now).select_related("page")
-    )
+    days = [day for day in path_facts.cohort_calendar(cohort.id)[0] if day.starts_at <= now]
     reasons = {}
     if with_reasons:
         reasons = {
@@ -75,7 +73,7 @@ def attendance_table(cohort, with_reasons: bool) -> tuple[list, object]:
             .values_list("participant_id", "training_day_id", "reason")
         }
     header = [_("Name"), _("Small group")] + [
-        f"{timezone.localtime(d.starts_at):%d.%m.%Y} {d.page.title}" for d in days
+        f"{timezone.localtime(d.starts_at):%d.%m.%Y} {d.title}" for d in days
     ]
 
     def rows():

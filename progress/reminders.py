@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from polku.notifications.services import Topic, reminders_unwanted, send_once
 from polku.people.models import Cohort, Membership, Role
+from programmes import facts as path_facts
 from programmes.assignments import facts as assignment_facts
-from programmes.models import DUE_SOON, AssignmentSchedule, TrainingDaySchedule
 
 from . import selectors
 from .models import CohortProgress
@@ -37,23 +37,14 @@ DAY_BEFORE_KIND, DUE_SOON_KIND, OVERDUE_KIND, WEEKLY_KIND = (
 def due(now: datetime) -> list[tuple[str, int]]:
     """The reminders whose time has come: (kind, training day or assignment schedule id, or
     for the weekly list the cohort id)."""
-    found = [
-        (DAY_BEFORE_KIND, schedule_id)
-        for schedule_id in TrainingDaySchedule.objects.filter(
-            starts_at__gt=now, starts_at__lte=now + DAY_BEFORE
-        ).values_list("id", flat=True)
+    found = [(DAY_BEFORE_KIND, day.id) for day in path_facts.days_starting(now, now + DAY_BEFORE)]
+    found += [
+        (DUE_SOON_KIND, due.id)
+        for due in path_facts.dues_between(now, now + path_facts.DUE_SOON, opened_by=now)
     ]
     found += [
-        (DUE_SOON_KIND, schedule_id)
-        for schedule_id in AssignmentSchedule.objects.filter(
-            opens_at__lte=now, due_at__gt=now, due_at__lte=now + DUE_SOON
-        ).values_list("id", flat=True)
-    ]
-    found += [
-        (OVERDUE_KIND, schedule_id)
-        for schedule_id in AssignmentSchedule.objects.filter(
-            due_at__lte=now - OVERDUE_AFTER, due_at__gt=now - OVERDUE_UNTIL
-        ).values_list("id", flat=True)
+        (OVERDUE_KIND, due.id)
+        for due in path_facts.dues_between(now - OVERDUE_UNTIL, now - OVERDUE_AFTER)
     ]
     local = timezone.localtime(now)
     if local.weekday() == WEEKLY_DAY and local.hour >= WEEKLY_HOUR:
@@ -71,21 +62,16 @@ def send(kind: str, object_id: int, now: datetime) -> int:
     if kind == WEEKLY_KIND:
         return _weekly_behind(object_id, now)
     if kind == DAY_BEFORE_KIND:
-        schedule = (
-            TrainingDaySchedule.objects.filter(id=object_id)
-            .select_related("page", "cohort")
-            .first()
-        )
+        schedule = path_facts.day_get(object_id)
         url_name, submitted = "cohort_training_day", set()
     else:
-        schedule = (
-            AssignmentSchedule.objects.filter(id=object_id).select_related("page", "cohort").first()
-        )
+        schedule = path_facts.due_get(object_id)
         url_name = "cohort_assignment"
         submitted = _submitted_user_ids(schedule) if schedule else set()
-    if schedule is None:
+    cohort = Cohort.objects.filter(id=schedule.cohort_id).first() if schedule else None
+    if cohort is None:
         return 0  # deleted since the scan
-    link = _link(url_name, schedule.cohort.slug, schedule.page_id)
+    link = _link(url_name, cohort.slug, schedule.page_id)
     sent = 0
     for member in _participants(schedule.cohort_id, exclude_user_ids=submitted):
         sent += send_once(
@@ -94,7 +80,7 @@ def send(kind: str, object_id: int, now: datetime) -> int:
             f"progress/email/{kind.replace('-', '_')}",
             {"schedule": schedule, "link": link},
             Topic.REMINDERS,
-            language=schedule.cohort.language,
+            language=cohort.language,
         )
     return sent
 
@@ -113,7 +99,7 @@ def _link(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def _submitted_user_ids(schedule: AssignmentSchedule) -> set[int]:
+def _submitted_user_ids(schedule: path_facts.Due) -> set[int]:
     """Who has submitted this assignment (for a group assignment: every member of a group
     whose shared answer is submitted)."""
     participants, groups = assignment_facts.submitters(

@@ -25,6 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from polku.people.models import Cohort, Membership, Role
+from programmes import facts as path_facts
 from programmes.assignments import facts as assignment_facts
 from programmes.live import facts as live_facts
 from workspaces import facts as workspace_facts
@@ -90,22 +91,11 @@ def row_matches(row: ParticipantProgress, figures: PersonFigures) -> bool:
 def calendar(cohort_id: int) -> tuple[list, list]:
     """The cohort's training days and assignments: [(page id, starts)], [(page id, opens, due,
     answered by the small group)]."""
-    from programmes.models import AnswerScope, AssignmentSchedule, TrainingDaySchedule
-
-    days = list(
-        TrainingDaySchedule.objects.filter(cohort_id=cohort_id)
-        .order_by("starts_at")
-        .values_list("page_id", "starts_at")
+    days, dues = path_facts.cohort_calendar(cohort_id)
+    return (
+        [(day.page_id, day.starts_at) for day in days],
+        [(due.page_id, due.opens_at, due.due_at, due.by_small_group) for due in dues],
     )
-    assignments = [
-        (page_id, opens_at, due_at, scope == AnswerScope.SMALL_GROUP)
-        for page_id, opens_at, due_at, scope in AssignmentSchedule.objects.filter(
-            cohort_id=cohort_id
-        )
-        .order_by("due_at")
-        .values_list("page_id", "opens_at", "due_at", "page__answer_scope")
-    ]
-    return days, assignments
 
 
 def participant_figures(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from polku.people.models import Membership, Role, SmallGroup
-from programmes.models import AssignmentSchedule, TrainingDaySchedule
+from programmes import facts as path_facts
 
 from .models import CohortProgress, CohortSnapshot, ParticipantProgress
 from .rollups import BEFORE_JOINING, TOTAL_FIELDS
@@ -121,20 +121,17 @@ def chart(snapshots: list, width: int = 320, height: int = 140) -> dict | None:
 
 
 def upcoming(cohort, now: datetime, count: int = 4) -> list[dict]:
-    days = TrainingDaySchedule.objects.filter(cohort=cohort, ends_at__gte=now).select_related(
-        "page"
-    )[:count]
-    due = AssignmentSchedule.objects.filter(cohort=cohort, due_at__gte=now).select_related("page")[
-        :count
-    ]
+    days, dues = path_facts.cohort_calendar(cohort.id)
     items = [
-        {"when": d.starts_at, "title": d.page.title, "is_day": True, "page_id": d.page_id}
+        {"when": d.starts_at, "title": d.title, "is_day": True, "page_id": d.page_id}
         for d in days
-    ]
+        if d.ends_at >= now
+    ][:count]
     items += [
-        {"when": a.due_at, "title": a.page.title, "is_day": False, "page_id": a.page_id}
-        for a in due
-    ]
+        {"when": a.due_at, "title": a.title, "is_day": False, "page_id": a.page_id}
+        for a in dues
+        if a.due_at >= now
+    ][:count]
     return sorted(items, key=lambda item: item["when"])[:count]
 
 
@@ -222,33 +219,30 @@ class YearItem:
 def person_year(member: Membership) -> list[YearItem]:
     """A participant's year in calendar order, from their stored figures."""
     row = getattr(member, "progress", None)
-    days = row.days if row else {}
+    days_done = row.days if row else {}
     assignments = row.assignments if row else {}
+    days, dues = path_facts.cohort_calendar(member.cohort_id)
     items = []
-    for schedule in TrainingDaySchedule.objects.filter(cohort_id=member.cohort_id).select_related(
-        "page"
-    ):
-        status = days.get(str(schedule.page_id), "upcoming")
+    for day in days:
+        status = days_done.get(str(day.page_id), "upcoming")
         items.append(
             YearItem(
                 "day",
-                schedule.page_id,
-                schedule.page.title,
-                schedule.starts_at,
+                day.page_id,
+                day.title,
+                day.starts_at,
                 status,
                 DAY_LABELS.get(status, _("Coming")),
             )
         )
-    for schedule in AssignmentSchedule.objects.filter(cohort_id=member.cohort_id).select_related(
-        "page"
-    ):
-        status, reviewed = assignments.get(str(schedule.page_id), ["upcoming", False])
+    for due in dues:
+        status, reviewed = assignments.get(str(due.page_id), ["upcoming", False])
         items.append(
             YearItem(
                 "assignment",
-                schedule.page_id,
-                schedule.page.title,
-                schedule.due_at,
+                due.page_id,
+                due.title,
+                due.due_at,
                 status,
                 ASSIGNMENT_LABELS.get(status, _("Coming")),
                 reviewed,

@@ -3,7 +3,7 @@
 Other apps call `participants_changed` inside the transaction that changed the source rows;
 it marks the people's rows stale and, once per burst, enqueues a refresh of the cohort."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from polku.coalescing import Coalescing
-from polku.people.models import Membership, Role
+from polku.people.models import Cohort, Membership, Role
+from programmes import facts as path_facts
 
 from .models import Attendance, CohortProgress, ParticipantProgress
 
@@ -194,3 +195,25 @@ def check_in(*, membership: Membership, schedule, now=None) -> Attendance:
     if created:
         participants_changed(membership.cohort_id, [membership.id])
     return attendance
+
+
+def calendar_tick_run(now: datetime) -> set[int]:
+    """Cohorts where a training day began or a due date passed since their last tick are
+    marked changed (their figures move with the calendar). Returns those cohorts' ids."""
+    CohortProgress.objects.bulk_create(
+        [
+            CohortProgress(cohort_id=c)
+            for c in Cohort.objects.filter(progress=None).values_list("id", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
+    counted = dict(CohortProgress.objects.values_list("cohort_id", "calendar_counted_at"))
+    changed = {
+        cohort_id
+        for cohort_id, moment in path_facts.last_calendar_moments(now).items()
+        if cohort_id in counted and (counted[cohort_id] is None or moment > counted[cohort_id])
+    }
+    CohortProgress.objects.update(calendar_counted_at=now)
+    for cohort_id in changed:
+        cohort_changed(cohort_id)
+    return changed

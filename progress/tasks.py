@@ -6,15 +6,13 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.db import DatabaseError
-from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from polku.people.models import Cohort
 
 from . import reminders, rollups
-from .models import CohortProgress
-from .services import REFRESH_DELAY, REFRESHES, cohort_changed
+from .services import REFRESH_DELAY, REFRESHES, calendar_tick_run
 
 logger = logging.getLogger(__name__)
 # Task names stay what they were when progress lived in programmes/: queued messages, the beat
@@ -46,32 +44,7 @@ def progress_refresh(cohort_id: int) -> None:
 def calendar_tick() -> None:
     """Training days that began and due dates that passed since the last tick change
     everyone's figures in their cohort (beat, every few minutes)."""
-    from programmes.models import AssignmentSchedule, TrainingDaySchedule
-
-    now = timezone.now()
-    CohortProgress.objects.bulk_create(
-        [
-            CohortProgress(cohort_id=c)
-            for c in Cohort.objects.filter(progress=None).values_list("id", flat=True)
-        ],
-        ignore_conflicts=True,
-    )
-    counted_at = "cohort__progress__calendar_counted_at"
-
-    def passed(schedules, moment: str) -> set[int]:
-        """Cohorts with a start or due date in (their last tick, now]."""
-        since_last_tick = Q(**{f"{counted_at}__isnull": True}) | Q(
-            **{f"{moment}__gt": F(counted_at)}
-        )
-        rows = schedules.filter(since_last_tick, **{f"{moment}__lte": now})
-        return set(rows.values_list("cohort_id", flat=True))
-
-    changed = passed(TrainingDaySchedule.objects, "starts_at") | passed(
-        AssignmentSchedule.objects, "due_at"
-    )
-    CohortProgress.objects.update(calendar_counted_at=now)
-    for cohort_id in changed:
-        cohort_changed(cohort_id)
+    calendar_tick_run(timezone.now())
 
 
 @shared_task(name=f"{NAME}.progress_nightly", acks_late=True)

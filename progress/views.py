@@ -15,8 +15,8 @@ from polku.access import STAFF_ROLES, membership_get, small_group_get
 from polku.exports import FORMATS, table_response
 from polku.people.models import Membership, Role
 from polku.qr import qr_svg
+from programmes import facts as path_facts
 from programmes.access import training_day_get
-from programmes.models import TrainingDaySchedule
 
 from . import exports, selectors, services
 from .forms import AttendanceSheetForm
@@ -130,7 +130,7 @@ def progress_export(request, cohort_slug, table, fmt):
 def _day(request, cohort_slug, page_id, role):
     """The training day through `access`, with the cohort's dates for it."""
     membership, page = training_day_get(request.user, cohort_slug, page_id, [role])
-    schedule = TrainingDaySchedule.objects.filter(cohort=membership.cohort, page=page).first()
+    schedule = path_facts.cohort_day(membership.cohort_id, page.id)
     return membership, page, schedule
 
 

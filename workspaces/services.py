@@ -1,14 +1,21 @@
 """Writes in workspaces. Text is rendered and sanitised once, when written."""
 
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from polku import events
 from polku.coalescing import enqueue_after_commit
+from polku.notifications.models import Notice, NotificationPreference
+from polku.notifications.services import Topic, activity_modes, send_once
+from polku.people.models import Membership, Role, User
 from polku.uploads.services import stored_file_create, stored_file_delete
 from polku.uploads.validation import UploadRefused
 from polku.versioning import compare_and_set
@@ -21,7 +28,7 @@ from .models import (
     Post,
     PostFile,
 )
-from .text import render
+from .text import mentioned, render
 
 POST_MAX = 10_000
 COMMENT_MAX = 5_000
@@ -49,9 +56,7 @@ def _clean(body: str, limit: int) -> str:
 
 
 def _notify_on_commit(kind: str, object_id: int) -> None:
-    from .tasks import activity_notify
-
-    enqueue_after_commit(activity_notify.name, [kind, object_id])
+    enqueue_after_commit("workspaces.tasks.activity_notify", [kind, object_id])
 
 
 @transaction.atomic
@@ -167,3 +172,118 @@ def note_save(*, group, user, base_version: int, body: str) -> GroupNote:
     note.refresh_from_db()
     GroupNoteRevision.objects.create(note=note, version=note.version, body=body, saved_by=user)
     return note
+
+
+# -- notices -------------------------------------------------------------------------------
+
+
+def _group_people(group) -> list[User]:
+    """Who reads a group's workspace: its members and the cohort's trainers."""
+    return list(
+        User.objects.filter(
+            Q(memberships__small_group=group, memberships__role=Role.PARTICIPANT)
+            | Q(memberships__cohort_id=group.cohort_id, memberships__role=Role.TRAINER)
+        ).distinct()
+    )
+
+
+def activity_notices_send(*, kind: str, object_id: int) -> None:
+    """Tells people about a new post or comment: those it mentions, and those who chose
+    immediate emails. Each email goes at most once (send_once)."""
+    model = Post if kind == "post" else Comment
+    item = model.objects.select_related("author").filter(id=object_id).first()
+    if item is None or item.hidden_at:
+        return
+    post = (
+        item
+        if kind == "post"
+        else Post.objects.select_related("small_group__cohort").get(id=item.post_id)
+    )
+    group = post.small_group
+    people = [p for p in _group_people(group) if p.id != item.author_id]
+    modes = activity_modes(people)
+    mentions = {p.id for p in mentioned(item.body, people)}
+    link = settings.SITE_URL + reverse("workspace", args=[group.cohort.slug, group.id])
+    for person in people:
+        mode = modes[person.id]
+        if mode == NotificationPreference.Mode.NONE:
+            continue
+        if person.id in mentions or mode == NotificationPreference.Mode.IMMEDIATE:
+            send_once(
+                person,
+                f"{kind}:{object_id}",
+                "workspaces/email/activity",
+                {
+                    "item": item,
+                    "group": group,
+                    "link": link,
+                    "mentioned": person.id in mentions,
+                },
+                Topic.ACTIVITY,
+            )
+
+
+def digest_readers() -> list[int]:
+    """Who gets the daily digest: members of a small group and trainers, unless they chose
+    immediate emails or none."""
+    readers = (
+        Membership.objects.filter(
+            Q(role=Role.PARTICIPANT, small_group__isnull=False) | Q(role=Role.TRAINER)
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    daily = User.objects.filter(id__in=readers).exclude(
+        notification_preference__mode__in=[
+            NotificationPreference.Mode.NONE,
+            NotificationPreference.Mode.IMMEDIATE,
+        ]
+    )
+    return list(daily.values_list("id", flat=True))
+
+
+def digests_send_to(*, user_ids: list[int], today: str) -> None:
+    """The digests of these people for `today`: what others did in their workspaces since
+    their last digest. Each sent at most once."""
+    now = timezone.now()
+    for user in User.objects.filter(id__in=user_ids):
+        if Notice.objects.filter(user=user, key=f"digest:{today}").exists():
+            continue
+        last = (
+            Notice.objects.filter(user=user, key__startswith="digest:")
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        since = last or now - timedelta(days=1)
+        groups = Membership.objects.filter(user=user).filter(
+            Q(role=Role.PARTICIPANT, small_group__isnull=False) | Q(role=Role.TRAINER)
+        )
+        group_filter = Q(
+            small_group__in=groups.filter(role=Role.PARTICIPANT).values("small_group")
+        ) | Q(small_group__cohort__in=groups.filter(role=Role.TRAINER).values("cohort"))
+        posts = list(
+            Post.objects.filter(group_filter, created_at__gt=since, hidden_at=None)
+            .exclude(author=user)
+            .select_related("author", "small_group__cohort")
+            .order_by("small_group_id", "id")[:50]
+        )
+        comments = (
+            Comment.objects.filter(created_at__gt=since, hidden_at=None)
+            .filter(post__in=Post.objects.filter(group_filter))
+            .exclude(author=user)
+            .count()
+        )
+        if not posts and not comments:
+            continue
+        send_once(
+            user,
+            f"digest:{today}",
+            "workspaces/email/digest",
+            {
+                "posts": posts,
+                "comments": comments,
+                "site": settings.SITE_URL,
+            },
+            Topic.ACTIVITY,
+        )

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from polku.people.models import User
 
 from . import services
+from .forms import PreferenceForm
 from .models import NotificationPreference
 
 
@@ -19,16 +19,16 @@ from .models import NotificationPreference
 def notification_preferences(request):
     preference = NotificationPreference.objects.filter(user=request.user).first()
     if request.method == "POST":
-        try:
+        form = PreferenceForm(request.POST)
+        if form.is_valid():
             services.preference_set(
                 user=request.user,
-                mode=request.POST.get("mode", ""),
-                reminders=request.POST.get("reminders") == "on",
+                mode=form.cleaned_data["mode"],
+                reminders=form.cleaned_data["reminders"],
             )
             messages.success(request, _("Saved."))
             return redirect("notification_preferences")
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
+        messages.error(request, _("Unknown choice."))
     return render(
         request,
         "notifications/preferences.html",
