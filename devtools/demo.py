@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from polku.people.models import Cohort, Organisation, Role, User
 from polku.people.services import membership_add
@@ -16,12 +16,11 @@ from programmes.models import (
     AssignmentPage,
     AssignmentSchedule,
     GrowthChainStep,
-    ProgrammeIndexPage,
     ProgrammePage,
     TrainingDayPage,
     TrainingDaySchedule,
 )
-from programmes.services import programme_editors_sync
+from programmes.services import programme_editors_sync, programme_index_get
 
 DEMO_PASSWORD = "polku-demo-2026"
 DEMO_ORGANISATION = "asiakaspalvelukeskus"
@@ -153,28 +152,6 @@ def _publish(parent: Page, page: Page) -> Page:
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
-
-
-def programme_index_get() -> ProgrammeIndexPage:
-    """The paths folder, made the site's root the first time (in place of Wagtail's welcome
-    page)."""
-    index = ProgrammeIndexPage.objects.first()
-    if index is None:
-        root = Page.get_first_root_node()
-        index = root.add_child(instance=ProgrammeIndexPage(title="Polut", slug="polut"))
-        site = Site.objects.filter(is_default_site=True).first()
-        old_root = site.root_page if site else None
-        if site is None:
-            Site.objects.create(
-                hostname="localhost", root_page=index, is_default_site=True, site_name="Polku"
-            )
-        else:
-            site.root_page = index
-            site.site_name = "Polku"
-            site.save()
-        if old_root is not None and type(old_root.specific) is Page:
-            old_root.delete()
-    return index
 
 
 def programme_build(
@@ -394,13 +371,15 @@ def demo_load() -> tuple[Cohort, list[tuple[str, str]]] | None:
 def demo_history_build(cohort: Cohort) -> None:
     """The first months of the year as they might have gone: attendance of the days held,
     answers (most on time, some late, some missing), reviews; then the figures and the
-    chart's history, computed from those rows."""
+    chart's history, computed from those rows. Written through the services, as of the
+    moments they happened."""
     import random
 
-    from programmes.assignments.models import Answer, AnswerRevision
+    from programmes.assignments import services as answers
     from programmes.assignments.parts import answer_parts
     from progress import rollups
     from progress.models import Attendance
+    from progress.services import attendance_mark
 
     chance = random.Random(2026)
     now = timezone.now()
@@ -411,23 +390,31 @@ def demo_history_build(cohort: Cohort) -> None:
         cohort.memberships.filter(role=Role.PARTICIPANT).select_related("user", "small_group")
     )
     trainer = cohort.memberships.filter(role=Role.TRAINER).first().user
-    for schedule in cohort.training_days.filter(starts_at__lte=now):
+    for schedule in cohort.training_days.filter(starts_at__lte=now).select_related("page"):
+        marks = {}
         for member in participants:
             absent = chance.random() < 0.1
-            Attendance.objects.create(
-                cohort=cohort,
-                training_day_id=schedule.page_id,
-                participant=member,
-                status=Attendance.Status.ABSENT if absent else Attendance.Status.PRESENT,
-                reason=chance.choice(["Sairas", "Asiakastapaaminen", ""]) if absent else "",
-                followed_up=absent and chance.random() < 0.5,
-                marked_by=trainer,
-                marked_at=schedule.starts_at + timedelta(minutes=15),
+            marks[member.id] = (
+                Attendance.Status.ABSENT if absent else Attendance.Status.PRESENT,
+                chance.choice(["Sairas", "Asiakastapaaminen", ""]) if absent else "",
+                absent and chance.random() < 0.5,
             )
+        attendance_mark(
+            cohort=cohort,
+            training_day=schedule.page,
+            marks=marks,
+            trainer=trainer,
+            now=schedule.starts_at + timedelta(minutes=15),
+        )
     for schedule in cohort.assignments.filter(opens_at__lte=now).select_related("page"):
         if schedule.page.answer_scope == AnswerScope.SMALL_GROUP:
             continue  # the groups' shared answers are theirs to write
         overdue = schedule.due_at <= now
+        content = {
+            part.id: "Kokeilin tätä tiimini kanssa ja kirjasin havainnot."
+            for part in answer_parts(schedule.page)
+            if part.kind == "text"
+        }
         for member in participants:
             roll = chance.random()
             if roll < 0.12 if overdue else roll < 0.6:
@@ -439,36 +426,19 @@ def demo_history_build(cohort: Cohort) -> None:
                 else schedule.opens_at
                 + (min(now, schedule.due_at) - schedule.opens_at) * chance.uniform(0.3, 0.95)
             )
-            content = {
-                part.id: "Kokeilin tätä tiimini kanssa ja kirjasin havainnot."
-                for part in answer_parts(schedule.page)
-                if part.kind == "text"
-            }
-            answer = Answer.objects.create(
-                cohort=cohort,
-                assignment=schedule.page,
-                participant=member,
-                content=content,
-                version=1,
-                created_at=submitted_at,
-                updated_at=submitted_at,
-                updated_by=member.user,
-                submitted_at=submitted_at,
-                is_late=late,
-            )
-            answer.submitted_revision = AnswerRevision.objects.create(
+            answer = answers.answer_get_or_create(membership=member, assignment=schedule.page)
+            answer = answers.answer_save(
                 answer=answer,
-                version=1,
+                user=member.user,
+                base_version=answer.version,
                 content=content,
-                saved_by=member.user,
-                saved_at=submitted_at,
-                is_submission=True,
-                is_late=late,
+                submit=True,
+                now=submitted_at,
             )
             if overdue and chance.random() < 0.6:
-                answer.reviewed_at = submitted_at + timedelta(days=2)
-                answer.reviewed_by = trainer
-            answer.save()
+                answers.answer_mark_reviewed(
+                    answer=answer, trainer=trainer, now=submitted_at + timedelta(days=2)
+                )
     rollups.cohort_reconcile(cohort.id)
     if first_day.starts_at < now:
         today = timezone.localdate(now)

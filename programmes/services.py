@@ -5,11 +5,11 @@ from datetime import datetime
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import GroupPagePermission
+from wagtail.models import GroupPagePermission, Page, Site
 
 from polku.people.services import organisation_editors_get
 
-from .models import PageVisit, ProgrammePage
+from .models import PageVisit, ProgrammeIndexPage, ProgrammePage
 
 
 def page_visit_record(*, user, page, now: datetime | None = None) -> datetime | None:
@@ -49,3 +49,25 @@ def programme_editors_sync(*, programme: ProgrammePage) -> None:
         GroupPagePermission.objects.get_or_create(
             group=editors, page=programme, permission=permission
         )
+
+
+def programme_index_get() -> ProgrammeIndexPage:
+    """The paths folder, made the site's root the first time (in place of Wagtail's welcome
+    page)."""
+    index = ProgrammeIndexPage.objects.first()
+    if index is None:
+        root = Page.get_first_root_node()
+        index = root.add_child(instance=ProgrammeIndexPage(title="Polut", slug="polut"))
+        site = Site.objects.filter(is_default_site=True).first()
+        old_root = site.root_page if site else None
+        if site is None:
+            Site.objects.create(
+                hostname="localhost", root_page=index, is_default_site=True, site_name="Polku"
+            )
+        else:
+            site.root_page = index
+            site.site_name = "Polku"
+            site.save()
+        if old_root is not None and type(old_root.specific) is Page:
+            old_root.delete()
+    return index

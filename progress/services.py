@@ -110,9 +110,10 @@ def cohort_changed(cohort_id: int) -> None:
 
 
 @transaction.atomic
-def attendance_mark(*, cohort, training_day, marks: dict, trainer) -> int:
+def attendance_mark(*, cohort, training_day, marks: dict, trainer, now=None) -> int:
     """Saves a trainer's checklist. `marks` maps a participant's membership id to
     (status or "", reason, followed up); "" clears the mark. Returns how many changed."""
+    now = now or timezone.now()
     participants = set(
         Membership.objects.filter(
             cohort=cohort, role=Role.PARTICIPANT, id__in=list(marks)
@@ -150,7 +151,7 @@ def attendance_mark(*, cohort, training_day, marks: dict, trainer) -> int:
                 "followed_up": followed_up,
                 "method": Attendance.Method.TRAINER,
                 "marked_by": trainer,
-                "marked_at": timezone.now(),
+                "marked_at": now,
             },
         )
         changed.append(membership_id)

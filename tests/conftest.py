@@ -3,10 +3,16 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from devtools.demo import cohort_schedule_build, programme_build
 from polku.people.models import Cohort, Membership, Organisation, Role
 from programmes.models import AssignmentPage, ProgrammePage, TrainingDayPage
-from tests.factories import PASSWORD, MembershipFactory, SmallGroupFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    SmallGroupFactory,
+    UserFactory,
+    cohort_calendar_build,
+    programme_year_build,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +38,7 @@ def committed(django_capture_on_commit_callbacks):
 
 @dataclass
 class World:
-    """One cohort with every role, built on the demo programme."""
+    """One cohort with every role, on a five-day path (tests.factories.programme_year_build)."""
 
     cohort: Cohort
     participant: Membership
@@ -54,11 +60,11 @@ def world_build(name: str, programme=None) -> World:
     organisation = organisation_get_or_create(name)
     cohort = Cohort.objects.create(
         organisation=organisation,
-        programme=programme or programme_build(organisation, title=f"Path {name}"),
+        programme=programme or programme_year_build(organisation, title=f"Path {name}"),
         name=f"Cohort {name}",
         slug=f"cohort-{name}",
     )
-    cohort_schedule_build(cohort)
+    cohort_calendar_build(cohort)
     group = SmallGroupFactory(cohort=cohort, name="Group 1")
     return World(
         cohort=cohort,
@@ -93,7 +99,7 @@ def organisation_get_or_create(name: str) -> Organisation:
 def programme_get_or_build(name: str) -> ProgrammePage:
     """World `name`'s programme, owned by the world's organisation."""
     title = f"Path {name}"
-    return ProgrammePage.objects.filter(title=title).first() or programme_build(
+    return ProgrammePage.objects.filter(title=title).first() or programme_year_build(
         organisation_get_or_create(name), title=title
     )
 

@@ -1,7 +1,7 @@
 """Factories for every model the tests build. tests/programmes/test_pages.py fails if a page
 model has none."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import factory
 import wagtail_factories
@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from polku.people.models import Cohort, Membership, Organisation, Role, SmallGroup, User
 from programmes.models import (
+    AnswerScope,
     AssignmentPage,
     AssignmentSchedule,
     ProgrammeIndexPage,
@@ -16,6 +17,7 @@ from programmes.models import (
     TrainingDayPage,
     TrainingDaySchedule,
 )
+from programmes.services import programme_index_get
 
 PASSWORD = "a-long-test-password"
 
@@ -55,14 +57,7 @@ class ProgrammePageFactory(wagtail_factories.PageFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     title = factory.Sequence(lambda n: f"Programme {n}")
     summary = "A year of leadership development."
-    parent = factory.LazyFunction(
-        lambda: (
-            ProgrammeIndexPage.objects.first()
-            or ProgrammeIndexPageFactory(
-                parent=wagtail_factories.PageFactory._meta.model.get_first_root_node()
-            )
-        )
-    )
+    parent = factory.LazyFunction(programme_index_get)  # the site's paths folder
 
     class Meta:
         model = ProgrammePage
@@ -134,3 +129,107 @@ class AssignmentScheduleFactory(factory.django.DjangoModelFactory):
     page = factory.SubFactory(AssignmentPageFactory)
     opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
     due_at = factory.LazyAttribute(lambda o: o.opens_at + timedelta(days=28))
+
+
+# -- a year's path ---------------------------------------------------------------------------
+
+# Days from today on which the five training days fall: two behind us, three ahead.
+DAY_OFFSETS = [-90, -20, 50, 120, 200]
+GROWTH_CHAIN = ["guiding_ideas", "strategy", "plan", "operations", "measurement"]
+
+
+def _question(kind: str, prompt: str, anonymous: bool = True, **value) -> dict:
+    return {
+        "type": "question",
+        "value": {
+            "kind": kind,
+            "prompt": prompt,
+            "choices": [],
+            "scale_max": "5",
+            "min_label": "",
+            "max_label": "",
+            "anonymous": anonymous,
+            **value,
+        },
+    }
+
+
+def _published(page):
+    page.save_revision().publish()  # as an editor publishes: with a revision
+    return page
+
+
+def programme_year_build(organisation: Organisation, title: str) -> ProgrammePage:
+    """A published five-day path with an assignment after each day, like a trainer builds:
+    three prepared live questions a day; each assignment asks for text, up to five photos, two
+    reflections and optional files; the third is answered by each small group together."""
+    from programmes.services import programme_editors_sync
+
+    programme = _published(ProgrammePageFactory(organisation=organisation, title=title))
+    for number, step in enumerate(GROWTH_CHAIN, start=1):
+        _published(
+            TrainingDayPageFactory(
+                parent=programme,
+                title=f"Day {number}",
+                intro=f"What day {number} is about.",
+                growth_chain_step=step,
+                agenda=[{"type": "item", "value": {"time": "9.00–16.00", "title": "Work"}}],
+                live_questions=[
+                    _question("scale", "How ready are you?", min_label="not", max_label="very"),
+                    _question("words", "One word about today?"),
+                    _question("commitment", "What will you try?", anonymous=False),
+                ],
+                materials=[{"type": "rich_text", "value": f"<p>Material of day {number}</p>"}],
+            )
+        )
+        _published(
+            AssignmentPageFactory(
+                parent=programme,
+                title=f"Assignment {number}",
+                intro=f"Try it with your team ({number}).",
+                growth_chain_step=step,
+                answer_scope=AnswerScope.SMALL_GROUP if number == 3 else AnswerScope.INDIVIDUAL,
+                instructions=[{"type": "rich_text", "value": "<p>Try it and tell us.</p>"}],
+                answer_parts=[
+                    {"type": "text", "value": {"label": "What did you do?", "help_text": ""}},
+                    {"type": "photos", "value": {"label": "A photo", "max_photos": 5}},
+                    {
+                        "type": "reflection",
+                        "value": {"question": "What next?", "kind": "text", "choices": []},
+                    },
+                    {
+                        "type": "reflection",
+                        "value": {
+                            "question": "How well did it go?",
+                            "kind": "scale",
+                            "choices": [],
+                        },
+                    },
+                    {"type": "files", "value": {"label": "Attachments (optional)"}},
+                ],
+            )
+        )
+    programme_editors_sync(programme=programme)
+    return programme
+
+
+def cohort_calendar_build(cohort: Cohort, today=None) -> None:
+    """Dates for the cohort's days and assignments around today: each assignment opens when
+    its day ends and is due a week before the next day (the last, five weeks after)."""
+    today = (today or timezone.localtime()).date()
+    tz = timezone.get_current_timezone()
+    days = list(TrainingDayPage.objects.child_of(cohort.programme))
+    assignments = list(AssignmentPage.objects.child_of(cohort.programme))
+    starts = [datetime.combine(today + timedelta(days=o), time(9), tz) for o in DAY_OFFSETS]
+    for number, (day, assignment) in enumerate(zip(days, assignments, strict=True)):
+        start = starts[number]
+        TrainingDayScheduleFactory(
+            cohort=cohort, page=day, starts_at=start, ends_at=start + timedelta(hours=7)
+        )
+        last = number + 1 == len(starts)
+        AssignmentScheduleFactory(
+            cohort=cohort,
+            page=assignment,
+            opens_at=start + timedelta(hours=7),
+            due_at=start + timedelta(days=35) if last else starts[number + 1] - timedelta(days=7),
+        )

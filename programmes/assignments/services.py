@@ -234,8 +234,8 @@ def review_comment_add(*, answer: Answer, author, body: str) -> ReviewComment:
     return comment
 
 
-def answer_mark_reviewed(*, answer: Answer, trainer, reviewed: bool = True) -> None:
-    answer.reviewed_at = timezone.now() if reviewed else None
+def answer_mark_reviewed(*, answer: Answer, trainer, reviewed: bool = True, now=None) -> None:
+    answer.reviewed_at = (now or timezone.now()) if reviewed else None
     answer.reviewed_by = trainer if reviewed else None
     with transaction.atomic():
         answer.save(update_fields=["reviewed_at", "reviewed_by"])

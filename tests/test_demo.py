@@ -1,0 +1,30 @@
+"""The demo a newcomer sees first: a cohort a few months into its year, written through the
+services, with figures that a full recompute agrees with."""
+
+import pytest
+
+from devtools.demo import DEMO_PASSWORD, demo_load
+from polku.people.models import Role
+from programmes.assignments.models import Answer
+from progress import rollups
+from progress.models import Attendance, CohortProgress
+
+
+@pytest.mark.django_db
+def test_the_demo_loads_once_with_a_history_the_figures_agree_with(client):
+    cohort, logins = demo_load()
+    assert demo_load() is None  # a second start leaves it as it is
+    assert cohort.memberships.filter(role=Role.PARTICIPANT).count() == 24
+    assert Attendance.objects.filter(cohort=cohort).count() == 2 * 24  # two days held
+    answers = Answer.objects.filter(cohort=cohort, submitted_at__isnull=False)
+    assert answers.filter(is_late=True).exists() and answers.filter(is_late=False).exists()
+    assert answers.filter(reviewed_at__isnull=False).exists()
+    for answer in answers:  # written as of the moment they happened, revision and all
+        assert answer.submitted_revision.saved_at == answer.submitted_at
+    drift = rollups.cohort_reconcile(cohort.id)  # a full recompute from the source rows
+    assert (drift["participants"], drift["groups"], drift["cohort"]) == (0, 0, False)
+    assert CohortProgress.objects.get(cohort=cohort).participants == 24
+    for email, _role in logins:
+        assert client.login(email=email, password=DEMO_PASSWORD), email
+    client.login(email="valmentaja1@polku.example", password=DEMO_PASSWORD)
+    assert client.get(f"/c/{cohort.slug}/progress/").status_code == 200
