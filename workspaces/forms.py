@@ -22,12 +22,6 @@ class OutcomeForm(forms.Form):
     outcome = forms.CharField(required=False, strip=False)
 
 
-class SwitchForm(forms.Form):
-    """Turns something on or off (pin, hide): the button sends on=true or on=false."""
-
-    on = forms.BooleanField(required=False)
-
-
 class EmptyForm(forms.Form):
     """A POST that carries nothing but its CSRF token (delete, "this helped me")."""
 

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from polku.access import STAFF_ROLES, membership_get
+from polku.forms import SwitchForm
 from polku.people.models import Membership, Role
 from polku.uploads.serving import stored_file_response
 
 from . import services
 from .access import PostRight, post_act_get, post_get, workspace_get
-from .forms import BodyForm, EmptyForm, NoteForm, OutcomeForm, PostForm, SwitchForm
+from .forms import BodyForm, EmptyForm, NoteForm, OutcomeForm, PostForm
 from .models import GroupNote, Post, PostFile
 from .selectors import (
     PAGE_SIZE,

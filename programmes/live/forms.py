@@ -23,10 +23,6 @@ class QuestionCreateForm(forms.Form):
         return {}
 
 
-class SwitchForm(forms.Form):
-    on = forms.BooleanField(required=False)
-
-
 class WordForm(forms.Form):
     word = forms.CharField(required=False)
 

@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 from polku.access import membership_get
 from polku.caching import cache_get, cache_set
 from polku.exports import table_response
+from polku.forms import SwitchForm
 from polku.people.models import Role
 from polku.qr import qr_svg
 from programmes.access import training_day_get
 
 from . import selectors, services
 from .access import live_question_get
-from .forms import AnswerForm, QuestionCreateForm, SwitchForm, WordForm
+from .forms import AnswerForm, QuestionCreateForm, WordForm
 from .models import LiveQuestion, LiveRoom
 
 PROJECTOR_SALT = "polku.live.projector"
