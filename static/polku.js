@@ -18,3 +18,10 @@ document.addEventListener("click", (event) => {
     }
   }
 });
+
+// A file picker says which files were chosen (its input is hidden behind a large label).
+document.addEventListener("change", (event) => {
+  const input = event.target.closest(".file-input");
+  const chosen = input?.parentElement.querySelector(".file-chosen");
+  if (chosen) chosen.textContent = [...input.files].map((file) => file.name).join(", ");
+});

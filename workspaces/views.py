@@ -16,6 +16,7 @@ from polku.access import STAFF_ROLES, membership_get
 from polku.forms import SwitchForm
 from polku.people.models import Membership, Role
 from polku.uploads.serving import stored_file_response
+from polku.uploads.validation import ACCEPT_FILES
 
 from . import services
 from .access import PostRight, post_act_get, post_get, workspace_get
@@ -37,6 +38,7 @@ def _context(membership, group, **extra):
         "cohort": membership.cohort,
         "group": group,
         "is_trainer": membership.role == Role.TRAINER,
+        "accept_files": ACCEPT_FILES,
         **extra,
     }
 

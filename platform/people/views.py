@@ -24,7 +24,11 @@ def home(request):
         Membership.objects.filter(user=request.user).select_related("cohort__organisation")
     )
     if len(memberships) == 1:
-        return redirect("cohort_path", cohort_slug=memberships[0].cohort.slug)
+        # Each role lands where its work is: participants on their path, trainers on the
+        # cohort overview, organisers on the figures.
+        membership = memberships[0]
+        landing = {Role.TRAINER: "cohort_overview", Role.ORGANISER: "progress_dashboard"}
+        return redirect(landing.get(membership.role, "cohort_path"), membership.cohort.slug)
     return render(request, "people/home.html", {"memberships": memberships})
 
 

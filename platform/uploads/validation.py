@@ -146,3 +146,8 @@ def upload_check(upload, kinds=frozenset({"photo", "document"})) -> Accepted:
         raise UploadRefused(_("This part of the answer takes photos only."))
     upload.seek(0)
     return Accepted(kind, content_type, _safe_name(upload.name, extension))
+
+
+# What the file pickers offer (the browser's `accept`); the content still decides on arrival.
+ACCEPT_PHOTOS = "image/*,.heic,.heif"
+ACCEPT_FILES = ACCEPT_PHOTOS + ",.pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp"

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from polku.uploads.validation import ACCEPT_FILES, ACCEPT_PHOTOS
+
 TEXT_MAX = 20_000
 
 
@@ -17,6 +19,11 @@ class AnswerPart:
     @property
     def takes_files(self) -> bool:
         return self.kind in ("photos", "files")
+
+    @property
+    def accept(self) -> str:
+        """What its file picker offers."""
+        return ACCEPT_PHOTOS if self.kind == "photos" else ACCEPT_FILES
 
 
 def answer_parts(assignment) -> list[AnswerPart]:

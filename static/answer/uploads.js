@@ -31,7 +31,7 @@ function newKey() {
   return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`.slice(0, 40);
 }
 
-function fileItem(body) {
+function fileItem(body, alt) {
   const item = document.createElement("li");
   item.className = "upload";
   const link = document.createElement("a");
@@ -39,7 +39,7 @@ function fileItem(body) {
     link.href = `${body.url}?v=full`;
     const img = document.createElement("img");
     img.className = "thumb";
-    img.alt = body.name;
+    img.alt = alt || body.name; // the part's label: "A photo of the board", not IMG_2034.jpg
     img.src = body.url;
     link.append(img);
     if (body.state !== "ready") showWhenReady(img, body.url);
@@ -103,7 +103,7 @@ function uploadOne(form, t, part, file, list) {
         if (error instanceof NotJson) failed(t.session_lost, false);
         return;
       }
-      if (xhr.status === 201) item.replaceWith(fileItem(body));
+      if (xhr.status === 201) item.replaceWith(fileItem(body, list.dataset.label));
       else failed(body.error || t.upload_failed, xhr.status >= 500);
     };
     xhr.onerror = () => failed(t.upload_failed, true); // no connection

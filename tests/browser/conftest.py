@@ -64,3 +64,19 @@ def csp_violations(page) -> list[str]:
 def csp_directives(header: str) -> dict[str, str]:
     """A Content-Security-Policy header as {directive: sources}."""
     return dict(part.strip().partition(" ")[::2] for part in header.split(";") if part.strip())
+
+
+# What a person taps: buttons, button-like links, disclosure summaries, back links.
+CONTROLS = "button, .button, summary, .back, label.button, input[type=submit]"
+
+
+def small_controls(page, minimum: int = 44) -> list[str]:
+    """The visible controls on the page lower than `minimum` CSS pixels."""
+    return page.evaluate(
+        """([selector, minimum]) => [...document.querySelectorAll(selector)]
+            .filter((el) => el.offsetParent !== null)
+            .map((el) => [el, el.getBoundingClientRect().height])
+            .filter(([el, height]) => height < minimum)
+            .map(([el, h]) => `${el.textContent.trim().slice(0, 40)} ${Math.round(h)}`)""",
+        [CONTROLS, minimum],
+    )

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import PHONE, csp_directives, csp_violations
+from tests.browser.conftest import PHONE, csp_directives, csp_violations, small_controls
 from tests.browser.test_answering import _log_in
 from tests.conftest import answer_build, live_question_build, post_build, world_build
 
@@ -48,10 +48,11 @@ def test_every_participant_page_fits_a_phone(pages, browser, live_server, screen
     user, urls = pages
     phone = _log_in(browser, live_server, user, viewport=PHONE, is_mobile=True, has_touch=True)
     refused = csp_violations(phone)
-    too_wide = []
+    too_wide, too_small = [], []
     for name, url in urls.items():
         response = phone.goto(live_server.url + url)
         assert response.status == 200, name
+        too_small += [f"{name}: {control}" for control in small_controls(phone)]
         policy = csp_directives(response.headers["content-security-policy"])
         assert policy["script-src"] == "'self'", name
         if not phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
@@ -60,6 +61,7 @@ def test_every_participant_page_fits_a_phone(pages, browser, live_server, screen
                 path=screenshots / f"too-wide-{name.replace(' ', '-')}.png", full_page=True
             )
     assert not too_wide, too_wide
+    assert not too_small, too_small  # every action is thumb-sized
     assert not refused, refused  # every page works with the Content-Security-Policy enforced
 
 
@@ -75,6 +77,9 @@ def progress_pages():
 
     world = world_build("progress")
     slug = world.cohort.slug
+    answer = answer_build(world)
+    post_build(world, comment="Mitä kokeilisit?")
+    live_question_build(world, kind="words", prompt="Yksi sana?")
     attendance_mark(
         cohort=world.cohort,
         training_day=world.day,
@@ -94,6 +99,10 @@ def progress_pages():
         "person": reverse("progress_person", args=[slug, world.participant.id]),
         "attendance": reverse("attendance", args=[slug, world.day.id]),
         "check-in code": reverse("attendance_qr", args=[slug, world.day.id]),
+        "answer": reverse("answer_detail", args=[slug, answer.id]),
+        "live": reverse("live_day", args=[slug, world.day.id]),
+        "summaries": reverse("live_summaries", args=[slug, world.day.id]),
+        "workspace": reverse("workspace", args=[slug, world.participant.small_group_id]),
     }
 
 
@@ -103,14 +112,16 @@ def test_progress_and_attendance_pages_fit_a_trainers_phone(
     user, urls = progress_pages
     phone = _log_in(browser, live_server, user, viewport=PHONE, is_mobile=True, has_touch=True)
     refused = csp_violations(phone)
-    too_wide = []
+    too_wide, too_small = [], []
     for name, url in urls.items():
         response = phone.goto(live_server.url + url)
         assert response.status == 200, name
+        too_small += [f"{name}: {control}" for control in small_controls(phone)]
         phone.screenshot(
             path=screenshots / f"progress-{name.replace(' ', '-')}.png", full_page=True
         )
         if not phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
             too_wide.append(name)
     assert not too_wide, too_wide
+    assert not too_small, too_small
     assert not refused, refused
