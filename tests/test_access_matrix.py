@@ -118,6 +118,8 @@ MATRIX: dict[str, Rule] = {
     "live_answers_csv": only(trainer=200),
     # The projector's poll is a signed link for one cohort's day: no session needed.
     "live_projector_poll": everyone(200, anonymous=200),
+    # So is a participant's phone's poll of the room (a version, nothing else).
+    "live_room_poll": everyone(200, anonymous=200),
     # Progress: figures for trainers and organisers; attendance is the trainers' to mark, and
     # participants check themselves in with the day's QR link.
     "progress_dashboard": TRAINERS_AND_ORGANISERS,
@@ -196,6 +198,12 @@ def _url(name: str, world: World) -> str:
         return reverse(
             name, args=[room_get_or_create(cohort=world.cohort, training_day=world.day).code]
         )
+    if name == "live_room_poll":
+        from django.core import signing
+
+        from programmes.live.views import ROOM_SALT
+
+        return reverse(name, args=[signing.dumps([world.cohort.id, world.day.id], salt=ROOM_SALT)])
     if name == "live_projector_poll":
         from django.core import signing
 

@@ -1,17 +1,44 @@
 """Reads of live feedback for the pages: each question as a card with what its page shows,
 in a fixed number of queries per page."""
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from polku.caching import cache_get, cache_set
 from polku.people.models import Membership, Role
 
 from .models import LiveAnswer, LiveQuestion, LiveSummary
 
 TEXT_KINDS = (LiveQuestion.Kind.OPEN, LiveQuestion.Kind.COMMITMENT)
+ROOM_CACHE_SECONDS = 300  # services delete it on every change; this bounds a missed delete
+
+
+def room_cache_key(cohort_id: int, day_id: int) -> str:
+    return f"live:room:v1:{cohort_id}:{day_id}"
+
+
+def room_version(cohort_id: int, day_id: int) -> str:
+    """What the participants' phones compare to know whether the room changed: which questions
+    there are, their state and visibility, and a closed question's summary (the final one).
+    An open question's summary, rebuilt every second while answers arrive, is left out: 300
+    phones would reload the page each time. From the cache, so an unchanged poll costs no
+    query; one query when it is not there."""
+    key = room_cache_key(cohort_id, day_id)
+    version = cache_get(key)
+    if version is None:
+        rows = sorted(
+            (id_, state, hidden, summary if state == LiveQuestion.State.CLOSED else None)
+            for id_, state, hidden, summary in LiveQuestion.objects.filter(
+                cohort_id=cohort_id, training_day_id=day_id
+            ).values_list("id", "state", "hidden", "summary__version")
+        )
+        version = hashlib.blake2b(repr(rows).encode(), digest_size=8).hexdigest()
+        cache_set(key, version, timeout=ROOM_CACHE_SECONDS)
+    return version
 
 
 def participant_count(cohort_id: int) -> int:

@@ -15,6 +15,7 @@ from polku.caching import cache_delete
 from polku.coalescing import Coalescing, enqueue_after_commit
 
 from .models import LiveAnswer, LiveQuestion, LiveRoom, LiveSummary
+from .selectors import room_cache_key
 from .summaries import choice_summary, scale_summary, themes_summary, word_summary
 
 OPEN_MAX = 1000
@@ -53,6 +54,7 @@ def question_create(
     )
     question.full_clean(exclude=["created_by"])
     question.save()
+    room_changed(question)
     return question
 
 
@@ -62,6 +64,7 @@ def question_open(*, question: LiveQuestion) -> None:
         state=LiveQuestion.State.OPEN, opened_at=timezone.now(), closed_at=None
     )
     summary_cache_clear(question.id)
+    room_changed(question)
     if was_closed:
         answerers_changed(question)
 
@@ -72,6 +75,7 @@ def question_close(*, question: LiveQuestion) -> None:
         state=LiveQuestion.State.CLOSED, closed_at=timezone.now()
     )
     summary_cache_clear(question.id)
+    room_changed(question)
     answerers_changed(question)
     BUILDS.request(question.id)
 
@@ -182,6 +186,8 @@ def summary_store(*, question_id: int, force: bool = False) -> bool:
     )
     if stored:
         cache_delete(summary_cache_key(question_id))  # the next projector poll reads it
+        if question.is_closed:
+            room_changed(question)  # the final summary: the phones show it
     return bool(stored)
 
 
@@ -244,6 +250,7 @@ def prepared_questions_sync(*, cohort, training_day) -> None:
 def question_hide(*, question: LiveQuestion, hidden: bool) -> None:
     LiveQuestion.objects.filter(id=question.id).update(hidden=hidden)
     summary_cache_clear(question.id)
+    room_changed(question)
 
 
 def word_exclude(*, question: LiveQuestion, word: str) -> None:
@@ -264,3 +271,9 @@ def summary_cache_key(question_id: int) -> str:
 
 def summary_cache_clear(question_id: int) -> None:
     transaction.on_commit(lambda: cache_delete(summary_cache_key(question_id)))
+
+
+def room_changed(question: LiveQuestion) -> None:
+    """The room's phones see the change at their next poll (selectors.room_version)."""
+    key = room_cache_key(question.cohort_id, question.training_day_id)
+    transaction.on_commit(lambda: cache_delete(key))

@@ -19,6 +19,7 @@ cohort_patterns = [
 ]
 # At the top level: a short code to join, and the projector's signed poll.
 urlpatterns = [
+    path("live/r/<str:token>/", views.live_room_poll, name="live_room_poll"),
     path(
         "live/p/<str:token>/<int:question_id>/",
         views.live_projector_poll,

@@ -24,6 +24,7 @@ from .forms import AnswerForm, QuestionCreateForm, WordForm
 from .models import LiveQuestion, LiveRoom
 
 PROJECTOR_SALT = "polku.live.projector"
+ROOM_SALT = "polku.live.room"
 ROOM_ROLES = (Role.PARTICIPANT, Role.TRAINER)
 
 
@@ -48,7 +49,40 @@ def live_day(request, cohort_slug, page_id):
             },
         )
     cards = selectors.participant_cards(cohort=cohort, training_day=day, user=request.user)
-    return render(request, "live/participant.html", context | {"cards": cards})
+    token = signing.dumps([cohort.id, day.id], salt=ROOM_SALT)
+    return render(
+        request,
+        "live/participant.html",
+        context
+        | {
+            "cards": cards,
+            "poll_url": reverse("live_room_poll", args=[token]),
+            "room_version": selectors.room_version(cohort.id, day.id),
+            "live_i18n": {
+                "opened": _("A question is open:"),
+                "closed": _("A question closed. The room's answers are below it."),
+                "changed": _("The questions were updated."),
+            },
+        },
+    )
+
+
+@require_GET
+def live_room_poll(request, token):
+    """A participant's phone asks every few seconds whether the room changed (a question opened,
+    closed or was hidden, a summary updated). The link is signed for one cohort's day; the
+    answer is a version, 304 when unchanged, from the cache: no session, no query."""
+    try:
+        cohort_id, day_id = signing.loads(token, salt=ROOM_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        raise Http404 from None
+    etag = f'"{selectors.room_version(cohort_id, day_id)}"'
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponseNotModified(headers={"ETag": etag})
+    response = JsonResponse({"version": etag.strip('"')})
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required

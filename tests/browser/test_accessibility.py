@@ -35,6 +35,7 @@ NOT_PAGES = {
     "data_export_download",
     "live_answers_csv",
     "live_projector_poll",
+    "live_room_poll",
     "progress_export",
     "home",
     "wagtail_serve",

@@ -30,11 +30,11 @@ def urls(world):
 
 
 def _log_in(browser, live_server, user, **context):
-    page = browser.new_context(locale="en-GB", **context).new_page()
+    page = browser.new_context(**{"locale": "en-GB", **context}).new_page()
     page.goto(live_server.url + reverse("account_login"))
     page.fill("#id_login", user.email)
     page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.locator("main form button.primary").click()
     page.wait_for_load_state()
     return page
 

@@ -52,3 +52,40 @@ def test_three_phones_answer_and_the_projector_shows_them_without_reload(
     assert "kahvi" in cloud and "valmentaja" in cloud
     assert "kahvia" not in cloud  # kahvi + kahvia: one word, counted twice
     projector.screenshot(path=screenshots / "projector.png")
+
+
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_a_phone_left_open_follows_the_trainer_without_a_reload(
+    room, browser, live_server, screenshots, language
+):
+    from programmes.live import services
+    from programmes.live.models import LiveQuestion
+
+    world = room["world"]
+    phone = _log_in(
+        browser,
+        live_server,
+        world.participant.user,
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        locale="fi-FI" if language == "fi" else "en-GB",
+    )
+    phone.goto(live_server.url + room["day"])
+    phone.fill("input[name=value]", "kesken")  # typing, not sent yet
+    question = services.question_create(
+        cohort=world.cohort, training_day=world.day, kind="scale", prompt="Jaksatko?"
+    )
+    services.question_open(question=question)  # the trainer opens a question
+    phone.wait_for_selector("text=Jaksatko?", timeout=4000)
+    announced = phone.locator("[data-live-announce]").inner_text()
+    assert "Jaksatko?" in announced
+    assert phone.input_value("input[name=value]") == "kesken"  # what was typed is kept
+    phone.screenshot(path=screenshots / f"live-follows-{language}.png", full_page=True)
+
+    words = LiveQuestion.objects.get(prompt="Yksi sana tästä aamusta?")
+    services.question_close(question=words)  # and closes the first
+    phone.wait_for_selector(
+        f"#q-{words.id} .eyebrow:has-text('{'Suljettu' if language == 'fi' else 'Closed'}')",
+        timeout=4000,
+    )

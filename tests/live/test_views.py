@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from programmes.live import services
 from programmes.live.models import LiveAnswer, LiveQuestion
 from programmes.live.views import PROJECTOR_SALT
 from tests.conftest import client_for, live_question_build
@@ -284,3 +285,31 @@ def test_opening_the_facilitator_page_again_writes_nothing(world):
         client.get(url)
     writes = [q["sql"] for q in captured if q["sql"].startswith(("UPDATE", "INSERT"))]
     assert [w for w in writes if "live_" in w] == []
+
+
+def test_a_phone_learns_the_room_changed_and_an_unchanged_poll_costs_no_query(
+    world, committed, django_assert_num_queries
+):
+    from programmes.live.views import ROOM_SALT
+
+    token = signing.dumps([world.cohort.id, world.day.id], salt=ROOM_SALT)
+    url, phone = reverse("live_room_poll", args=[token]), client_for(None)
+    etag = phone.get(url)["ETag"]
+    with django_assert_num_queries(0):
+        assert phone.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    with committed():
+        question = live_question_build(world, prompt="Uusi kysymys?")  # opened by the trainer
+    changed = phone.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    with committed():
+        services.question_close(question=question)
+    assert phone.get(url, HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 200
+    forged = reverse("live_room_poll", args=[token[:-2] + "xx"])
+    assert phone.get(forged).status_code == 404
+
+
+def test_a_logged_out_phone_with_a_join_code_is_told_what_it_joins(world):
+    room = services.room_get_or_create(cohort=world.cohort, training_day=world.day)
+    response = client_for(None).get(reverse("live_join", args=[room.code]), follow=True)
+    html = response.content.decode()
+    assert world.day.title in html and world.cohort.name in html
