@@ -7,6 +7,7 @@ from datetime import datetime
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.models import Page
 
 from polku.people.models import Membership, Role, SmallGroup
@@ -28,7 +29,7 @@ ASSIGNMENT_LABELS = {
     "on_time": _("On time"),
     "late": _("Late"),
     "missing": _("Missing"),
-    "open": _("Open"),
+    "open": pgettext_lazy("state", "Open"),
     "early": _("Submitted"),
     BEFORE_JOINING: _("Before joining"),
 }

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from polku.access import STAFF_ROLES, membership_get, small_group_get
@@ -153,7 +154,13 @@ def attendance(request, cohort_slug, page_id):
                 cohort=cohort, training_day=page, marks=form.marks(), trainer=request.user
             )
             messages.success(
-                request, _("Attendance saved (%(count)s changes).") % {"count": changed}
+                request,
+                ngettext(
+                    "Attendance saved (%(count)s change).",
+                    "Attendance saved (%(count)s changes).",
+                    changed,
+                )
+                % {"count": changed},
             )
         else:
             messages.error(request, _("Unknown choice."))

@@ -16,6 +16,11 @@ async function poll(etag) {
       root.querySelector("[data-summary]").innerHTML = data.html;
       root.querySelector("[data-count]").textContent = data.count;
       root.querySelector("[data-waiting]").textContent = data.waiting;
+      // The word after each number, in its plural form (Finnish and English: one, or other).
+      for (const noun of root.querySelectorAll("[data-noun-of]")) {
+        const n = data[noun.dataset.nounOf];
+        noun.textContent = n === 1 ? noun.dataset.one : noun.dataset.other;
+      }
       root.querySelector("[data-closed]").hidden = !data.closed;
     }
   } catch {

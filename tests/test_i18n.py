@@ -1,6 +1,12 @@
 """The interface speaks Finnish and English: the person's choice, else the browser's."""
 
+import re
+
+import polib
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import pgettext
 
 from tests.conftest import client_for
 
@@ -51,49 +57,79 @@ def test_the_login_page_is_in_finnish_for_a_finnish_browser(db, client):
     assert "Kirjaudu Polkuun" in html
 
 
-def _po_entries(path):
-    """(msgid, msgstr, is_fuzzy) of a .po file, read without extra tools."""
-    import ast
-
-    entries, current, fuzzy, field = [], {}, False, None
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        if not line.strip():
-            if current.get("msgid"):
-                entries.append(
-                    (
-                        current["msgid"],
-                        current.get("msgstr", "") or current.get("msgstr[0]", ""),
-                        fuzzy,
-                    )
-                )
-            current, fuzzy, field = {}, False, None
-        elif line.startswith("#,") and "fuzzy" in line:
-            fuzzy = True
-        elif line.startswith("#"):
-            continue
-        elif line.startswith('"'):
-            current[field] += ast.literal_eval(line)
-        else:
-            field, _sep, value = line.partition(" ")
-            current[field] = ast.literal_eval(value)
-    return entries
+CATALOGUE = settings.BASE_DIR / "locale" / "fi" / "LC_MESSAGES"
 
 
 def test_the_finnish_catalogue_is_complete_and_compiled():
+    """Every message is translated (plural forms and contexts too), and the compiled .mo says
+    what the .po says."""
     import gettext
 
-    from django.conf import settings
-
-    folder = settings.BASE_DIR / "locale" / "fi" / "LC_MESSAGES"
-    entries = _po_entries(folder / "django.po")
+    entries = [e for e in polib.pofile(str(CATALOGUE / "django.po")) if not e.obsolete]
     assert len(entries) > 100
-    untranslated = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
-    assert not untranslated
-    with (folder / "django.mo").open("rb") as compiled:
+    untranslated = [e.msgid for e in entries if not e.translated() or "fuzzy" in e.flags]
+    assert not untranslated, untranslated
+    with (CATALOGUE / "django.mo").open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
-    stale = [
-        msgid
-        for msgid, msgstr, _fuzzy in entries
-        if "%(counter)s" not in msgid and catalogue.gettext(msgid) != msgstr
-    ]
+    stale = []
+    for e in entries:
+        if e.msgid_plural:
+            forms = [catalogue.ngettext(e.msgid, e.msgid_plural, n) for n in (1, 2)]
+            if forms != [e.msgstr_plural[0], e.msgstr_plural[1]]:
+                stale.append(e.msgid)
+        elif e.msgctxt:
+            if catalogue.pgettext(e.msgctxt, e.msgid) != e.msgstr:
+                stale.append(e.msgid)
+        elif catalogue.gettext(e.msgid) != e.msgstr:
+            stale.append(e.msgid)
     assert not stale, "run: manage.py compilemessages -l fi"
+
+
+# A number's placeholder followed by a word: "%(count)s changes", "{{ n }} answers".
+NUMBER_THEN_WORD = re.compile(r"%\((?:count|counter|n|total|number)\)s (?!of\b)[A-Za-z]")
+COUNT_THEN_TRANSLATED_WORD = re.compile(
+    r"\{\{\s*[\w.]*(?:count|length|total|waiting)[\w.|]*\s*\}\}(?:</span>)?\s*"
+    r"\{%\s*translate\s+[\"'][a-z]"
+)
+
+
+def test_a_number_shown_next_to_a_word_has_plural_forms():
+    """ "1 answers" and "2 vastaus" are wrong: a number next to a noun goes through ngettext
+    or {% blocktranslate count %}, which give each language its plural forms."""
+    catalogue = polib.pofile(str(CATALOGUE / "django.po"))
+    singular = [
+        e.msgid for e in catalogue if not e.msgid_plural and NUMBER_THEN_WORD.search(e.msgid)
+    ]
+    assert not singular, singular
+    templates = [
+        path
+        for path in settings.BASE_DIR.glob("**/templates/**/*.html")
+        if ".venv" not in path.parts and "node_modules" not in path.parts
+    ]
+    found = [
+        f"{path.relative_to(settings.BASE_DIR)}: {match.group(0)}"
+        for path in templates
+        for match in COUNT_THEN_TRANSLATED_WORD.finditer(path.read_text())
+    ]
+    assert not found, found
+
+
+def test_the_verb_open_and_the_state_open_are_two_words_in_finnish():
+    with translation.override("fi"):
+        assert pgettext("verb", "Open") == "Avaa"
+        assert pgettext("state", "Open") == "Auki"
+
+
+def test_the_message_after_logging_in_is_in_the_persons_own_language(world):
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    user = world.participant.user
+    user.language = "en"
+    user.save(update_fields=["language"])
+    finnish_browser = Client(HTTP_ACCEPT_LANGUAGE="fi")
+    page = finnish_browser.post(
+        reverse("account_login"), {"login": user.email, "password": PASSWORD}, follow=True
+    ).content.decode()
+    assert "Successfully signed in" in page and "My path" in page

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from polku import events
 from polku.coalescing import enqueue_after_commit
@@ -45,13 +46,14 @@ def _clean(body: str, limit: int) -> str:
     if not body:
         raise ValidationError(_("Write something first."))
     if len(body) > limit:
-        raise ValidationError(
-            _(
-                "That is %(n)s characters; at most %(limit)s fit. Nothing was posted: shorten it "
-                "and send again."
-            )
-            % {"n": len(body), "limit": limit}
+        message = ngettext(
+            "That is %(n)s character; at most %(limit)s fit. Nothing was posted: shorten it "
+            "and send again.",
+            "That is %(n)s characters; at most %(limit)s fit. Nothing was posted: shorten it "
+            "and send again.",
+            len(body),
         )
+        raise ValidationError(message % {"n": len(body), "limit": limit})
     return body
 
 

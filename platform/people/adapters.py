@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.utils import translation
 
 from .language import language_cookie_set
 
@@ -13,4 +14,7 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         from .services import invitations_used
 
         invitations_used(user=user)
+        if user.language:  # "Logged in as ..." in the person's own language, not the browser's
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
         return language_cookie_set(super().post_login(request, user, **kwargs), user.language)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .parts import TEXT_MAX, AnswerPart
 
@@ -43,10 +44,12 @@ class AnswerForm(forms.Form):
                 errors.append(_("“%(label)s”: choose one of the choices.") % {"label": part.label})
                 value = ""
             elif len(value) > TEXT_MAX:
-                errors.append(
-                    _("“%(label)s” is too long; the first %(n)s characters were kept.")
-                    % {"label": part.label, "n": TEXT_MAX}
+                message = ngettext(
+                    "“%(label)s” is too long; the first %(n)s character was kept.",
+                    "“%(label)s” is too long; the first %(n)s characters were kept.",
+                    TEXT_MAX,
                 )
+                errors.append(message % {"label": part.label, "n": TEXT_MAX})
                 value = value[:TEXT_MAX]
             content[part.id] = value
         return content, errors

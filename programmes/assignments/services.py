@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from polku import events
 from polku.audit.models import Action
@@ -188,7 +189,12 @@ def answer_file_add(
     Answer.objects.select_for_update().filter(id=answer.id).first()
     current = answer.files.filter(removed_at=None)
     if part.kind == "photos" and current.filter(part_id=part.id).count() >= part.max_photos:
-        raise UploadRefused(_("This part takes at most %(n)s photos.") % {"n": part.max_photos})
+        message = ngettext(
+            "This part takes at most %(n)s photo.",
+            "This part takes at most %(n)s photos.",
+            part.max_photos,
+        )
+        raise UploadRefused(message % {"n": part.max_photos})
     used = current.aggregate(total=Sum("stored_file__size"))["total"] or 0
     if used + upload.size > settings.POLKU_ANSWER_MAX_BYTES:
         raise UploadRefused(

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programmes.blocks import LiveQuestionKind
 
@@ -17,7 +18,7 @@ class LiveQuestion(models.Model):
 
     class State(models.TextChoices):
         READY = "ready", _("Not opened yet")
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("state", "Open")
         CLOSED = "closed", _("Closed")
 
     cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="+")

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from polku import events
 from polku.caching import cache_delete
@@ -119,7 +120,8 @@ def answer_value_clean(question: LiveQuestion, raw) -> object:
             raise ValidationError(_("One to three words, please."))
         return text
     if len(text) > OPEN_MAX:
-        raise ValidationError(_("At most %(n)s characters.") % {"n": OPEN_MAX})
+        message = ngettext("At most %(n)s character.", "At most %(n)s characters.", OPEN_MAX)
+        raise ValidationError(message % {"n": OPEN_MAX})
     return text
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.models import Page
 
 from polku.people.models import Membership, Role
@@ -29,7 +29,7 @@ class Badge(NamedTuple):
 BADGES = {
     ("day", "today"): Badge(gettext_lazy("Today")),
     ("day", "past"): Badge(gettext_lazy("Held"), "muted"),
-    ("assignment", "open"): Badge(gettext_lazy("Open")),
+    ("assignment", "open"): Badge(pgettext_lazy("state", "Open")),
     ("assignment", "due_soon"): Badge(gettext_lazy("Due soon"), "warn"),
     ("assignment", "overdue"): Badge(gettext_lazy("Past due"), "warn"),
     ("assignment", "upcoming"): Badge(gettext_lazy("Opens later"), "muted"),
