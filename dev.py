@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import venv
 from pathlib import Path
@@ -65,32 +66,49 @@ def start():
     run(*manage, "migrate", "--no-input", "-v", "0", env=env)
     run(*manage, "demo", env=env)
     celery = [BIN / "celery", "-A", "polku.celery:app"]
+    worker = subprocess.Popen(
+        [
+            str(a)
+            for a in [
+                *celery,
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--without-gossip",
+                "--without-mingle",
+            ]
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    worker_ready = threading.Event()
+
+    def worker_output():
+        """The worker's lines go on to this terminal; its "ready." line says it is serving."""
+        for line in worker.stdout:
+            sys.stdout.write(line)
+            if " ready." in line:
+                worker_ready.set()
+
+    threading.Thread(target=worker_output, daemon=True).start()
     processes = [
         subprocess.Popen(
             [str(a) for a in [*manage, "runserver", f"127.0.0.1:{port}"]], cwd=ROOT, env=env
         ),
-        subprocess.Popen(
-            [
-                str(a)
-                for a in [
-                    *celery,
-                    "worker",
-                    "--loglevel=INFO",
-                    "--concurrency=2",
-                    "--without-gossip",
-                    "--without-mingle",
-                ]
-            ],
-            cwd=ROOT,
-            env=env,
-        ),
+        worker,
         subprocess.Popen([str(a) for a in [*celery, "beat", "--loglevel=INFO"]], cwd=ROOT, env=env),
     ]
-    time.sleep(3)
+    worker_ready.wait(timeout=60)
+    time.sleep(1)  # the web server's and beat's own start-up lines come first
     from_demo = "polku-demo-2026"
     print(
         f"""
 Polku is running at http://127.0.0.1:{port}/   (Ctrl-C stops web, worker and beat)
+Emails are printed here, in the worker's output. A training day is on today: log in as the
+participant and open "Live questions" on the path; the trainer shows the check-in QR code.
 
   participant   osallistuja01@polku.example   {from_demo}
   trainer       valmentaja1@polku.example     {from_demo}

@@ -141,7 +141,9 @@ STEPS = [
     ),
 ]
 # Days from today on which the training days fall: two behind us, three ahead.
-DAY_OFFSETS = [-90, -20, 50, 120, 200]
+# Days from the first `start` on which the training days fall: two behind us, one today (so
+# live questions and check-in can be tried at once), two ahead.
+DAY_OFFSETS = [-90, -20, 0, 60, 150]
 
 
 def _rich(text: str) -> str:
@@ -294,23 +296,34 @@ def programme_build(
 
 def cohort_schedule_build(cohort: Cohort, today: datetime | None = None) -> None:
     """Dates for every day and assignment of the cohort's programme, around today."""
-    today = (today or timezone.localtime()).date()
+    now = today or timezone.localtime()
+    today = now.date()
     tz = timezone.get_current_timezone()
     days = list(TrainingDayPage.objects.child_of(cohort.programme))
     assignments = list(AssignmentPage.objects.child_of(cohort.programme))
     starts = [
         datetime.combine(today + timedelta(days=offset), time(9), tz) for offset in DAY_OFFSETS
     ]
+    # Today's day is on whenever the demo is first started: from an hour ago (not before
+    # midnight) for seven hours (not past today).
+    midnight = datetime.combine(today, time(0), tz)
+    today_start = max(midnight, now - timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    ends = [start + timedelta(hours=7) for start in starts]
+    today_index = DAY_OFFSETS.index(0)
+    starts[today_index] = today_start
+    ends[today_index] = min(
+        today_start + timedelta(hours=7), midnight + timedelta(hours=23, minutes=59)
+    )
     for number, (day, assignment) in enumerate(zip(days, assignments, strict=True)):
         start = starts[number]
         TrainingDaySchedule.objects.create(
             cohort=cohort,
             page=day,
             starts_at=start,
-            ends_at=start + timedelta(hours=7),
+            ends_at=ends[number],
             place="Sokos Hotel Presidentti, Helsinki" if number % 2 == 0 else "Teams",
         )
-        opens = start + timedelta(hours=7)
+        opens = ends[number]
         due = (
             (starts[number + 1] - timedelta(days=7))
             if number + 1 < len(starts)
@@ -390,7 +403,7 @@ def demo_history_build(cohort: Cohort) -> None:
         cohort.memberships.filter(role=Role.PARTICIPANT).select_related("user", "small_group")
     )
     trainer = cohort.memberships.filter(role=Role.TRAINER).first().user
-    for schedule in cohort.training_days.filter(starts_at__lte=now).select_related("page"):
+    for schedule in cohort.training_days.filter(ends_at__lte=now).select_related("page"):
         marks = {}
         for member in participants:
             absent = chance.random() < 0.1

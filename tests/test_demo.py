@@ -2,6 +2,7 @@
 services, with figures that a full recompute agrees with."""
 
 import pytest
+from django.utils import timezone
 
 from devtools.demo import DEMO_PASSWORD, demo_load
 from polku.people.models import Role
@@ -26,5 +27,16 @@ def test_the_demo_loads_once_with_a_history_the_figures_agree_with(client):
     assert CohortProgress.objects.get(cohort=cohort).participants == 24
     for email, _role in logins:
         assert client.login(email=email, password=DEMO_PASSWORD), email
+    # A training day is on today: live questions and check-in can be tried at once.
+    today = [
+        day
+        for day in cohort.training_days.all()
+        if timezone.localdate(day.starts_at) == timezone.localdate()
+        and day.starts_at <= timezone.now()
+    ]
+    assert len(today) == 1
+    client.login(email="osallistuja01@polku.example", password=DEMO_PASSWORD)
+    path = client.get(f"/c/{cohort.slug}/").content.decode()
+    assert f"/c/{cohort.slug}/day/{today[0].page_id}/live/" in path
     client.login(email="valmentaja1@polku.example", password=DEMO_PASSWORD)
     assert client.get(f"/c/{cohort.slug}/progress/").status_code == 200
