@@ -264,11 +264,24 @@ def programme_build(
                 intro=step.assignment_intro,
                 growth_chain_step=step.step,
                 answer_scope=step.scope,
-                instructions=[{"type": "rich_text", "value": _rich(step.assignment_intro)}],
+                # What to do, step by step: the introduction above already says why.
+                instructions=[
+                    {
+                        "type": "rich_text",
+                        "value": "<ol><li>Tee tehtävä tiimisi kanssa ennen eräpäivää.</li>"
+                        "<li>Kirjaa alle, mitä teit ja mitä tapahtui; luonnos tallentuu "
+                        "kirjoittaessasi.</li><li>Lähetä, kun olet valmis: valmentaja "
+                        "vastaa ja voit jatkaa keskustelua.</li></ol>",
+                    }
+                ],
                 answer_parts=[
                     {
                         "type": "text",
-                        "value": {"label": "Mitä teit ja mitä tapahtui?", "help_text": ""},
+                        "value": {
+                            "label": "Mitä teit ja mitä tapahtui?",
+                            "help_text": "",
+                            "required": True,
+                        },
                     },
                     {
                         "type": "photos",

@@ -90,6 +90,12 @@ class AgendaItemBlock(blocks.StructBlock):
 class AnswerTextBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("What to write"), max_length=200)
     help_text = blocks.TextBlock(label=_("Help text"), required=False)
+    required = blocks.BooleanBlock(
+        label=_("Required to submit"),
+        required=False,
+        default=False,
+        help_text=_("A draft saves without it; submitting asks for it."),
+    )
 
     class Meta:
         icon = "pilcrow"
@@ -99,6 +105,12 @@ class AnswerTextBlock(blocks.StructBlock):
 class AnswerPhotosBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("What to photograph"), max_length=200)
     max_photos = blocks.IntegerBlock(label=_("Most photos"), min_value=1, max_value=20, default=5)
+    required = blocks.BooleanBlock(
+        label=_("Required to submit"),
+        required=False,
+        default=False,
+        help_text=_("A draft saves without it; submitting asks for it."),
+    )
 
     class Meta:
         icon = "image"
@@ -107,6 +119,12 @@ class AnswerPhotosBlock(blocks.StructBlock):
 
 class AnswerFilesBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("What to attach"), max_length=200)
+    required = blocks.BooleanBlock(
+        label=_("Required to submit"),
+        required=False,
+        default=False,
+        help_text=_("A draft saves without it; submitting asks for it."),
+    )
 
     class Meta:
         icon = "doc-full"
@@ -126,6 +144,12 @@ class AnswerReflectionBlock(blocks.StructBlock):
     )
     choices = blocks.ListBlock(
         blocks.CharBlock(max_length=100), label=_("Choices"), required=False, default=[]
+    )
+    required = blocks.BooleanBlock(
+        label=_("Required to submit"),
+        required=False,
+        default=False,
+        help_text=_("A draft saves without it; submitting asks for it."),
     )
 
     class Meta:

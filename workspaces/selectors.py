@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from programmes.assignments.models import Answer
 from programmes.assignments.selectors import answer_status
@@ -79,8 +80,14 @@ def group_tasks_get(*, group, programme) -> list[dict]:
         for s in AssignmentSchedule.objects.filter(cohort_id=group.cohort_id, page__in=pages)
     }
     answers = {a.assignment_id: a for a in Answer.objects.filter(small_group=group)}
+    now = timezone.now()
     return [
-        {"page": p, "schedule": schedules.get(p.id), "status": answer_status(answers.get(p.id))}
+        {
+            "page": p,
+            "schedule": schedules.get(p.id),
+            "status": answer_status(answers.get(p.id)),
+            "opens_later": bool(schedules.get(p.id) and schedules[p.id].opens_at > now),
+        }
         for p in pages
     ]
 

@@ -15,6 +15,7 @@ class AnswerPart:
     help_text: str = ""
     choices: list[str] = field(default_factory=list)
     max_photos: int = 0
+    required: bool = False  # submitting asks for it; a draft saves without it
 
     @property
     def takes_files(self) -> bool:
@@ -30,22 +31,37 @@ def answer_parts(assignment) -> list[AnswerPart]:
     parts = []
     for block in assignment.answer_parts:
         value = block.value
+        required = bool(value.get("required"))
         if block.block_type == "reflection":
             kind = {"scale": "scale", "choice": "choice"}.get(value["kind"], "text")
+            choices = list(value["choices"] or [])
             parts.append(
-                AnswerPart(block.id, kind, value["question"], choices=list(value["choices"] or []))
+                AnswerPart(block.id, kind, value["question"], choices=choices, required=required)
             )
         elif block.block_type == "photos":
-            parts.append(
-                AnswerPart(block.id, "photos", value["label"], max_photos=value["max_photos"])
-            )
-        else:
+            max_photos = value["max_photos"]
             parts.append(
                 AnswerPart(
-                    block.id, block.block_type, value["label"], help_text=value.get("help_text", "")
+                    block.id, "photos", value["label"], max_photos=max_photos, required=required
                 )
             )
+        else:
+            help_text = value.get("help_text", "")
+            parts.append(
+                AnswerPart(block.id, block.block_type, value["label"], help_text, required=required)
+            )
     return parts
+
+
+def required_missing(parts: list[AnswerPart], content: dict, files) -> list[str]:
+    """The labels of required parts left empty: no text, or no file."""
+    with_files = {f.part_id for f in files}
+    return [
+        part.label
+        for part in parts
+        if part.required
+        and (part.id not in with_files if part.takes_files else not content.get(part.id))
+    ]
 
 
 def answer_parts_filled(assignment, content: dict, files) -> list[AnswerPart]:

@@ -23,7 +23,7 @@ from polku.versioning import compare_and_set
 from programmes.models import AnswerScope, AssignmentSchedule
 
 from .models import Answer, AnswerFile, AnswerRevision, ReviewComment
-from .parts import AnswerPart
+from .parts import AnswerPart, answer_parts, required_missing
 
 REVISION_WINDOW = timedelta(minutes=10)  # one person's saves within this fold into one revision
 
@@ -34,6 +34,14 @@ class AnswerConflict(Exception):
     def __init__(self, current: Answer):
         super().__init__("answer changed")
         self.current = current
+
+
+class RequiredPartsMissing(Exception):
+    """Submitting asked for parts that are empty; nothing was written."""
+
+    def __init__(self, labels: list[str]):
+        super().__init__(", ".join(labels))
+        self.labels = labels
 
 
 class AssignmentClosed(Exception):
@@ -71,9 +79,15 @@ def answer_save(
     *, answer: Answer, user, base_version: int, content: dict, submit: bool = False, now=None
 ) -> Answer:
     """Saves the text of an answer (and submits it, if asked). Raises AnswerConflict when the
-    answer has moved on since `base_version`."""
+    answer has moved on since `base_version`, and RequiredPartsMissing when a submission lacks
+    a required part (save the draft first, then submit: the draft is kept either way)."""
     now = now or timezone.now()
     merged = {**answer.content, **content}
+    if submit:
+        files = answer.files.filter(removed_at=None)
+        missing = required_missing(answer_parts(answer.assignment), merged, files)
+        if missing:
+            raise RequiredPartsMissing(missing)
     if not compare_and_set(
         Answer, answer.pk, base_version, content=merged, updated_at=now, updated_by=user
     ):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from polku.access import STAFF_ROLES, cohort_page_get, membership_get
@@ -128,12 +128,13 @@ def answer_save(request, cohort_slug, page_id):
     content, errors = form.content()
     submit = form.cleaned_data.get("submit_answer", False)
     try:
+        # The draft first, whatever comes next: a refused file or a missing part never costs
+        # what was typed. Submitting comes after the files, which a required part may need.
         answer = services.answer_save(
             answer=answer,
             user=request.user,
             base_version=form.base_version(),
             content=content,
-            submit=submit,
         )
     except services.AnswerConflict as conflict:
         current = conflict.current
@@ -171,6 +172,25 @@ def answer_save(request, cohort_slug, page_id):
                 )
             except UploadRefused as refused:
                 errors.append(f"{upload.name}: {refused.message}")
+    if submit:
+        try:
+            answer = services.answer_save(
+                answer=answer,
+                user=request.user,
+                base_version=answer.version,
+                content={},
+                submit=True,
+            )
+        except services.RequiredPartsMissing as missing:
+            submit = False
+            errors.append(
+                ngettext(
+                    "Not submitted yet: %(parts)s is required. Your draft is saved.",
+                    "Not submitted yet: %(parts)s are required. Your draft is saved.",
+                    len(missing.labels),
+                )
+                % {"parts": ", ".join(f"“{label}”" for label in missing.labels)}
+            )
     if _wants_json(request):
         return JsonResponse(
             {
@@ -189,7 +209,7 @@ def answer_save(request, cohort_slug, page_id):
             if not answer.is_late
             else _("Submitted after the due date: it is marked late."),
         )
-    else:
+    elif not errors:
         messages.success(request, _("Saved."))
     return redirect("cohort_assignment", cohort_slug=cohort_slug, page_id=page_id)
 

@@ -2,12 +2,14 @@
 
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from programmes.assignments.models import Answer, AnswerRevision
 from programmes.models import AnswerScope, AssignmentSchedule
 from tests.assignments.conftest import AnswerForm
+from tests.conftest import png_bytes
 
 
 def test_a_draft_saves_while_typing_and_is_there_after_a_reload(form):
@@ -128,3 +130,27 @@ def test_the_same_text_arriving_twice_on_an_old_version_is_not_a_conflict(form):
     form.autosave(0, "Sama teksti")
     again = form.autosave(0, "Sama teksti")
     assert again.status_code == 200 and again.json()["version"] == 2
+
+
+def test_a_required_part_left_empty_cannot_be_submitted_but_the_draft_is_kept(world, form):
+    page = world.assignment
+    parts = list(page.answer_parts.raw_data)
+    for part in parts:
+        if part["type"] == "photos":
+            part["value"]["required"] = True
+    page.answer_parts = parts
+    page.save_revision().publish()
+    html = form.client.get(
+        reverse("cohort_assignment", args=[world.cohort.slug, page.id]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "required to submit" in html.content.decode()
+
+    response = form.post(0, "Teksti ilman kuvaa", submit=True)
+    assert "Not submitted yet" in response.content.decode()
+    answer = Answer.objects.get()
+    assert answer.submitted_at is None
+    assert answer.content[form.parts["text"].id] == "Teksti ilman kuvaa"  # the draft is kept
+
+    form.upload(SimpleUploadedFile("kuva.png", png_bytes()))
+    form.post(Answer.objects.get().version, "Teksti ja kuva", submit=True)
+    assert Answer.objects.get().submitted_at is not None

@@ -115,7 +115,9 @@ def test_a_check_in_does_not_overwrite_the_trainers_mark(today, committed):
         trainer=today.trainer.user,
     )
     page = client_for(today.participant.user).post(_check_in_url(today), HTTP_ACCEPT_LANGUAGE="en")
-    assert "already marked your attendance" in page.content.decode()
+    assert "marked you absent for this day. If you are here, tell your trainer" in (
+        page.content.decode()
+    )
     assert Attendance.objects.get(participant=today.participant).status == "absent"
 
 

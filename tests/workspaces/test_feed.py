@@ -1,5 +1,7 @@
 """A small group's feed: posting, sanitising, hiding, deleting, coaching, notes, updates."""
 
+from datetime import timedelta
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -201,6 +203,21 @@ def test_a_small_group_assignment_shows_in_the_groups_workspace(world):
     assert reverse("cohort_assignment", args=[world.cohort.slug, assignment.id]) in html
     due = AssignmentSchedule.objects.get(cohort=world.cohort, page=assignment).due_at
     assert timezone.localtime(due).strftime("%-d.%-m.%Y") in html
+
+
+def test_a_group_task_not_open_yet_shows_when_it_opens(world):
+    from programmes.models import AnswerScope
+
+    assignment = world.assignment
+    assignment.answer_scope = AnswerScope.SMALL_GROUP
+    assignment.save_revision().publish()
+    schedule = AssignmentSchedule.objects.get(cohort=world.cohort, page=assignment)
+    schedule.opens_at = timezone.now() + timedelta(days=10)
+    schedule.due_at = schedule.opens_at + timedelta(days=20)
+    schedule.save()
+    html = client_for(world.group_mate.user).get(_feed(world), HTTP_ACCEPT_LANGUAGE="en")
+    opens = timezone.localtime(schedule.opens_at).strftime("%-d.%-m.%Y")
+    assert f"opens {opens}" in html.content.decode()
 
 
 def test_authors_edit_their_own_posts_only(world):
