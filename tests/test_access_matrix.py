@@ -76,6 +76,8 @@ MATRIX: dict[str, Rule] = {
     "answer_save": only("POST", **participants(302)),
     "answer_file_upload": only("POST", **participants(400)),
     "review_list": TRAINERS_AND_ORGANISERS,
+    # Reminding participants of an assignment: the cohort's trainers only.
+    "review_remind": only("POST", trainer=302),
     "answer_detail": ANSWER_READERS,
     "answer_file": ANSWER_READERS,
     "answer_comment": only("POST", participant=302, trainer=302),
@@ -222,7 +224,7 @@ def _url(name: str, world: World) -> str:
         from polku.notifications.services import unsubscribe_token
 
         return reverse(name, args=[unsubscribe_token(world.group_mate.user)])
-    if name in ("answer_save", "answer_file_upload", "review_list"):
+    if name in ("answer_save", "answer_file_upload", "review_list", "review_remind"):
         return reverse(name, args=[slug, world.assignment.id])
     if name == "cohort_training_day":
         return reverse(name, args=[slug, world.day.id])

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .parts import TEXT_MAX, AnswerPart
+from .selectors import AnswerStatus
 
 
 class AnswerForm(forms.Form):
@@ -70,3 +71,19 @@ class CommentForm(forms.Form):
 
 class ReviewedForm(forms.Form):
     reviewed = forms.BooleanField(required=False)
+
+
+class ReviewFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=AnswerStatus.choices, required=False)
+
+
+class RemindForm(forms.Form):
+    """The participants to remind: one (the row's button) or those ticked."""
+
+    member = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [
+            (row.membership_id, row.name) for row in rows if row.can_be_reminded
+        ]

@@ -77,6 +77,11 @@ class ReviewRow:
     name: str
     status: str
     answer: Answer | None
+    membership_id: int | None = None  # a participant's row (not a small group's): remindable
+
+    @property
+    def can_be_reminded(self) -> bool:
+        return self.membership_id is not None and self.status not in SUBMITTED_STATES
 
 
 def review_rows_get(*, cohort, assignment) -> list[ReviewRow]:
@@ -101,6 +106,7 @@ def review_rows_get(*, cohort, assignment) -> list[ReviewRow]:
                 m.user.get_full_name() or m.user.email,
                 answer_status(by_member.get(m.id)),
                 by_member.get(m.id),
+                m.id,
             )
             for m in members
         ]

@@ -260,3 +260,13 @@ def answer_mark_reviewed(*, answer: Answer, trainer, reviewed: bool = True, now=
     with transaction.atomic():
         answer.save(update_fields=["reviewed_at", "reviewed_by"])
         answer_owners_changed(answer)
+
+
+def reminders_request(*, cohort, assignment, membership_ids: list[int]) -> None:
+    """A trainer reminds these participants of the assignment, after commit, by email: at most
+    once a day each (tasks.assignment_reminders_send)."""
+    today = timezone.localdate().isoformat()
+    enqueue_after_commit(
+        "programmes.assignments.tasks.assignment_reminders_send",
+        [cohort.id, assignment.id, sorted(membership_ids), today],
+    )

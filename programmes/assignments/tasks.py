@@ -52,3 +52,47 @@ def review_comment_notify(comment_id: int) -> None:
         )
     ReviewComment.objects.filter(id=comment_id).update(notified_at=timezone.now())
     logger.info("review comment %s notified", comment_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
+def assignment_reminders_send(
+    cohort_id: int, assignment_id: int, membership_ids: list[int], today: str
+) -> None:
+    """A trainer's reminder of one assignment to the participants they chose: once a day each
+    at most (a second tap, or a retry, sends nothing more), not to those who turned reminders
+    off, and not to those who submitted meanwhile."""
+    from polku.notifications.services import Topic, reminders_unwanted
+
+    from .models import Answer
+
+    members = list(
+        Membership.objects.filter(
+            id__in=membership_ids, cohort_id=cohort_id, role=Role.PARTICIPANT
+        ).select_related("user", "cohort")
+    )
+    submitted = set(
+        Answer.objects.filter(
+            assignment_id=assignment_id, participant_id__in=[m.id for m in members]
+        )
+        .exclude(submitted_at=None)
+        .values_list("participant_id", flat=True)
+    )
+    if not members:
+        return
+    cohort = members[0].cohort
+    schedule = cohort.assignments.select_related("page").filter(page_id=assignment_id).first()
+    if schedule is None:
+        return  # the assignment left the cohort's calendar meanwhile
+    link = settings.SITE_URL + reverse("cohort_assignment", args=[cohort.slug, assignment_id])
+    unwanted = reminders_unwanted([m.user_id for m in members])
+    for member in members:
+        if member.id in submitted or member.user_id in unwanted or not member.user.is_active:
+            continue
+        send_once(
+            member.user,
+            f"assignment-reminder:{assignment_id}:{today}",
+            "assignments/email/reminder",
+            {"schedule": schedule, "link": link},
+            Topic.REMINDERS,
+            language=cohort.language,
+        )

@@ -11,6 +11,7 @@ urlpatterns = [
         name="answer_file_upload",
     ),
     path("assignment/<int:page_id>/answers/", views.review_list, name="review_list"),
+    path("assignment/<int:page_id>/answers/remind/", views.review_remind, name="review_remind"),
     path("answers/<int:answer_id>/", views.answer_detail, name="answer_detail"),
     path("answers/<int:answer_id>/files/<int:file_id>/", views.answer_file, name="answer_file"),
     path("answers/<int:answer_id>/comments/", views.answer_comment, name="answer_comment"),

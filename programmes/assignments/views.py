@@ -20,7 +20,14 @@ from programmes.views import cohort_page_context
 
 from . import services
 from .access import answer_get
-from .forms import AnswerForm, CommentForm, FileUploadForm, ReviewedForm
+from .forms import (
+    AnswerForm,
+    CommentForm,
+    FileUploadForm,
+    RemindForm,
+    ReviewedForm,
+    ReviewFilterForm,
+)
 from .models import AnswerFile
 from .parts import answer_parts, answer_parts_filled
 from .selectors import AnswerStatus, answer_of, answer_status, review_rows_get
@@ -264,7 +271,9 @@ def review_list(request, cohort_slug, page_id):
     membership = membership_get(request.user, cohort_slug, roles=STAFF_ROLES)
     page = cohort_page_get(membership, AssignmentPage, page_id)
     rows = review_rows_get(cohort=membership.cohort, assignment=page)
-    counts = {status: sum(1 for row in rows if row.status == status) for status in AnswerStatus}
+    counts = [(status, sum(1 for row in rows if row.status == status)) for status in AnswerStatus]
+    form = ReviewFilterForm(request.GET)
+    shown = form.cleaned_data["status"] if form.is_valid() else ""
     return render(
         request,
         "assignments/review_list.html",
@@ -272,11 +281,37 @@ def review_list(request, cohort_slug, page_id):
             "membership": membership,
             "cohort": membership.cohort,
             "page": page,
-            "rows": rows,
+            "rows": [row for row in rows if not shown or row.status == shown],
             "counts": counts,
-            "can_read": membership.role == Role.TRAINER,
+            "shown": shown,
+            "total": len(rows),
+            "can_read": membership.is_trainer,
+            "can_remind": membership.is_trainer and any(row.can_be_reminded for row in rows),
         },
     )
+
+
+@login_required
+@require_POST
+def review_remind(request, cohort_slug, page_id):
+    """A trainer reminds one participant, or those ticked, of the assignment by email."""
+    membership = membership_get(request.user, cohort_slug, roles=[Role.TRAINER])
+    page = cohort_page_get(membership, AssignmentPage, page_id)
+    rows = review_rows_get(cohort=membership.cohort, assignment=page)
+    form = RemindForm(request.POST, rows=rows)
+    if form.is_valid():
+        chosen = form.cleaned_data["member"]
+        services.reminders_request(cohort=membership.cohort, assignment=page, membership_ids=chosen)
+        messages.success(
+            request,
+            ngettext(
+                "A reminder goes to %(n)s person.", "A reminder goes to %(n)s people.", len(chosen)
+            )
+            % {"n": len(chosen)},
+        )
+    else:
+        messages.error(request, _("Choose whom to remind: those who have not submitted."))
+    return redirect("review_list", cohort_slug=cohort_slug, page_id=page.id)
 
 
 @login_required

@@ -189,3 +189,47 @@ def test_the_review_list_costs_the_same_queries_for_25_and_500_participants(worl
     small = count()
     grow(475)
     assert count() == small
+
+
+def test_the_review_list_filters_by_status_and_reminds_who_has_not_submitted(
+    world, committed, mailoutbox
+):
+    from programmes.assignments.services import answer_get_or_create, answer_save
+
+    answer = answer_get_or_create(membership=world.participant, assignment=world.assignment)
+    answer_save(answer=answer, user=world.participant.user, base_version=0, content={}, submit=True)
+    url = reverse("review_list", args=[world.cohort.slug, world.assignment.id])
+    trainer = client_for(world.trainer.user)
+    late = trainer.get(url, {"status": "not_started"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert world.group_mate.user.get_full_name() in late
+    assert world.participant.user.get_full_name() not in late  # they submitted
+
+    remind = reverse("review_remind", args=[world.cohort.slug, world.assignment.id])
+    with committed():
+        trainer.post(remind, {"member": [world.group_mate.id]})
+    with committed():
+        trainer.post(remind, {"member": [world.group_mate.id]})  # a double tap
+    assert [m.to for m in mailoutbox] == [[world.group_mate.user.email]]  # once a day at most
+    assert "reminds you" in mailoutbox[0].body or "muistuttaa" in mailoutbox[0].body
+    # Who submitted is not remindable; organisers cannot remind.
+    with committed():
+        trainer.post(remind, {"member": [world.participant.id]})
+    assert len(mailoutbox) == 1
+    assert (
+        client_for(world.organiser.user).post(remind, {"member": [world.group_mate.id]}).status_code
+        == 404
+    )
+
+
+def test_a_double_tap_on_mark_reviewed_does_not_undo_it(world):
+    answer = answer_build(world)
+    url = reverse("answer_reviewed", args=[world.cohort.slug, answer.id])
+    trainer = client_for(world.trainer.user)
+    trainer.post(url, {"reviewed": "true"})
+    trainer.post(url, {"reviewed": "true"})  # the same button, tapped twice
+    answer.refresh_from_db()
+    assert answer.reviewed_at is not None
+    page = trainer.get(
+        reverse("answer_detail", args=[world.cohort.slug, answer.id]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "Mark as not reviewed" in page.content.decode()
