@@ -13,6 +13,16 @@ cohort_urls = [
     path("", include("programmes.urls")),
     path("overview/", workspace_views.cohort_overview, name="cohort_overview"),
     path("participants/import/", people_views.participants_import, name="participants_import"),
+    path(
+        "participants/import/confirm/",
+        people_views.participants_import_confirm,
+        name="participants_import_confirm",
+    ),
+    path(
+        "participants/import/template.csv",
+        people_views.participants_import_template,
+        name="participants_import_template",
+    ),
     path("groups/<int:group_id>/", include("workspaces.urls")),
     path("", include(live_urls.cohort_patterns)),
     path("", include("progress.urls")),

@@ -68,6 +68,8 @@ MATRIX: dict[str, Rule] = {
     "cohort_assignment": MEMBERS_ONLY,
     "cohort_overview": TRAINERS_AND_ORGANISERS,
     "participants_import": only(organiser=200),
+    "participants_import_confirm": only("POST", organiser=302),  # no valid preview: back
+    "participants_import_template": only(organiser=200),
     "invitation_resend": only("POST", organiser=302),
     # Wagtail's page serving: a programme page forwards a member to their cohort's view.
     "wagtail_serve": only(anonymous=404, **participants(302), trainer=302, organiser=302),
@@ -230,7 +232,13 @@ def _url(name: str, world: World) -> str:
         return reverse(name, args=[slug, world.day.id])
     if name == "cohort_assignment":
         return reverse(name, args=[slug, world.assignment.id])
-    if name in ("cohort_path", "cohort_overview", "participants_import"):
+    if name in (
+        "cohort_path",
+        "cohort_overview",
+        "participants_import",
+        "participants_import_confirm",
+        "participants_import_template",
+    ):
         return reverse(name, args=[slug])
     if name == "invitation_resend":
         return reverse(name, args=[slug, world.group_mate.id])

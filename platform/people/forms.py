@@ -2,6 +2,7 @@ from allauth.account.forms import ResetPasswordForm
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from .services import CSV_MAX_BYTES
@@ -60,6 +61,28 @@ class ParticipantsImportForm(forms.Form):
         if upload.size > CSV_MAX_BYTES:
             raise forms.ValidationError(_("The file is too large (at most 1 MB)."))
         return upload
+
+
+class ImportConfirmForm(forms.Form):
+    """The previewed CSV file, signed into the page: confirming imports exactly what was seen
+    (for an hour), and nobody can swap in another file."""
+
+    SALT = "polku.people.import"
+    data = forms.CharField(widget=forms.HiddenInput)
+
+    @classmethod
+    def for_data(cls, data: bytes) -> "ImportConfirmForm":
+        token = signing.dumps(data.decode("utf-8", "replace"), salt=cls.SALT, compress=True)
+        return cls(initial={"data": token})
+
+    def clean_data(self):
+        try:
+            return signing.loads(self.cleaned_data["data"], salt=self.SALT, max_age=3600)
+        except signing.BadSignature:
+            raise forms.ValidationError("expired") from None
+
+    def data_bytes(self) -> bytes:
+        return self.cleaned_data["data"].encode("utf-8")
 
 
 class LanguageForm(forms.Form):

@@ -215,21 +215,32 @@ def _csv_columns(header: list[str]) -> dict[str, int] | None:
     return columns if {"name", "email"} <= columns.keys() else None
 
 
-def participants_import_csv(*, cohort: Cohort, data: bytes, by: User | None = None) -> ImportReport:
-    """Adds the participants of a CSV file (name, email, small group) and invites the new ones.
+@dataclass
+class ImportPlan:
+    """What a CSV file would do, before anything is written: the organiser sees it first."""
 
-    Each row stands alone: a bad row is reported with its line number and the good ones are
-    kept. A person already in the cohort is not added or invited again."""
-    report = ImportReport()
+    new: list[tuple[str, str, str]] = field(default_factory=list)  # name, email, small group
+    already_in: list[str] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    new_groups: list[str] = field(default_factory=list)  # small groups that would be created
+
+
+def participants_csv_read(*, cohort: Cohort, data: bytes) -> ImportPlan:
+    """Reads a CSV file of participants (name, email, small group) without writing anything.
+
+    Each row stands alone: a bad row is reported with its line number and why; a person
+    already in the cohort is listed as such; group names the cohort does not have yet are
+    listed, so that a typo never creates a group silently."""
+    plan = ImportPlan()
     if len(data) > CSV_MAX_BYTES:
-        report.errors.append((0, _("The file is too large (at most 1 MB).")))
-        return report
+        plan.errors.append((0, _("The file is too large (at most 1 MB).")))
+        return plan
     text = _csv_text(data)
     if text is None:
-        report.errors.append(
+        plan.errors.append(
             (0, _("This is not a CSV file. In Excel, choose Save as › CSV UTF-8 and try again."))
         )
-        return report
+        return plan
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -238,11 +249,13 @@ def participants_import_csv(*, cohort: Cohort, data: bytes, by: User | None = No
     header = next(rows, None)
     columns = _csv_columns(header or [])
     if columns is None:
-        report.errors.append(
+        plan.errors.append(
             (1, _("The first line must name the columns: name, email and (optional) group."))
         )
-        return report
-    seen = set()
+        return plan
+    members = set(Membership.objects.filter(cohort=cohort).values_list("user__email", flat=True))
+    groups = set(SmallGroup.objects.filter(cohort=cohort).values_list("name", flat=True))
+    new_groups, seen = [], set()
     for line_number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -251,27 +264,45 @@ def participants_import_csv(*, cohort: Cohort, data: bytes, by: User | None = No
         try:
             validate_email(email)
         except ValidationError:
-            report.errors.append((line_number, _("“%s” is not an email address.") % email))
+            plan.errors.append((line_number, _("“%s” is not an email address.") % email))
             continue
         if not cells["name"]:
-            report.errors.append((line_number, _("The name is missing.")))
+            plan.errors.append((line_number, _("The name is missing.")))
             continue
         if email in seen:
-            report.errors.append((line_number, _("%s is on an earlier line already.") % email))
+            plan.errors.append((line_number, _("%s is on an earlier line already.") % email))
             continue
         seen.add(email)
         if User.objects.filter(email=email).filter(Q(is_staff=True) | Q(is_superuser=True)):
-            report.errors.append(
+            plan.errors.append(
                 (line_number, _("%s is an administrator's account and cannot be added.") % email)
             )
             continue
+        if email in members:
+            plan.already_in.append(email)
+            continue
+        group = cells.get("group", "")
+        if group and group not in groups and group not in new_groups:
+            new_groups.append(group)
+        plan.new.append((cells["name"], email, group))
+    plan.new_groups = new_groups
+    return plan
+
+
+def participants_import_csv(*, cohort: Cohort, data: bytes, by: User | None = None) -> ImportReport:
+    """Adds the participants of a CSV file (see participants_csv_read) and invites the new
+    ones. Each person is added in a transaction of their own: one who cannot be added leaves
+    the others in."""
+    plan = participants_csv_read(cohort=cohort, data=data)
+    report = ImportReport(already_in=plan.already_in, errors=plan.errors)
+    for name, email, group in plan.new:
         with transaction.atomic():
             membership, created = membership_add(
                 cohort=cohort,
                 email=email,
-                name=cells["name"],
+                name=name,
                 role=Role.PARTICIPANT,
-                small_group_name=cells.get("group", ""),
+                small_group_name=group,
                 by=by,
             )
             if created:

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from polku.access import membership_get
+from polku.exports import table_response
 
 from . import services
-from .forms import InvitationAcceptForm, LanguageForm, ParticipantsImportForm
+from .forms import ImportConfirmForm, InvitationAcceptForm, LanguageForm, ParticipantsImportForm
 from .language import language_cookie_set
 from .models import Invitation, Membership, Role
 
@@ -122,18 +123,51 @@ def invitation_accept(request, token):
 @login_required
 @require_http_methods(["GET", "POST"])
 def participants_import(request, cohort_slug):
+    """Step 1: the organiser uploads a CSV file and sees what it would do: who is new, who is
+    already in, which rows are wrong and why, which small groups would be created. Nothing is
+    written and no email goes out until they confirm (step 2)."""
     membership = membership_get(request.user, cohort_slug, roles=[Role.ORGANISER])
     form = ParticipantsImportForm(request.POST or None, request.FILES or None)
-    report = None
+    context = {"membership": membership, "cohort": membership.cohort, "form": form}
     if request.method == "POST" and form.is_valid():
-        report = services.participants_import_csv(
-            cohort=membership.cohort, data=form.cleaned_data["file"].read(), by=request.user
-        )
+        data = form.cleaned_data["file"].read()
+        context["plan"] = services.participants_csv_read(cohort=membership.cohort, data=data)
+        context["confirm"] = ImportConfirmForm.for_data(data)
+    return render(request, "people/participants_import.html", context)
+
+
+@login_required
+@require_POST
+def participants_import_confirm(request, cohort_slug):
+    """Step 2: the file the organiser saw, signed into the preview page, is imported and the
+    new people are invited. Read again: who joined meanwhile is not invited twice."""
+    membership = membership_get(request.user, cohort_slug, roles=[Role.ORGANISER])
+    confirm = ImportConfirmForm(request.POST)
+    if not confirm.is_valid():
+        messages.error(request, _("The preview is too old. Upload the file again."))
+        return redirect("participants_import", cohort_slug=cohort_slug)
+    report = services.participants_import_csv(
+        cohort=membership.cohort, data=confirm.data_bytes(), by=request.user
+    )
     return render(
         request,
         "people/participants_import.html",
-        {"membership": membership, "cohort": membership.cohort, "form": form, "report": report},
+        {
+            "membership": membership,
+            "cohort": membership.cohort,
+            "form": ParticipantsImportForm(),
+            "report": report,
+        },
     )
+
+
+@login_required
+def participants_import_template(request, cohort_slug):
+    """A CSV file to fill in: the columns and an example row, as Excel opens it."""
+    membership_get(request.user, cohort_slug, roles=[Role.ORGANISER])
+    header = [_("name"), _("email"), _("group")]
+    example = [_("Maija Meikäläinen"), "maija.meikalainen@example.com", _("Group 1")]
+    return table_response(_("participants"), "csv", header, [example])
 
 
 @login_required

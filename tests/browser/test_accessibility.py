@@ -36,6 +36,7 @@ NOT_PAGES = {
     "live_answers_csv",
     "live_projector_poll",
     "live_room_poll",
+    "participants_import_template",
     "progress_export",
     "home",
     "wagtail_serve",

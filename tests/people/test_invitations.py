@@ -1,5 +1,6 @@
 """Inviting a cohort by CSV, and joining through the invitation link."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -26,11 +27,20 @@ GOOD_CSV = (
 @pytest.fixture
 def upload(committed):
     def post_csv(world, content: bytes, filename="people.csv"):
+        """Uploads the file, sees the preview, and confirms it."""
         client = client_for(world.organiser.user)
+        preview = client.post(
+            reverse("participants_import", args=[world.cohort.slug]),
+            {"file": SimpleUploadedFile(filename, content, content_type="text/csv")},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        token = re.search(r'name="data" value="([^"]+)"', preview.content.decode())
+        if token is None:
+            return preview  # nothing to confirm: the preview says why
         with committed():
             return client.post(
-                reverse("participants_import", args=[world.cohort.slug]),
-                {"file": SimpleUploadedFile(filename, content, content_type="text/csv")},
+                reverse("participants_import_confirm", args=[world.cohort.slug]),
+                {"data": token.group(1)},
                 HTTP_ACCEPT_LANGUAGE="en",
             )
 
@@ -76,8 +86,8 @@ def test_bad_rows_are_reported_with_line_numbers_and_good_rows_are_kept(world, u
 def test_uploading_the_same_file_twice_creates_and_invites_nobody_twice(world, upload):
     upload(world, GOOD_CSV.encode())
     html = upload(world, GOOD_CSV.encode()).content.decode()
-    assert "0 people invited" in html
-    assert "2 were already in the cohort" in html
+    assert "2 are already in the cohort and are not invited again" in html
+    assert "No one new to invite" in html
     assert User.objects.filter(email__in=["aino@example.com", "eero@example.com"]).count() == 2
     assert (
         Membership.objects.filter(cohort=world.cohort, user__email="aino@example.com").count() == 1
@@ -203,3 +213,38 @@ def test_sending_the_same_invitation_twice_sends_one_email(world):
     invitation_send(invitation.id)
     invitation_send(invitation.id)
     assert len(mail.outbox) == 1
+
+
+def test_the_preview_shows_what_would_happen_and_nothing_happens_before_confirming(world):
+    client = client_for(world.organiser.user)
+    content = (
+        "name,email,group\n"
+        "Aino Virtanen,aino@example.com,Group 1\n"
+        "Eero Korhonen,eero@example.com,Grop 1\n"  # a typo: a group nobody meant
+        "Ei Osoitetta,not-an-email,Group 1\n"
+    )
+    preview = client.post(
+        reverse("participants_import", args=[world.cohort.slug]),
+        {"file": SimpleUploadedFile("people.csv", content.encode(), content_type="text/csv")},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "2 new people will be invited" in preview
+    assert "will be created:" in preview
+    assert "<strong>Grop 1</strong>" in preview  # the typo is shown, not created
+    assert "Line 4" in preview and "is not an email address" in preview
+    assert not User.objects.filter(email="aino@example.com").exists()
+    assert not mail.outbox
+    # A tampered preview is refused: confirming imports only what was signed.
+    refused = client.post(
+        reverse("participants_import_confirm", args=[world.cohort.slug]), {"data": "forged"}
+    )
+    assert refused.status_code == 302 and not User.objects.filter(email="aino@example.com")
+
+
+def test_the_organiser_downloads_a_csv_to_fill_in(world):
+    response = client_for(world.organiser.user).get(
+        reverse("participants_import_template", args=[world.cohort.slug]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    text = b"".join(response.streaming_content if response.streaming else [response.content])
+    assert text.decode("utf-8-sig").splitlines()[0] == "name,email,group"
