@@ -138,3 +138,22 @@ class ReviewComment(models.Model):
 
     def __str__(self):
         return f"{self.answer_id} · {self.author_id}"
+
+
+class FeedbackSeen(models.Model):
+    """When a participant last saw the coaching thread of an answer: messages after it are
+    "new feedback" on their path and on the assignment."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "answer"], name="assignments_feedback_seen_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.answer_id} · {self.user_id}"

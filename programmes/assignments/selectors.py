@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from polku.people.models import Membership, Role, SmallGroup
 from programmes.models import AnswerScope
 
-from .models import Answer
+from .models import Answer, FeedbackSeen, ReviewComment
 
 
 class AnswerStatus(models.TextChoices):
@@ -53,6 +53,34 @@ def answer_of(*, membership: Membership, assignment) -> Answer | None:
         )
         .first()
     )
+
+
+def new_feedback_of(*, membership: Membership) -> set[int]:
+    """The assignments whose coaching thread has a message by someone else that the person
+    has not seen yet. Two queries."""
+    owner = Q(answer__participant_id=membership.id)
+    if membership.small_group_id:
+        owner |= Q(answer__small_group_id=membership.small_group_id)
+    latest = (
+        ReviewComment.objects.filter(owner, answer__cohort_id=membership.cohort_id)
+        .exclude(author_id=membership.user_id)
+        .values("answer_id", "answer__assignment_id")
+        .annotate(last=Max("created_at"))
+    )
+    seen = dict(
+        FeedbackSeen.objects.filter(user_id=membership.user_id).values_list("answer_id", "seen_at")
+    )
+    return {
+        row["answer__assignment_id"]
+        for row in latest
+        if row["answer_id"] not in seen or seen[row["answer_id"]] < row["last"]
+    }
+
+
+def latest_feedback(comments: list, user) -> "ReviewComment | None":
+    """The newest message of a thread by someone other than the person (read from the list
+    the page already has)."""
+    return next((c for c in reversed(comments) if c.author_id != user.id), None)
 
 
 def answer_statuses_of(*, membership: Membership) -> dict[int, str]:

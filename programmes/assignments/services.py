@@ -22,7 +22,7 @@ from polku.uploads.validation import UploadRefused
 from polku.versioning import compare_and_set
 from programmes.models import AnswerScope, AssignmentSchedule
 
-from .models import Answer, AnswerFile, AnswerRevision, ReviewComment
+from .models import Answer, AnswerFile, AnswerRevision, FeedbackSeen, ReviewComment
 from .parts import AnswerPart, answer_parts, required_missing
 
 REVISION_WINDOW = timedelta(minutes=10)  # one person's saves within this fold into one revision
@@ -270,3 +270,22 @@ def reminders_request(*, cohort, assignment, membership_ids: list[int]) -> None:
         "programmes.assignments.tasks.assignment_reminders_send",
         [cohort.id, assignment.id, sorted(membership_ids), today],
     )
+
+
+def feedback_seen_record(*, answer: Answer, user, latest_at) -> bool:
+    """The participant saw the thread up to `latest_at` (its newest message by someone else).
+    Returns whether that message was new to them. Writes only when it was (one upsert)."""
+    seen_at = (
+        FeedbackSeen.objects.filter(user=user, answer=answer)
+        .values_list("seen_at", flat=True)
+        .first()
+    )
+    if latest_at is None or (seen_at is not None and seen_at >= latest_at):
+        return False
+    FeedbackSeen.objects.bulk_create(
+        [FeedbackSeen(user=user, answer=answer, seen_at=latest_at)],
+        update_conflicts=True,
+        unique_fields=["user", "answer"],
+        update_fields=["seen_at"],
+    )
+    return True

@@ -30,7 +30,13 @@ from .forms import (
 )
 from .models import AnswerFile
 from .parts import answer_parts, answer_parts_filled
-from .selectors import AnswerStatus, answer_of, answer_status, review_rows_get
+from .selectors import (
+    AnswerStatus,
+    answer_of,
+    answer_status,
+    latest_feedback,
+    review_rows_get,
+)
 
 # Feedback is not coaching (PRODUCT.md): the reply box offers forward-looking questions.
 COACHING_PROMPTS = [
@@ -103,12 +109,20 @@ def assignment_page(request, cohort_slug, page_id):
     context["is_open"] = bool(schedule and timezone.now() >= schedule.opens_at)
     if membership.role == Role.PARTICIPANT:
         answer, parts = _answer_context(membership, page)
+        comments = list(answer.comments.select_related("author")) if answer else []
+        feedback = latest_feedback(comments, request.user)
         context |= {
             "answer": answer,
             "parts": parts,
             "status": answer_status(answer),
             "answer_i18n": _answer_i18n(),
-            "comments": list(answer.comments.select_related("author")) if answer else [],
+            "comments": comments,
+            # The trainer's latest message stands above the form, marked new until seen.
+            "feedback": feedback,
+            "feedback_is_new": feedback is not None
+            and services.feedback_seen_record(
+                answer=answer, user=request.user, latest_at=feedback.created_at
+            ),
         }
     return render(request, "assignments/assignment.html", context)
 
@@ -348,6 +362,12 @@ def answer_detail(request, cohort_slug, answer_id):
         if answer.small_group
         else (answer.participant.user.get_full_name() or answer.participant.user.email)
     )
+    comments = list(answer.comments.select_related("author"))
+    feedback = latest_feedback(comments, request.user)
+    if can_edit and feedback is not None:  # the owner reads the thread: nothing new any more
+        services.feedback_seen_record(
+            answer=answer, user=request.user, latest_at=feedback.created_at
+        )
     return render(
         request,
         "assignments/answer_detail.html",
@@ -357,7 +377,7 @@ def answer_detail(request, cohort_slug, answer_id):
             "answer": answer,
             "owner": owner,
             "parts": parts,
-            "comments": answer.comments.select_related("author"),
+            "comments": comments,
             "can_comment": is_trainer or can_edit,
             "is_trainer": is_trainer,
             "status": answer_status(answer),

@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.models import Page
 
 from polku.people.models import Membership, Role
-from programmes.assignments.selectors import SUBMITTED_STATES, AnswerStatus, answer_statuses_of
+from programmes.assignments.selectors import (
+    SUBMITTED_STATES,
+    AnswerStatus,
+    answer_statuses_of,
+    new_feedback_of,
+)
 from programmes.models import (
     DUE_SOON,
     AssignmentPage,
@@ -46,6 +51,7 @@ class PathItem:
     status: str
     is_updated: bool  # changed since this person last opened it
     is_next: bool = False
+    has_new_feedback: bool = False  # a message in its coaching thread not seen yet
     answer_status: AnswerStatus | None = None  # the participant's own
 
     @property
@@ -136,9 +142,11 @@ def cohort_path_get(*, membership: Membership, now: datetime | None = None) -> l
     ]
     if membership.role == Role.PARTICIPANT:
         statuses = answer_statuses_of(membership=membership)
+        new_feedback = new_feedback_of(membership=membership)
         for item in items:
             if item.kind == "assignment":
                 item.answer_status = statuses.get(item.page.id, AnswerStatus.NOT_STARTED)
+                item.has_new_feedback = item.page.id in new_feedback
     items.sort(key=lambda item: item.page.path)  # the order the editor gave the path
     upcoming = [
         i

@@ -233,3 +233,29 @@ def test_a_double_tap_on_mark_reviewed_does_not_undo_it(world):
         reverse("answer_detail", args=[world.cohort.slug, answer.id]), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "Mark as not reviewed" in page.content.decode()
+
+
+def test_new_feedback_shows_on_the_path_and_above_the_answer_until_it_is_read(world, committed):
+    from programmes.assignments.services import review_comment_add
+
+    answer = answer_build(world)
+    path_url = reverse("cohort_path", args=[world.cohort.slug])
+    assignment_url = reverse("cohort_assignment", args=[world.cohort.slug, world.assignment.id])
+    participant = client_for(world.participant.user)
+    assert (
+        "New feedback" not in participant.get(path_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    with committed():
+        review_comment_add(
+            answer=answer, author=world.trainer.user, body="Mitä kokeilet seuraavaksi?"
+        )
+    assert "New feedback" in participant.get(path_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = participant.get(assignment_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Mitä kokeilet seuraavaksi?" in page and "New feedback" in page
+    assert reverse("answer_detail", args=[world.cohort.slug, answer.id]) + "#comment-body" in page
+    # Seen now: neither the path nor the assignment calls it new any more.
+    assert (
+        "New feedback" not in participant.get(path_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    page = participant.get(assignment_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Mitä kokeilet seuraavaksi?" in page and "New feedback" not in page
