@@ -10,7 +10,7 @@ export default [
   },
   {
     // ES modules, loaded with <script type="module">.
-    files: ["static/answer/**/*.js", "static/projector.js", "static/live.js"],
+    files: ["static/answer/**/*.js", "static/projector.js", "static/live.js", "static/mentions.js"],
     languageOptions: { sourceType: "module" },
   },
 ];

@@ -126,3 +126,20 @@ class GroupNoteRevision(models.Model):
 
     def __str__(self):
         return f"{self.note_id} v{self.version}"
+
+
+class WorkspaceVisit(models.Model):
+    """When a person last opened their group's feed: posts and comments by others since then
+    are marked new on their next visit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    small_group = models.ForeignKey("people.SmallGroup", on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "small_group"], name="workspace_visit_once")
+        ]
+
+    def __str__(self):
+        return f"{self.small_group_id} · {self.user_id}"

@@ -1,9 +1,18 @@
 """Reads of a workspace, each in a fixed number of queries."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from polku.people.models import Role, User
 from programmes.assignments.models import Answer
 from programmes.assignments.selectors import answer_status
 from programmes.models import AnswerScope, AssignmentPage, AssignmentSchedule
@@ -107,3 +116,28 @@ def activity_by_group(*, cohort, since) -> dict[int, dict]:
         g.id: {"posts": g.post_count, "recent": g.recent_posts, "comments": g.comment_count}
         for g in rows
     }
+
+
+def group_people(group) -> list[User]:
+    """Who reads a group's workspace: its members and the cohort's trainers."""
+    return list(
+        User.objects.filter(
+            Q(memberships__small_group=group, memberships__role=Role.PARTICIPANT)
+            | Q(memberships__cohort_id=group.cohort_id, memberships__role=Role.TRAINER)
+        ).distinct()
+    )
+
+
+def mention_handles(group) -> list[dict]:
+    """Whom a post or comment in the group can @mention, as the composer offers them: the
+    first name when it is unique in the group, else First.Last (what text.mentioned reads)."""
+    people = group_people(group)
+    firsts = [p.first_name.lower() for p in people]
+    handles = []
+    for person in people:
+        if not person.first_name:
+            continue
+        unique = firsts.count(person.first_name.lower()) == 1
+        handle = person.first_name if unique else f"{person.first_name}.{person.last_name}"
+        handles.append({"handle": handle.replace(" ", "."), "name": person.get_full_name()})
+    return sorted(handles, key=lambda h: h["name"])

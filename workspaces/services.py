@@ -28,10 +28,13 @@ from .models import (
     HelpedMark,
     Post,
     PostFile,
+    WorkspaceVisit,
 )
+from .selectors import group_people
 from .text import mentioned, render
 
 POST_MAX = 10_000
+VISIT_KEPT_FOR = timedelta(minutes=1)
 COMMENT_MAX = 5_000
 
 
@@ -179,16 +182,6 @@ def note_save(*, group, user, base_version: int, body: str) -> GroupNote:
 # -- notices -------------------------------------------------------------------------------
 
 
-def _group_people(group) -> list[User]:
-    """Who reads a group's workspace: its members and the cohort's trainers."""
-    return list(
-        User.objects.filter(
-            Q(memberships__small_group=group, memberships__role=Role.PARTICIPANT)
-            | Q(memberships__cohort_id=group.cohort_id, memberships__role=Role.TRAINER)
-        ).distinct()
-    )
-
-
 def activity_notices_send(*, kind: str, object_id: int) -> None:
     """Tells people about a new post or comment: those it mentions, and those who chose
     immediate emails. Each email goes at most once (send_once)."""
@@ -202,7 +195,7 @@ def activity_notices_send(*, kind: str, object_id: int) -> None:
         else Post.objects.select_related("small_group__cohort").get(id=item.post_id)
     )
     group = post.small_group
-    people = [p for p in _group_people(group) if p.id != item.author_id]
+    people = [p for p in group_people(group) if p.id != item.author_id]
     modes = activity_modes(people)
     mentions = {p.id for p in mentioned(item.body, people)}
     link = settings.SITE_URL + reverse("workspace", args=[group.cohort.slug, group.id])
@@ -289,3 +282,24 @@ def digests_send_to(*, user_ids: list[int], today: str) -> None:
             },
             Topic.ACTIVITY,
         )
+
+
+def workspace_visit_record(*, group, user):
+    """Stores that the person opened the group's feed now, and returns when they had opened
+    it before (None the first time): what others wrote since is new to them. A reload within
+    a minute keeps the earlier visit (and costs no write): what was new a moment ago still is."""
+    now = timezone.now()
+    previous = (
+        WorkspaceVisit.objects.filter(user=user, small_group=group)
+        .values_list("seen_at", flat=True)
+        .first()
+    )
+    if previous is not None and now - previous < VISIT_KEPT_FOR:
+        return previous
+    WorkspaceVisit.objects.bulk_create(
+        [WorkspaceVisit(user=user, small_group=group, seen_at=now)],
+        update_conflicts=True,
+        unique_fields=["user", "small_group"],
+        update_fields=["seen_at"],
+    )
+    return previous

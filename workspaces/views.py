@@ -27,6 +27,7 @@ from .selectors import (
     activity_by_group,
     comments_after,
     group_tasks_get,
+    mention_handles,
     pinned_get,
     posts_get,
 )
@@ -72,7 +73,10 @@ def workspace(request, cohort_slug, group_id):
         for error in errors:
             messages.error(request, error)
         return redirect("workspace", cohort_slug=cohort_slug, group_id=group.id)
-    return render(request, "workspaces/workspace.html", _feed_context(request, membership, group))
+    context = _feed_context(request, membership, group)
+    context["seen_before"] = services.workspace_visit_record(group=group, user=request.user)
+    context["mention_people"] = mention_handles(group)
+    return render(request, "workspaces/workspace.html", context)
 
 
 def _feed_context(request, membership, group, draft=""):

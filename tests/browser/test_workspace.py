@@ -49,3 +49,30 @@ def test_a_posted_photo_appears_in_another_members_open_workspace(
     assert reader.locator("article.post strong:has-text('tänään')").count() == 1
     assert reader.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     reader.screenshot(path=screenshots / "workspace-360.png", full_page=True)
+
+
+@pytest.fixture
+def mention_world(world, workspace_url):
+    from workspaces.selectors import mention_handles
+
+    mate = world.group_mate.user
+    handle = next(
+        h["handle"]
+        for h in mention_handles(world.participant.small_group)
+        if h["name"] == mate.get_full_name()
+    )
+    return world.participant.user, workspace_url, mate.get_full_name(), handle
+
+
+def test_typing_at_and_a_name_offers_the_group_members(mention_world, browser, live_server):
+    user, url, mate_name, handle = mention_world
+    phone = _log_in(browser, live_server, user, viewport=PHONE, is_mobile=True, has_touch=True)
+    phone.goto(live_server.url + url)
+    box = phone.locator("#post-body")
+    box.click()
+    box.type(f"Kiitos @{handle[:2]}")
+    option = phone.get_by_role("option", name=mate_name)
+    option.wait_for()
+    box.press("Enter")
+    assert box.input_value() == f"Kiitos @{handle} "
+    assert phone.locator("[role=listbox]").count() == 0

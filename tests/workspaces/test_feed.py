@@ -285,3 +285,19 @@ def test_only_a_coaching_thread_is_closed_with_an_outcome(world):
     assert page.status_code == 404
     post.refresh_from_db()
     assert post.closed_at is None
+
+
+def test_posts_and_comments_by_others_are_marked_new_until_the_next_visit(world):
+    from workspaces.models import WorkspaceVisit
+
+    mate = client_for(world.group_mate.user)
+    mate.get(_feed(world))  # their first visit, five minutes ago
+    WorkspaceVisit.objects.update(seen_at=timezone.now() - timedelta(minutes=5))
+    post_build(world, body="Uusi kokeilu", comment="")  # the participant posts meanwhile
+
+    def new_badges():
+        html = mate.get(_feed(world), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        return html.count('badge badge-new">New<')
+
+    assert new_badges() == 1
+    assert new_badges() == 0  # seen now
