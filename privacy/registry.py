@@ -73,6 +73,18 @@ REGISTRY: dict[str, PersonalData] = {
     "programmes.PageVisit": PersonalData(
         "when the person last opened a page", "showing what is new", "as the account", DELETE
     ),
+    "assignments.FeedbackSeen": PersonalData(
+        "when the person last saw the coaching thread of an answer",
+        "marking new feedback",
+        "as the account",
+        DELETE,
+    ),
+    "workspaces.WorkspaceVisit": PersonalData(
+        "when the person last opened their group's feed",
+        "marking new posts and comments",
+        "as the account",
+        DELETE,
+    ),
     "assignments.Answer": PersonalData(
         "answers to assignments (a small group's shared answer is the group's)",
         "the development path; the trainer's coaching",
