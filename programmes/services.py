@@ -8,6 +8,7 @@ from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, Site
 
 from polku.people.services import organisation_editors_get
+from polku.seen import last_seen, seen_store
 
 from .models import PageVisit, ProgrammeIndexPage, ProgrammePage
 
@@ -15,15 +16,8 @@ from .models import PageVisit, ProgrammeIndexPage, ProgrammePage
 def page_visit_record(*, user, page, now: datetime | None = None) -> datetime | None:
     """Stores that the person opened the page now (one upsert, safe under a double tap) and
     returns when they had opened it before, if ever."""
-    previous = (
-        PageVisit.objects.filter(user=user, page=page).values_list("seen_at", flat=True).first()
-    )
-    PageVisit.objects.bulk_create(
-        [PageVisit(user=user, page=page, seen_at=now or timezone.now())],
-        update_conflicts=True,
-        unique_fields=["user", "page"],
-        update_fields=["seen_at"],
-    )
+    previous = last_seen(PageVisit, user=user, page=page)
+    seen_store(PageVisit, now or timezone.now(), user=user, page=page)
     return previous
 
 

@@ -17,6 +17,7 @@ from polku.coalescing import enqueue_after_commit
 from polku.notifications.models import Notice, NotificationPreference
 from polku.notifications.services import Topic, activity_modes, send_once
 from polku.people.models import Membership, Role, User
+from polku.seen import last_seen, seen_store
 from polku.uploads.services import stored_file_create, stored_file_delete
 from polku.uploads.validation import UploadRefused
 from polku.versioning import compare_and_set
@@ -289,17 +290,7 @@ def workspace_visit_record(*, group, user):
     it before (None the first time): what others wrote since is new to them. A reload within
     a minute keeps the earlier visit (and costs no write): what was new a moment ago still is."""
     now = timezone.now()
-    previous = (
-        WorkspaceVisit.objects.filter(user=user, small_group=group)
-        .values_list("seen_at", flat=True)
-        .first()
-    )
-    if previous is not None and now - previous < VISIT_KEPT_FOR:
-        return previous
-    WorkspaceVisit.objects.bulk_create(
-        [WorkspaceVisit(user=user, small_group=group, seen_at=now)],
-        update_conflicts=True,
-        unique_fields=["user", "small_group"],
-        update_fields=["seen_at"],
-    )
+    previous = last_seen(WorkspaceVisit, user=user, small_group=group)
+    if previous is None or now - previous >= VISIT_KEPT_FOR:
+        seen_store(WorkspaceVisit, now, user=user, small_group=group)
     return previous

@@ -17,6 +17,7 @@ from polku.audit.models import Action
 from polku.audit.services import audit_record
 from polku.coalescing import enqueue_after_commit
 from polku.people.models import Membership
+from polku.seen import last_seen, seen_store
 from polku.uploads.services import stored_file_create, stored_file_delete
 from polku.uploads.validation import UploadRefused
 from polku.versioning import compare_and_set
@@ -275,17 +276,8 @@ def reminders_request(*, cohort, assignment, membership_ids: list[int]) -> None:
 def feedback_seen_record(*, answer: Answer, user, latest_at) -> bool:
     """The participant saw the thread up to `latest_at` (its newest message by someone else).
     Returns whether that message was new to them. Writes only when it was (one upsert)."""
-    seen_at = (
-        FeedbackSeen.objects.filter(user=user, answer=answer)
-        .values_list("seen_at", flat=True)
-        .first()
-    )
+    seen_at = last_seen(FeedbackSeen, user=user, answer=answer)
     if latest_at is None or (seen_at is not None and seen_at >= latest_at):
         return False
-    FeedbackSeen.objects.bulk_create(
-        [FeedbackSeen(user=user, answer=answer, seen_at=latest_at)],
-        update_conflicts=True,
-        unique_fields=["user", "answer"],
-        update_fields=["seen_at"],
-    )
+    seen_store(FeedbackSeen, latest_at, user=user, answer=answer)
     return True
