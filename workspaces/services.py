@@ -81,7 +81,7 @@ def post_create(
         author=author,
         body=body,
         kind=kind,
-        body_html=render(body),
+        body_html=render(body, group_people(group)),
         client_key=client_key,
     )
     errors = []
@@ -100,7 +100,7 @@ def post_create(
 
 def post_edit(*, post: Post, body: str) -> None:
     post.body = _clean(body, POST_MAX)
-    post.body_html = render(post.body)
+    post.body_html = render(post.body, group_people(post.small_group))
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
 
@@ -140,7 +140,12 @@ def comment_add(*, post: Post, author, body: str) -> Comment:
     if post.closed_at:
         raise ValidationError(_("This coaching thread is closed."))
     body = _clean(body, COMMENT_MAX)
-    comment = Comment.objects.create(post=post, author=author, body=body, body_html=render(body))
+    comment = Comment.objects.create(
+        post=post,
+        author=author,
+        body=body,
+        body_html=render(body, group_people(post.small_group)),
+    )
     _notify_on_commit("comment", comment.id)
     events.USERS_CHANGED.announce(cohort_id=post.small_group.cohort_id, user_ids=[author.id])
     return comment

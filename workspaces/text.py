@@ -27,17 +27,39 @@ ALLOWED_TAGS = {
 MENTION = re.compile(r"(?<![\w@])@([\w.-]{2,60})")
 
 
-def render(text: str) -> str:
+def render(text: str, members=()) -> str:
+    """The text as safe HTML; an @mention of one of `members` stands out."""
     html = _markdown.render(text)
     html = re.sub(r"<h[12]>", "<h3>", html)
     html = re.sub(r"</h[12]>", "</h3>", html)
-    return nh3.clean(
+    html = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes={"a": {"href"}},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+    return _mentions_marked(html, members)
+
+
+def _mentions_marked(html: str, members) -> str:
+    """Wraps each @mention of a member in <strong class="mention">, in text only (never inside
+    a tag or a link's address). The handle is letters, digits, dots and dashes: safe as it is."""
+    known = {m.lower() for m in MENTION.findall(html)}
+    if not known or not members:
+        return html
+    handles = {name for name in known if mentioned(f"@{name}", members)}
+    if not handles:
+        return html
+
+    def mark(match):
+        name = match.group(1)
+        if name.lower() not in handles:
+            return match.group(0)
+        return f'<strong class="mention">@{name}</strong>'
+
+    parts = re.split(r"(<[^>]+>)", html)
+    return "".join(part if part.startswith("<") else MENTION.sub(mark, part) for part in parts)
 
 
 def mentioned(text: str, members) -> list:
