@@ -78,12 +78,22 @@ class ReviewFilterForm(forms.Form):
 
 
 class RemindForm(forms.Form):
-    """The participants to remind: one (the row's button) or those ticked."""
+    """The participants to remind: one (a row's Remind button sends only=<id>) or those
+    ticked (member=<id>, ...)."""
 
-    member = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    member = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=False)
+    only = forms.TypedChoiceField(coerce=int, choices=[], required=False, empty_value=None)
 
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [
-            (row.membership_id, row.name) for row in rows if row.can_be_reminded
-        ]
+        remindable = [(row.membership_id, row.name) for row in rows if row.can_be_reminded]
+        self.fields["member"].choices = remindable
+        self.fields["only"].choices = remindable
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [cleaned["only"]] if cleaned.get("only") else cleaned.get("member", [])
+        if not chosen:
+            raise forms.ValidationError("nobody")
+        cleaned["chosen"] = chosen
+        return cleaned

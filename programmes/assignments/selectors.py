@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from polku.people.models import Membership, Role, SmallGroup
@@ -57,23 +57,23 @@ def answer_of(*, membership: Membership, assignment) -> Answer | None:
 
 def new_feedback_of(*, membership: Membership) -> set[int]:
     """The assignments whose coaching thread has a message by someone else that the person
-    has not seen yet. Two queries."""
+    has not seen yet. One query."""
     owner = Q(answer__participant_id=membership.id)
     if membership.small_group_id:
         owner |= Q(answer__small_group_id=membership.small_group_id)
+    seen = FeedbackSeen.objects.filter(
+        user_id=membership.user_id, answer_id=OuterRef("answer_id")
+    ).values("seen_at")[:1]
     latest = (
         ReviewComment.objects.filter(owner, answer__cohort_id=membership.cohort_id)
         .exclude(author_id=membership.user_id)
         .values("answer_id", "answer__assignment_id")
-        .annotate(last=Max("created_at"))
-    )
-    seen = dict(
-        FeedbackSeen.objects.filter(user_id=membership.user_id).values_list("answer_id", "seen_at")
+        .annotate(last=Max("created_at"), seen=Subquery(seen))
     )
     return {
         row["answer__assignment_id"]
         for row in latest
-        if row["answer_id"] not in seen or seen[row["answer_id"]] < row["last"]
+        if row["seen"] is None or row["seen"] < row["last"]
     }
 
 

@@ -314,7 +314,7 @@ def review_remind(request, cohort_slug, page_id):
     rows = review_rows_get(cohort=membership.cohort, assignment=page)
     form = RemindForm(request.POST, rows=rows)
     if form.is_valid():
-        chosen = form.cleaned_data["member"]
+        chosen = form.cleaned_data["chosen"]
         services.reminders_request(cohort=membership.cohort, assignment=page, membership_ids=chosen)
         messages.success(
             request,

@@ -206,9 +206,9 @@ def test_the_review_list_filters_by_status_and_reminds_who_has_not_submitted(
 
     remind = reverse("review_remind", args=[world.cohort.slug, world.assignment.id])
     with committed():
-        trainer.post(remind, {"member": [world.group_mate.id]})
+        trainer.post(remind, {"only": world.group_mate.id})  # the row's own button
     with committed():
-        trainer.post(remind, {"member": [world.group_mate.id]})  # a double tap
+        trainer.post(remind, {"member": [world.group_mate.id]})  # ticked, the same day
     assert [m.to for m in mailoutbox] == [[world.group_mate.user.email]]  # once a day at most
     assert "reminds you" in mailoutbox[0].body or "muistuttaa" in mailoutbox[0].body
     # Who submitted is not remindable; organisers cannot remind.
