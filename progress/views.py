@@ -88,7 +88,7 @@ def progress_person(request, cohort_slug, membership_id):
     if member is None:
         raise Http404
     reasons = {}
-    if membership.role == Role.TRAINER:  # why someone was away is for their trainers only
+    if membership.is_trainer:  # why someone was away is for their trainers only
         reasons = dict(
             Attendance.objects.filter(participant=member)
             .exclude(reason="")

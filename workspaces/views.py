@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from polku.access import STAFF_ROLES, membership_get
 from polku.forms import SwitchForm
-from polku.people.models import Membership, Role
+from polku.people.models import Membership
 from polku.uploads.serving import stored_file_response
 from polku.uploads.validation import ACCEPT_FILES
 
@@ -38,7 +38,7 @@ def _context(membership, group, **extra):
         "membership": membership,
         "cohort": membership.cohort,
         "group": group,
-        "is_trainer": membership.role == Role.TRAINER,
+        "is_trainer": membership.is_trainer,
         "accept_files": ACCEPT_FILES,
         **extra,
     }
@@ -208,7 +208,7 @@ def coaching_close(request, post, data):
 def post_file(request, cohort_slug, group_id, post_id, file_id):
     membership, group = workspace_get(request.user, cohort_slug, group_id)
     post = post_get(group, post_id)
-    if post.hidden_at and membership.role != Role.TRAINER:
+    if post.hidden_at and not membership.is_trainer:
         raise Http404
     post_file = get_object_or_404(
         PostFile.objects.select_related("stored_file"), id=file_id, post=post
@@ -289,7 +289,7 @@ def cohort_overview(request, cohort_slug):
     groups: dict[str, dict] = {}
     staff: list[Membership] = []
     for member in members:
-        if member.role == Role.PARTICIPANT:
+        if member.is_participant:
             group = member.small_group
             name = group.name if group else _("No small group")
             entry = groups.setdefault(

@@ -72,7 +72,9 @@ class ImportConfirmForm(forms.Form):
 
     @classmethod
     def for_data(cls, data: bytes) -> "ImportConfirmForm":
-        token = signing.dumps(data.decode("utf-8", "replace"), salt=cls.SALT, compress=True)
+        # Latin-1 maps every byte to one character and back: the bytes arrive unchanged,
+        # whatever the file's encoding (Excel's cp1252 included), and are read as before.
+        token = signing.dumps(data.decode("latin-1"), salt=cls.SALT, compress=True)
         return cls(initial={"data": token})
 
     def clean_data(self):
@@ -82,7 +84,7 @@ class ImportConfirmForm(forms.Form):
             raise forms.ValidationError("expired") from None
 
     def data_bytes(self) -> bytes:
-        return self.cleaned_data["data"].encode("utf-8")
+        return self.cleaned_data["data"].encode("latin-1")
 
 
 class LanguageForm(forms.Form):

@@ -107,7 +107,7 @@ def assignment_page(request, cohort_slug, page_id):
     context = cohort_page_context(request, cohort_slug, page_id, AssignmentPage, AssignmentSchedule)
     membership, page, schedule = context["membership"], context["page"], context["schedule"]
     context["is_open"] = bool(schedule and timezone.now() >= schedule.opens_at)
-    if membership.role == Role.PARTICIPANT:
+    if membership.is_participant:
         answer, parts = _answer_context(membership, page)
         comments = list(answer.comments.select_related("author")) if answer else []
         feedback = latest_feedback(comments, request.user)
@@ -334,7 +334,7 @@ def answer_detail(request, cohort_slug, answer_id):
     of the assignment with next and previous."""
     membership = membership_get(request.user, cohort_slug)
     answer, can_edit = answer_get(membership, answer_id)
-    is_trainer = membership.role == Role.TRAINER
+    is_trainer = membership.is_trainer
     if is_trainer:
         services.answer_read_record(answer=answer, reader=request.user)
     revision = answer.submitted_revision

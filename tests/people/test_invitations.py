@@ -248,3 +248,11 @@ def test_the_organiser_downloads_a_csv_to_fill_in(world):
     )
     text = b"".join(response.streaming_content if response.streaming else [response.content])
     assert text.decode("utf-8-sig").splitlines()[0] == "name,email,group"
+
+
+def test_a_finnish_excel_file_keeps_its_letters_from_preview_to_import(world, upload):
+    content = "nimi;sähköposti;ryhmä\nÄijä Öhman;aija@example.com;Ryhmä Ä\n".encode("cp1252")
+    upload(world, content)
+    member = Membership.objects.get(user__email="aija@example.com")
+    assert member.user.get_full_name() == "Äijä Öhman"
+    assert member.small_group.name == "Ryhmä Ä"
