@@ -69,6 +69,7 @@ def seed(*, participants: int, cohorts: int) -> dict:
                     cohort=cohort,
                     role=role,
                     created_at=joined,
+                    joined_at=joined,
                     small_group=(
                         groups_by_cohort[cohort.id][group_index]
                         if group_index is not None

@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from polku.people.models import Cohort, Organisation, Role, User
-from polku.people.services import membership_add
+from polku.people.services import membership_add, memberships_join
 from programmes.models import (
     AnswerScope,
     AssignmentPage,
@@ -383,6 +383,15 @@ def demo_load() -> tuple[Cohort, list[tuple[str, str]]] | None:
         )
         membership.user.set_password(DEMO_PASSWORD)
         membership.user.save(update_fields=["password"])
+        memberships_join(user=membership.user)
+    # Invited, not joined yet: shown as such to staff and not counted in the figures.
+    membership_add(
+        cohort=cohort,
+        email="kutsuttu@polku.example",
+        name="Kaisa Kutsuttu",
+        role=Role.PARTICIPANT,
+        small_group_name=GROUPS[0],
+    )
     User.objects.create_superuser("admin@polku.example", DEMO_PASSWORD, first_name="Admin")
     demo_history_build(cohort)
     logins = [
@@ -411,9 +420,11 @@ def demo_history_build(cohort: Cohort) -> None:
     now = timezone.now()
     # Everyone was invited a month before the first training day.
     first_day = cohort.training_days.order_by("starts_at").first()
-    cohort.memberships.update(created_at=first_day.starts_at - timedelta(days=30))
+    invited = first_day.starts_at - timedelta(days=30)
+    cohort.memberships.update(created_at=invited)
+    cohort.memberships.exclude(joined_at=None).update(joined_at=invited + timedelta(days=2))
     participants = list(
-        cohort.memberships.filter(role=Role.PARTICIPANT).select_related("user", "small_group")
+        cohort.memberships.joined_participants().select_related("user", "small_group")
     )
     trainer = cohort.memberships.filter(role=Role.TRAINER).first().user
     for schedule in cohort.training_days.filter(ends_at__lte=now).select_related("page"):

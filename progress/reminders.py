@@ -26,11 +26,12 @@ OVERDUE_AFTER = timedelta(hours=24)
 OVERDUE_UNTIL = timedelta(days=7)  # no "overdue" reminder for something long past
 WEEKLY_DAY, WEEKLY_HOUR = 0, 7  # Monday from 07:00, local time
 
-DAY_BEFORE_KIND, DUE_SOON_KIND, OVERDUE_KIND, WEEKLY_KIND = (
+DAY_BEFORE_KIND, DUE_SOON_KIND, OVERDUE_KIND, WEEKLY_KIND, NUDGE_KIND = (
     "day-before",
     "due-soon",
     "overdue",
     "behind",
+    "nudge",
 )
 
 
@@ -85,14 +86,37 @@ def send(kind: str, object_id: int, now: datetime) -> int:
     return sent
 
 
-def _participants(cohort_id: int, exclude_user_ids=()) -> list[Membership]:
-    members = list(
-        Membership.objects.filter(cohort_id=cohort_id, role=Role.PARTICIPANT)
-        .exclude(user_id__in=list(exclude_user_ids))
-        .select_related("user")
-    )
+def _participants(cohort_id: int, exclude_user_ids=(), only_ids=None) -> list[Membership]:
+    members = Membership.objects.joined_participants().filter(cohort_id=cohort_id)
+    if only_ids is not None:
+        members = members.filter(id__in=list(only_ids))
+    members = list(members.exclude(user_id__in=list(exclude_user_ids)).select_related("user"))
     unwanted = reminders_unwanted([m.user_id for m in members])
     return [m for m in members if m.user_id not in unwanted and m.user.is_active]
+
+
+def nudges_send(cohort_id: int, membership_ids: list[int], today: str) -> int:
+    """A trainer's or organiser's nudge to people who are behind, telling each what they
+    miss: once a day each at most (a second tap, or a retry, sends nothing more), not to those
+    who turned reminders off, and not to those who caught up meanwhile."""
+    cohort = Cohort.objects.filter(id=cohort_id).select_related("programme").first()
+    if cohort is None:
+        return 0
+    members = {m.id: m for m in _participants(cohort_id, only_ids=membership_ids)}
+    sent = 0
+    for person in selectors.behind_people(cohort, selectors.titles(cohort)):
+        member = members.get(person.membership_id)
+        if member is None:
+            continue
+        sent += send_once(
+            member.user,
+            f"{NUDGE_KIND}:{cohort_id}:{today}",
+            "progress/email/nudge",
+            {"cohort": cohort, "person": person, "link": _link("cohort_path", cohort.slug)},
+            Topic.REMINDERS,
+            language=cohort.language,
+        )
+    return sent
 
 
 def _link(name: str, *args) -> str:

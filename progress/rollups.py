@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from polku.people.models import Cohort, Membership, Role
+from polku.people.models import Cohort, Membership
 from programmes import facts as path_facts
 from programmes.assignments import facts as assignment_facts
 from programmes.live import facts as live_facts
@@ -103,11 +103,12 @@ def participant_figures(
 ) -> dict[int, PersonFigures]:
     """The figures of these participants of the cohort as of `now`, from the source rows:
     ten queries whatever the number of people (eight with the cohort's `calendar()` given).
-    People who are not (or no longer) participants of the cohort are left out."""
+    People who are not (or no longer, or not yet) participants of the cohort are left out:
+    someone invited counts from the moment they join."""
     members = list(
-        Membership.objects.filter(
-            id__in=list(membership_ids), cohort_id=cohort_id, role=Role.PARTICIPANT
-        ).values_list("id", "user_id", "small_group_id", "created_at")
+        Membership.objects.joined_participants()
+        .filter(id__in=list(membership_ids), cohort_id=cohort_id, joined_at__lte=now)
+        .values_list("id", "user_id", "small_group_id", "joined_at")
     )
     if not members:
         return {}
@@ -379,9 +380,9 @@ def cohort_reconcile(cohort_id: int, now: datetime | None = None) -> dict:
         )
     }
     member_ids = list(
-        Membership.objects.filter(cohort_id=cohort_id, role=Role.PARTICIPANT).values_list(
-            "id", flat=True
-        )
+        Membership.objects.joined_participants()
+        .filter(cohort_id=cohort_id)
+        .values_list("id", flat=True)
     )
     group_totals = defaultdict(lambda: dict.fromkeys(TOTAL_FIELDS, 0))
     cohort_totals = dict.fromkeys(TOTAL_FIELDS, 0)
@@ -475,9 +476,9 @@ def snapshots_backfill(cohort_id: int, first: date, last: date) -> int:
     """Computes the figures the cohort had at the end of each past day, from the source rows'
     own dates, for a cohort that started before Polku kept snapshots."""
     member_ids = list(
-        Membership.objects.filter(cohort_id=cohort_id, role=Role.PARTICIPANT).values_list(
-            "id", flat=True
-        )
+        Membership.objects.joined_participants()
+        .filter(cohort_id=cohort_id)
+        .values_list("id", flat=True)
     )
     tz = timezone.get_current_timezone()
     cohort_calendar = calendar(cohort_id)

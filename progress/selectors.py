@@ -155,6 +155,9 @@ def dashboard(cohort, now: datetime | None = None) -> dict:
     page_titles = titles(cohort)
     return {
         "totals": totals,
+        "invited": Membership.objects.filter(
+            cohort=cohort, role=Role.PARTICIPANT, joined_at=None
+        ).count(),
         "attendance": attendance_rate(totals) if totals else None,
         "submitted": submitted_rate(totals) if totals else None,
         "chart": chart(snapshots),
@@ -179,7 +182,8 @@ PEOPLE_PAGE = 50
 def people_page(cohort, *, behind_only: bool, number):
     """A page of the cohort's participants with their stored figures: two queries."""
     members = (
-        Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT)
+        Membership.objects.joined_participants()
+        .filter(cohort=cohort)
         .select_related("user", "small_group", "progress")
         .order_by("user__first_name", "user__last_name", "id")
     )
@@ -191,7 +195,8 @@ def people_page(cohort, *, behind_only: bool, number):
 def group_members(group) -> list[Membership]:
     """The group's participants with their stored figures (`.progress`, may be missing)."""
     return list(
-        Membership.objects.filter(small_group=group, role=Role.PARTICIPANT)
+        Membership.objects.joined_participants()
+        .filter(small_group=group)
         .select_related("user", "progress")
         .order_by("user__first_name", "user__last_name")
     )
@@ -255,7 +260,8 @@ def person_year(member: Membership) -> list[YearItem]:
 def people_table(cohort):
     """Every participant of the cohort with their stored figures, for the export."""
     return (
-        Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT)
+        Membership.objects.joined_participants()
+        .filter(cohort=cohort)
         .select_related("user", "small_group", "progress")
         .order_by("small_group__name", "user__last_name", "user__first_name")
     )

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from polku.coalescing import Coalescing
+from polku.coalescing import Coalescing, enqueue_after_commit
 from polku.people.models import Cohort, Membership, Role
 from programmes import facts as path_facts
 
@@ -218,3 +218,12 @@ def calendar_tick_run(now: datetime) -> set[int]:
     for cohort_id in changed:
         cohort_changed(cohort_id)
     return changed
+
+
+def nudges_request(*, cohort, membership_ids: list[int]) -> None:
+    """A trainer or organiser reminds these people who are behind of what they miss, after
+    commit, by email: at most once a day each (reminders.nudges_send)."""
+    enqueue_after_commit(
+        "programmes.progress.tasks.nudges_send",
+        [cohort.id, sorted(membership_ids), timezone.localdate().isoformat()],
+    )

@@ -88,3 +88,14 @@ def reminders_send() -> None:
 )
 def reminder_send(kind: str, object_id: int) -> None:
     reminders.send(kind, object_id, timezone.now())
+
+
+@shared_task(
+    name=f"{NAME}.nudges_send",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def nudges_send(cohort_id: int, membership_ids: list[int], today: str) -> None:
+    reminders.nudges_send(cohort_id, membership_ids, today)

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("progress/", views.progress_dashboard, name="progress_dashboard"),
+    path("progress/nudge/", views.progress_nudge, name="progress_nudge"),
     path("progress/groups/<int:group_id>/", views.progress_group, name="progress_group"),
     path("progress/people/", views.progress_people, name="progress_people"),
     path("progress/people/<int:membership_id>/", views.progress_person, name="progress_person"),

@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from polku.access import STAFF_ROLES, membership_get, small_group_get
 from polku.exports import FORMATS, table_response
+from polku.forms import RemindForm
 from polku.people.models import Membership, Role
 from polku.qr import qr_svg
 from programmes import facts as path_facts
@@ -37,6 +38,24 @@ def progress_dashboard(request, cohort_slug):
             **selectors.dashboard(membership.cohort),
         },
     )
+
+
+@login_required
+@require_POST
+def progress_nudge(request, cohort_slug):
+    """A trainer or organiser reminds one person who is behind, or those ticked, by email of
+    what they miss."""
+    membership = membership_get(request.user, cohort_slug, roles=STAFF_ROLES)
+    behind = selectors.behind_people(membership.cohort, page_titles={})
+    form = RemindForm(request.POST, people=[(p.membership_id, p.name) for p in behind])
+    if form.is_valid():
+        services.nudges_request(
+            cohort=membership.cohort, membership_ids=form.cleaned_data["chosen"]
+        )
+        messages.success(request, form.sent_message())
+    else:
+        messages.error(request, _("Choose whom to remind: those who are behind."))
+    return redirect("progress_dashboard", cohort_slug=cohort_slug)
 
 
 @login_required

@@ -108,6 +108,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.PARTICIPANT
     # Joined before the year began (demo calendars reach 90 days back): counted for all of it.
     created_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=365))
+    joined_at = factory.SelfAttribute("created_at")
 
 
 class TrainingDayScheduleFactory(factory.django.DjangoModelFactory):

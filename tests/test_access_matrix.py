@@ -130,6 +130,7 @@ MATRIX: dict[str, Rule] = {
     "progress_group": TRAINERS_AND_ORGANISERS,
     "progress_person": TRAINERS_AND_ORGANISERS,
     "progress_people": TRAINERS_AND_ORGANISERS,
+    "progress_nudge": only("POST", trainer=302, organiser=302),
     "progress_export": TRAINERS_AND_ORGANISERS,
     "attendance": only(trainer=200),
     "attendance_qr": only(trainer=200),
@@ -245,7 +246,7 @@ def _url(name: str, world: World) -> str:
     if name == "invitation_accept":
         invitation = invitation_create(membership=world.group_mate)
         return reverse(name, args=[invitation_token(invitation)])
-    if name in ("progress_dashboard", "progress_people"):
+    if name in ("progress_dashboard", "progress_people", "progress_nudge"):
         return reverse(name, args=[slug])
     if name == "progress_group":
         return reverse(name, args=[slug, group])

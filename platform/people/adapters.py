@@ -11,9 +11,9 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         return False
 
     def post_login(self, request, user, **kwargs):
-        from .services import invitations_used
+        from .services import memberships_join
 
-        invitations_used(user=user)
+        memberships_join(user=user)
         if user.language:  # "Logged in as ..." in the person's own language, not the browser's
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language

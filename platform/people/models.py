@@ -175,6 +175,13 @@ class Role(models.TextChoices):
     ORGANISER = "organiser", _("Organiser")
 
 
+class MembershipQuerySet(models.QuerySet):
+    def joined_participants(self):
+        """Participants who have joined: the people counted in figures, live rooms, review
+        lists and reminders. Someone invited is counted from the moment they join."""
+        return self.filter(role=Role.PARTICIPANT, joined_at__isnull=False)
+
+
 class Membership(models.Model):
     """A person's role in one cohort. Everything a person may see follows from these rows."""
 
@@ -197,6 +204,11 @@ class Membership(models.Model):
         verbose_name=_("small group"),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Empty while the person is invited and has not yet set a password or logged in
+    # (people.services.memberships_join).
+    joined_at = models.DateTimeField(_("joined"), null=True, blank=True, editable=False)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -221,6 +233,10 @@ class Membership(models.Model):
     @property
     def is_organiser(self) -> bool:
         return self.role == Role.ORGANISER
+
+    @property
+    def has_joined(self) -> bool:
+        return self.joined_at is not None
 
 
 class Invitation(models.Model):

@@ -161,16 +161,26 @@ def invitation_accept(*, invitation: Invitation, password: str, name: str = "") 
             user.first_name, user.last_name = user.last_name, ""
     user.set_password(password)
     user.save()
-    invitations_used(user=user)
+    memberships_join(user=user)
     return user
 
 
-def invitations_used(*, user: User) -> None:
-    """The person joined (chose a password, or logged in): their waiting invitations are
-    used up."""
-    Invitation.objects.filter(membership__user=user, accepted_at=None).update(
-        accepted_at=timezone.now()
+def memberships_join(*, user: User, now=None) -> None:
+    """The person joined (chose a password, or logged in): their waiting invitations are used
+    up, and from now on they are counted as a participant wherever they were invited."""
+    now = now or timezone.now()
+    Invitation.objects.filter(membership__user=user, accepted_at=None).update(accepted_at=now)
+    waiting = list(
+        Membership.objects.filter(user=user, joined_at=None).values_list("id", "cohort_id", "role")
     )
+    if not waiting:  # every login but the first: one query
+        return
+    Membership.objects.filter(id__in=[row[0] for row in waiting]).update(joined_at=now)
+    for membership_id, cohort_id, role in waiting:
+        if role == Role.PARTICIPANT:
+            events.PARTICIPANTS_CHANGED.announce(
+                cohort_id=cohort_id, membership_ids=[membership_id]
+            )
 
 
 def user_language_set(*, user: User, language: str) -> None:

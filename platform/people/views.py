@@ -79,7 +79,7 @@ def invitation_accept(request, token):
             status=404,
         )
     if request.user == invitation.membership.user:  # joined, and here again: in you go
-        services.invitations_used(user=request.user)
+        services.memberships_join(user=request.user)
         return redirect("cohort_path", cohort_slug=invitation.membership.cohort.slug)
     if invitation.accepted_at is not None:
         messages.info(request, _("You have already joined. Log in with your email and password."))
@@ -175,7 +175,7 @@ def participants_import_template(request, cohort_slug):
 def invitation_resend(request, cohort_slug, membership_id):
     membership = membership_get(request.user, cohort_slug, roles=[Role.ORGANISER])
     invitee = get_object_or_404(Membership, id=membership_id, cohort=membership.cohort)
-    if invitee.user.has_usable_password():
+    if invitee.has_joined:
         messages.info(request, _("%(name)s has already joined.") % {"name": invitee.user})
     else:
         Invitation.objects.filter(membership=invitee, accepted_at=None).delete()

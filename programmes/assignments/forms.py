@@ -75,25 +75,3 @@ class ReviewedForm(forms.Form):
 
 class ReviewFilterForm(forms.Form):
     status = forms.ChoiceField(choices=AnswerStatus.choices, required=False)
-
-
-class RemindForm(forms.Form):
-    """The participants to remind: one (a row's Remind button sends only=<id>) or those
-    ticked (member=<id>, ...)."""
-
-    member = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=False)
-    only = forms.TypedChoiceField(coerce=int, choices=[], required=False, empty_value=None)
-
-    def __init__(self, *args, rows, **kwargs):
-        super().__init__(*args, **kwargs)
-        remindable = [(row.membership_id, row.name) for row in rows if row.can_be_reminded]
-        self.fields["member"].choices = remindable
-        self.fields["only"].choices = remindable
-
-    def clean(self):
-        cleaned = super().clean()
-        chosen = [cleaned["only"]] if cleaned.get("only") else cleaned.get("member", [])
-        if not chosen:
-            raise forms.ValidationError("nobody")
-        cleaned["chosen"] = chosen
-        return cleaned

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from polku.people.models import Membership, Role, SmallGroup
+from polku.people.models import Membership, SmallGroup
 from programmes.models import AnswerScope
 
 from .models import Answer, FeedbackSeen, ReviewComment
@@ -125,7 +125,8 @@ def review_rows_get(*, cohort, assignment) -> list[ReviewRow]:
     else:
         by_member = {a.participant_id: a for a in answers if a.participant_id}
         members = (
-            Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT)
+            Membership.objects.joined_participants()
+            .filter(cohort=cohort)
             .select_related("user")
             .order_by("user__first_name", "user__last_name")
         )

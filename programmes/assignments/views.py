@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from polku.access import STAFF_ROLES, cohort_page_get, membership_get
+from polku.forms import RemindForm
 from polku.people.models import Role
 from polku.uploads.serving import stored_file_response
 from polku.uploads.validation import UploadRefused
@@ -24,7 +25,6 @@ from .forms import (
     AnswerForm,
     CommentForm,
     FileUploadForm,
-    RemindForm,
     ReviewedForm,
     ReviewFilterForm,
 )
@@ -312,17 +312,14 @@ def review_remind(request, cohort_slug, page_id):
     membership = membership_get(request.user, cohort_slug, roles=[Role.TRAINER])
     page = cohort_page_get(membership, AssignmentPage, page_id)
     rows = review_rows_get(cohort=membership.cohort, assignment=page)
-    form = RemindForm(request.POST, rows=rows)
+    form = RemindForm(
+        request.POST, people=[(row.membership_id, row.name) for row in rows if row.can_be_reminded]
+    )
     if form.is_valid():
-        chosen = form.cleaned_data["chosen"]
-        services.reminders_request(cohort=membership.cohort, assignment=page, membership_ids=chosen)
-        messages.success(
-            request,
-            ngettext(
-                "A reminder goes to %(n)s person.", "A reminder goes to %(n)s people.", len(chosen)
-            )
-            % {"n": len(chosen)},
+        services.reminders_request(
+            cohort=membership.cohort, assignment=page, membership_ids=form.cleaned_data["chosen"]
         )
+        messages.success(request, form.sent_message())
     else:
         messages.error(request, _("Choose whom to remind: those who have not submitted."))
     return redirect("review_list", cohort_slug=cohort_slug, page_id=page.id)

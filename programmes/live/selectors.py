@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from polku.caching import cache_get, cache_set
-from polku.people.models import Membership, Role
+from polku.people.models import Membership
 
 from .models import LiveAnswer, LiveQuestion, LiveSummary
 
@@ -42,7 +42,7 @@ def room_version(cohort_id: int, day_id: int) -> str:
 
 
 def participant_count(cohort_id: int) -> int:
-    return Membership.objects.filter(cohort_id=cohort_id, role=Role.PARTICIPANT).count()
+    return Membership.objects.joined_participants().filter(cohort_id=cohort_id).count()
 
 
 def _summary_of(question: LiveQuestion) -> LiveSummary | None:

@@ -64,15 +64,32 @@ def mention_world(world, workspace_url):
     return world.participant.user, workspace_url, mate.get_full_name(), handle
 
 
-def test_typing_at_and_a_name_offers_the_group_members(mention_world, browser, live_server):
+@pytest.mark.parametrize("locale", ["fi-FI", "en-GB"])
+def test_typing_at_and_a_name_offers_the_group_members(
+    mention_world, browser, live_server, screenshots, locale
+):
     user, url, mate_name, handle = mention_world
-    phone = _log_in(browser, live_server, user, viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = _log_in(
+        browser,
+        live_server,
+        user,
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        locale=locale,
+    )
     phone.goto(live_server.url + url)
+    assert phone.locator("html").get_attribute("lang") == locale[:2]
     box = phone.locator("#post-body")
     box.click()
     box.type(f"Kiitos @{handle[:2]}")
     option = phone.get_by_role("option", name=mate_name)
     option.wait_for()
+    phone.screenshot(path=screenshots / f"mention-{locale}.png")
     box.press("Enter")
     assert box.input_value() == f"Kiitos @{handle} "
     assert phone.locator("[role=listbox]").count() == 0
+    box.type("avusta!")
+    phone.locator(".composer button[type=submit]").click()
+    # The posted mention stands out, in either language.
+    phone.wait_for_selector(f"article.post strong.mention:has-text('@{handle}')")

@@ -221,3 +221,35 @@ def test_choosing_a_programmes_organisation_moves_its_editors(world, other_world
     assert client_for(theirs).get(edit).status_code == 200
     ours = client_for(ours)
     _denied(ours, ours.get(edit))
+
+
+def test_a_trainer_edits_a_page_from_the_cohort_and_publishing_returns_there(world):
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    client = client_for(_trainer(world))
+    day_url = reverse("cohort_training_day", args=[world.cohort.slug, world.day.id])
+    page = client.get(day_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    edit = reverse("wagtailadmin_pages:edit", args=[world.day.id])
+    link = f'href="{edit}?next={day_url}"'
+    assert link in page and "Edit this page" in page
+    day = TrainingDayPage.objects.get(id=world.day.id)
+    published = client.post(
+        f"{edit}?next={day_url}",
+        nested_form_data(
+            {
+                "title": "Päivä 1: uusi otsikko",
+                "slug": day.slug,
+                "intro": day.intro,
+                "growth_chain_step": day.growth_chain_step,
+                "agenda": streamfield([]),
+                "materials": streamfield([]),
+                "live_questions": streamfield([]),
+                "action-publish": "action-publish",
+            }
+        ),
+    )
+    assert published.status_code == 302 and published["Location"] == day_url
+    assert "Päivä 1: uusi otsikko" in client.get(day_url).content.decode()
+    # Participants see no such link.
+    participant = client_for(world.participant.user).get(day_url).content.decode()
+    assert edit not in participant

@@ -35,7 +35,8 @@ KINDS = (
     "live_reopen",
     "move",
     "due_passes",
-    "join",
+    "invite",
+    "accept",
 )
 events = st.lists(
     st.tuples(st.sampled_from(KINDS), st.integers(0, 3), st.integers(0, 3)),
@@ -130,7 +131,13 @@ def run(world, things, kind, who, which):
             role=Role.PARTICIPANT,
             small_group_name=person.small_group.name,
         )
-    elif kind == "join":  # someone joins late, into a small group or none
+    elif kind == "accept":  # the first person still invited sets a password and joins
+        from polku.people.services import memberships_join
+
+        invited = Membership.objects.filter(cohort=world.cohort, joined_at=None).first()
+        if invited:
+            memberships_join(user=invited.user)
+    elif kind == "invite":  # someone is invited late, into a small group or none
         from polku.people.services import membership_add
 
         membership_add(

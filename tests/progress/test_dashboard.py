@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from polku.people.models import Membership, Role, SmallGroup, User
 from progress import rollups
-from progress.models import ParticipantProgress
+from progress.models import CohortProgress, ParticipantProgress
 from progress.services import attendance_mark
 from tests.conftest import client_for
 from tests.test_query_counts import _queries
@@ -71,6 +71,58 @@ def three_titles(world):
     from programmes.models import AssignmentPage
 
     return [p.title for p in AssignmentPage.objects.child_of(world.cohort.programme)[:3]]
+
+
+@pytest.mark.parametrize("role", ["trainer", "organiser"])
+def test_who_needs_a_nudge_is_reminded_from_the_dashboard_of_what_they_miss(
+    figures, role, committed, mailoutbox
+):
+    staff = client_for(getattr(figures, role).user)
+    dashboard = staff.get(
+        reverse("progress_dashboard", args=[figures.cohort.slug]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert f'name="only" value="{figures.participant.id}"' in dashboard
+    nudge = reverse("progress_nudge", args=[figures.cohort.slug])
+    with committed():
+        answer = staff.post(nudge, {"only": figures.participant.id}, HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.status_code == 302
+    (mail,) = mailoutbox
+    assert mail.to == [figures.participant.user.email]
+    assert three_titles(figures)[0] in mail.body and figures.day.title in mail.body
+    with committed():  # ticked the same day: nobody gets a second one
+        staff.post(nudge, {"member": [figures.participant.id]})
+    assert len(mailoutbox) == 1
+    # Someone who is not behind cannot be nudged from here.
+    with committed():
+        refused = staff.post(nudge, {"member": [figures.classmate.id]}, follow=True)
+    assert len(mailoutbox) == 1
+    refusal = refused.content.decode()  # in the person's own language
+    assert "those who are behind" in refusal or "ne, jotka ovat jäljessä" in refusal
+
+
+def test_people_invited_but_not_joined_are_not_counted_until_they_join(figures, committed):
+    from polku.people.services import membership_add, memberships_join
+
+    with committed():
+        invited, _new = membership_add(
+            cohort=figures.cohort, email="uusi@example.com", role="participant", name="Uusi"
+        )
+    dashboard = _get(figures.organiser.user, "progress_dashboard", figures.cohort.slug)
+    body = dashboard.content.decode()
+    assert "1 invited, not joined yet" in body
+    participants = CohortProgress.objects.get(cohort=figures.cohort).participants
+    assert participants == 3
+    everyone = _get(figures.organiser.user, "progress_people", figures.cohort.slug)
+    assert "Uusi" not in everyone.content.decode()
+    with committed():
+        memberships_join(user=invited.user)
+    body = _get(figures.organiser.user, "progress_dashboard", figures.cohort.slug).content
+    assert "invited, not joined yet" not in body.decode()
+    assert CohortProgress.objects.get(cohort=figures.cohort).participants == 4
+    assert (
+        "Uusi"
+        in _get(figures.organiser.user, "progress_people", figures.cohort.slug).content.decode()
+    )
 
 
 def test_organisers_see_figures_never_answers_or_reasons(figures):
@@ -192,7 +244,11 @@ def _crowd(world, size: int):
     members = Membership.objects.bulk_create(
         [
             Membership(
-                user=u, cohort=world.cohort, role=Role.PARTICIPANT, small_group=groups[n % 10]
+                user=u,
+                cohort=world.cohort,
+                role=Role.PARTICIPANT,
+                small_group=groups[n % 10],
+                joined_at=timezone.now(),
             )
             for n, u in enumerate(users)
         ]

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from polku.people.models import Membership
 from programmes.assignments.services import answer_get_or_create, answer_mark_reviewed, answer_save
 from programmes.models import AnswerScope, TrainingDayPage, TrainingDaySchedule
 from progress import rollups
@@ -365,9 +366,12 @@ def test_operators_can_reconcile_and_fill_in_history_from_the_command_line(year)
         call_command("progress_reconcile", cohort="nobody")
 
 
-def test_someone_who_joins_late_is_not_counted_for_what_was_over_before(year, three_due, committed):
-    from polku.people.services import membership_add
+def test_someone_invited_counts_only_from_joining_and_not_for_what_was_over_before(
+    year, three_due, committed
+):
+    from polku.people.services import membership_add, memberships_join
 
+    participants_before = CohortProgress.objects.get(cohort=year.cohort).participants
     with committed():
         late, _created = membership_add(
             cohort=year.cohort,
@@ -375,8 +379,18 @@ def test_someone_who_joins_late_is_not_counted_for_what_was_over_before(year, th
             role="participant",
             small_group_name="Group 1",
         )
+    # Invited long before the days held, but not joined: not a participant in any figure.
+    Membership.objects.filter(id=late.id).update(created_at=timezone.now() - timedelta(days=200))
+    assert not ParticipantProgress.objects.filter(membership=late).exists()
+    cohort_row = CohortProgress.objects.get(cohort=year.cohort)
+    assert cohort_row.participants == participants_before
+    with committed():
+        memberships_join(user=late.user)  # they set a password today
     row = _row(late)
-    assert (row.days_held, row.assignments_missing) == (0, 0) and not row.behind
+    assert CohortProgress.objects.get(cohort=year.cohort).participants == participants_before + 1
+    # The days held while they were invited were before they joined: not absences.
+    assert (row.days_held, row.days_absent, row.assignments_missing) == (0, 0, 0)
+    assert not row.behind
     assert set(row.days.values()) == {"before_joining"}
     statuses = [status for status, _reviewed in row.assignments.values()]
     assert statuses.count("before_joining") == 2
