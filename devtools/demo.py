@@ -394,6 +394,7 @@ def demo_load() -> tuple[Cohort, list[tuple[str, str]]] | None:
     )
     User.objects.create_superuser("admin@polku.example", DEMO_PASSWORD, first_name="Admin")
     demo_history_build(cohort)
+    demo_team_surveys_build(cohort)
     logins = [
         ("admin@polku.example", "admin (Wagtail)"),
         ("organisaattori@polku.example", "organiser"),
@@ -482,3 +483,88 @@ def demo_history_build(cohort: Cohort) -> None:
         rollups.snapshots_backfill(
             cohort.id, timezone.localdate(first_day.starts_at) - timedelta(days=7), today
         )
+
+
+def demo_team_surveys_build(cohort: Cohort) -> None:
+    """The coaching-leadership survey on the cohort: a baseline a month before the first
+    training day and an end wave open now, both answered by the teams (six to nine people
+    each; two teams too small at the end to show). Most items rise by half a point to a point;
+    the team's goals do not. Every supervisor answered about themselves at the baseline."""
+    import random
+
+    from impact import services as impact
+    from impact.instrument import coaching_survey_add
+    from impact.models import Rater, SurveyWave, TeamResponse
+
+    chance = random.Random(14)
+    now = timezone.now()
+    first_day = cohort.training_days.order_by("starts_at").first()
+    survey = coaching_survey_add(cohort.programme)
+    baseline = SurveyWave.objects.create(
+        cohort=cohort,
+        page=survey,
+        kind="baseline",
+        opens_at=first_day.starts_at - timedelta(days=21),
+        closes_at=first_day.starts_at - timedelta(days=7),
+        invitations_sent_at=first_day.starts_at - timedelta(days=21),
+    )
+    end = SurveyWave.objects.create(
+        cohort=cohort,
+        page=survey,
+        kind="end",
+        opens_at=now - timedelta(days=3),
+        closes_at=now + timedelta(days=11),
+        invitations_sent_at=now - timedelta(days=3),
+    )
+    items = impact.current_items(survey)
+    statements = [item for item in items if item.is_statement]
+    comments = [item for item in items if not item.is_statement]
+    rises = {item.id: (0.0 if "tavoitteet" in item.text("fi") else 0.8) for item in statements}
+    said = [
+        (
+            "Kuuntelee ja kysyy, mitä mieltä olen.",
+            "Aamupalaverit, joissa kerrotaan onnistumisista.",
+        ),
+        ("Antaa meidän päättää, miten työ tehdään.", "Selkeämpiä tavoitteita tiimille."),
+        ("Kiittää hyvästä työstä.", "Enemmän aikaa kahdenkeskisille keskusteluille."),
+    ]
+    rows = []
+    supervisors = list(cohort.memberships.joined_participants().order_by("id"))
+    for number, supervisor in enumerate(supervisors):
+        start = chance.uniform(2.6, 3.4)
+        for wave, size, lift in (
+            (baseline, chance.randint(6, 9), 0.0),
+            (end, 3 if number in (5, 17) else chance.randint(5, 8), 1.0),
+        ):
+            for person in range(size):
+                values = {}
+                for item in statements:
+                    if chance.random() < 0.05:
+                        values[str(item.id)] = 0  # can't say
+                        continue
+                    mean = start + lift * rises[item.id]
+                    values[str(item.id)] = min(5, max(1, round(chance.gauss(mean, 0.8))))
+                texts = {}
+                if chance.random() < 0.6:
+                    good, more = said[(number + person) % len(said)]
+                    texts = {str(comments[0].id): good, str(comments[1].id): more}
+                rows.append(
+                    TeamResponse(
+                        wave=wave,
+                        supervisor=supervisor,
+                        rater=Rater.TEAM,
+                        values=values,
+                        texts=texts,
+                    )
+                )
+        rows.append(
+            TeamResponse(
+                wave=baseline,
+                supervisor=supervisor,
+                rater=Rater.SELF,
+                values={str(item.id): chance.choice([3, 4, 4, 5]) for item in statements},
+            )
+        )
+    TeamResponse.objects.bulk_create(rows)
+    for wave in (baseline, end):
+        impact.wave_figures_build(wave.id)

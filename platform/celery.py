@@ -43,6 +43,14 @@ app.conf.beat_schedule = {
         "task": "privacy.tasks.retention_sweep",
         "schedule": crontab(hour=3, minute=15),
     },
+    "impact-waves": {
+        "task": "impact.tasks.waves_tick",
+        "schedule": 15 * 60,
+    },
+    "impact-weekly-reflections": {
+        "task": "impact.tasks.reflection_reminders_send",
+        "schedule": crontab(hour=14, minute=0, day_of_week="fri"),
+    },
     "clear-expired-sessions": {
         "task": "polku.people.tasks.sessions_clear",
         "schedule": 60 * 60 * 24,

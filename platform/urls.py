@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from impact import urls as impact_urls
 from polku.notifications import views as notification_views
 from polku.people import views as people_views
 from programmes.live import urls as live_urls
@@ -26,6 +27,7 @@ cohort_urls = [
     path("groups/<int:group_id>/", include("workspaces.urls")),
     path("", include(live_urls.cohort_patterns)),
     path("", include("progress.urls")),
+    path("", include(impact_urls.cohort_patterns)),
     path(
         "participants/<int:membership_id>/invite/",
         people_views.invitation_resend,
@@ -51,6 +53,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("c/<slug:cohort_slug>/", include(cohort_urls)),
     path("", include(live_urls.urlpatterns)),
+    path("", include(impact_urls.urlpatterns)),
     path("accounts/", include("allauth.urls")),
     # Wagtail's login form would bypass the site login's rate limit: it forwards there.
     path("admin/login/", people_views.admin_login, name="admin_login"),

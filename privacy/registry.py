@@ -153,6 +153,45 @@ REGISTRY: dict[str, PersonalData] = {
         WHILE_IN_A_COHORT,
         ANONYMISE,
     ),
+    "impact.TeamMember": PersonalData(
+        "the email addresses of a supervisor's team members (people without an account)",
+        "sending each their personal survey link",
+        WHILE_IN_A_COHORT,
+        DELETE,
+    ),
+    "impact.TeamInvitation": PersonalData(
+        "that a team member's link was sent, reminded and used (never when it was used)",
+        "one answer per link; reminding only who has not answered",
+        WHILE_IN_A_COHORT,
+        DELETE,
+        exported=False,  # about team members, not the supervisor
+    ),
+    "impact.TeamResponse": PersonalData(
+        "the supervisor's own survey answers; their team's answers, which hold nothing that "
+        "leads to who gave them",
+        "the supervisor's view beside their team's; the change the path made",
+        WHILE_IN_A_COHORT,
+        DELETE,
+    ),
+    "impact.TeamFigures": PersonalData(
+        "the sums of a supervisor's team's answers per wave",
+        "results shown only above the anonymity threshold",
+        WHILE_IN_A_COHORT,
+        DELETE,
+        exported=False,  # derived from the answers, exported there
+    ),
+    "impact.WeeklyReflection": PersonalData(
+        "weekly self-evaluations, and whether each is shared with the trainer",
+        "the supervisor's own reflection; coaching when they share it",
+        WHILE_IN_A_COHORT,
+        DELETE,
+    ),
+    "impact.ReflectionHabit": PersonalData(
+        "whether the weekly self-evaluation reminder is on",
+        "sending it only to who wants it",
+        WHILE_IN_A_COHORT,
+        DELETE,
+    ),
     "privacy.DataExport": PersonalData(
         "the person's own exports", "downloading them", "seven days", DELETE, exported=False
     ),

@@ -16,6 +16,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from impact.models import Rater, ReflectionHabit, TeamMember, TeamResponse, WeeklyReflection
 from polku.audit.models import Action
 from polku.audit.services import audit_record
 from polku.coalescing import enqueue_after_commit
@@ -123,6 +124,20 @@ def personal_data(user: User) -> dict:
         "pages_visited": _rows(PageVisit.objects.filter(user=user), ["page__title", "seen_at"]),
         "files": _rows(
             StoredFile.objects.filter(owner=user), ["id", "name", "kind", "size", "created_at"]
+        ),
+        "team_members": _rows(
+            TeamMember.objects.filter(supervisor__user=user), ["supervisor__cohort__name", "email"]
+        ),
+        "own_survey_answers": _rows(
+            TeamResponse.objects.filter(supervisor__user=user, rater=Rater.SELF),
+            ["wave__page__title", "wave__kind", "values", "texts"],
+        ),
+        "weekly_self_evaluations": _rows(
+            WeeklyReflection.objects.filter(membership__user=user),
+            ["week", "went_well", "develop", "act", "shared_with_trainer"],
+        ),
+        "self_evaluation_reminder": _rows(
+            ReflectionHabit.objects.filter(membership__user=user), ["weekly_reminder"]
         ),
     }
 

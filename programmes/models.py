@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
@@ -88,16 +89,30 @@ class ProgrammePage(Page):
     duration = models.CharField(
         _("length"), max_length=100, blank=True, help_text=_("For example: 12 months")
     )
+    anonymity_threshold = models.PositiveSmallIntegerField(
+        _("fewest team answers shown"),
+        default=5,
+        validators=[MinValueValidator(3), MaxValueValidator(50)],
+        help_text=_(
+            "A team survey result (a team, a group, a theme, an export row) appears only with "
+            "at least this many answers. Never below 3."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("organisation", permission="superuser"),
         FieldPanel("summary"),
         FieldPanel("goals"),
         FieldRowPanel([FieldPanel("audience"), FieldPanel("duration")]),
+        FieldPanel("anonymity_threshold"),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary")]
     parent_page_types = ["programmes.ProgrammeIndexPage"]
-    subpage_types = ["programmes.TrainingDayPage", "programmes.AssignmentPage"]
+    subpage_types = [
+        "programmes.TrainingDayPage",
+        "programmes.AssignmentPage",
+        "impact.SurveyPage",
+    ]
 
     class Meta:
         verbose_name = _("programme")

@@ -201,3 +201,44 @@ def live_question_build(world: World, kind="words", prompt="Mikä jäi mieleen?"
     services.question_open(question=question)
     question.refresh_from_db()
     return question
+
+
+def team_survey_build(world: World, answers: int = 5):
+    """The coaching instrument on the world's cohort: a baseline that closed a month ago, with
+    `answers` team answers about the participant (and their own), and an end wave open now.
+    Returns (survey, baseline, end)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from impact import services
+    from impact.instrument import coaching_survey_add
+    from impact.models import Rater, SurveyWave, TeamResponse
+
+    now = timezone.now()
+    survey = coaching_survey_add(world.cohort.programme)
+    baseline = SurveyWave.objects.create(
+        cohort=world.cohort,
+        page=survey,
+        kind="baseline",
+        opens_at=now - timedelta(days=60),
+        closes_at=now - timedelta(days=30),
+    )
+    end = SurveyWave.objects.create(
+        cohort=world.cohort,
+        page=survey,
+        kind="end",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=14),
+    )
+    items = services.current_items(survey)
+    for number in range(answers + 1):
+        TeamResponse.objects.create(
+            wave=baseline,
+            supervisor=world.participant,
+            rater=Rater.SELF if number == answers else Rater.TEAM,
+            values={str(i.id): 1 + (number + n) % 5 for n, i in enumerate(items) if i.is_statement},
+            texts={str(i.id): f"Vastaus {number}" for i in items if not i.is_statement},
+        )
+    services.wave_figures_build(baseline.id)
+    return survey, baseline, end

@@ -7,6 +7,8 @@ import factory
 import wagtail_factories
 from django.utils import timezone
 
+from impact.instrument import coaching_stream
+from impact.models import SurveyPage
 from polku.people.models import Cohort, Membership, Organisation, Role, SmallGroup, User
 from programmes.models import (
     AnswerScope,
@@ -69,6 +71,15 @@ class TrainingDayPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = TrainingDayPage
+
+
+class SurveyPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Team survey {n}")
+    parent = factory.SubFactory(ProgrammePageFactory)
+    items = factory.LazyFunction(coaching_stream)
+
+    class Meta:
+        model = SurveyPage
 
 
 class AssignmentPageFactory(wagtail_factories.PageFactory):

@@ -135,6 +135,23 @@ MATRIX: dict[str, Rule] = {
     "attendance": only(trainer=200),
     "attendance_qr": only(trainer=200),
     "check_in": only(**participants(200)),
+    # Team surveys. Each supervisor (participant) has their own team, answers about
+    # themselves and writes their own weekly self-evaluation; a team member of the
+    # participant's is removed by the participant only. Trainers coach from a supervisor's
+    # results; trainers and organisers see the cohort's change.
+    "team": only(**participants(200)),
+    "team_members_add": only("POST", **participants(302)),
+    "team_member_remove": only("POST", participant=302),
+    "self_assessment": only(**participants(200)),
+    "team_link": only(**participants(200)),
+    "reflections": only(**participants(200)),
+    "reflection_reminder": only("POST", **participants(302)),
+    "impact_cohort": TRAINERS_AND_ORGANISERS,
+    "impact_person": only(trainer=200),
+    "impact_export": TRAINERS_AND_ORGANISERS,
+    # A team member's links need no account: the signed link is the key.
+    "team_survey": everyone(200, anonymous=200),
+    "team_survey_link": everyone(200, anonymous=200),
 }
 
 POST_ROUTES = ("post_edit", "post_delete", "post_hide", "post_pin", "post_helped")
@@ -260,9 +277,50 @@ def _url(name: str, world: World) -> str:
         from progress.services import check_in_token
 
         return reverse(name, args=[slug, world.day.id, check_in_token(world.cohort, world.day)])
+    if name in ("team", "reflections", "reflection_reminder", "team_members_add"):
+        return reverse(name, args=[slug])
+    if name in ("impact_cohort",):
+        return reverse(name, args=[slug])
+    if name == "impact_export":
+        return reverse(name, args=[slug, "xlsx"])
+    if name == "impact_person":
+        return reverse(name, args=[slug, world.participant.id])
+    if name == "team_member_remove":
+        member = world.participant.team_members.create(email="tiimi@example.com")
+        return reverse(name, args=[slug, member.id])
+    if name in ("self_assessment", "team_link", "team_survey", "team_survey_link"):
+        from impact import services as impact
+
+        wave = _open_wave(world)
+        if name == "team_survey":
+            member = world.participant.team_members.create(email="tiimi2@example.com")
+            invitation = wave.invitations.create(member=member)
+            return reverse(name, args=[impact.invitation_token(invitation)])
+        if name == "team_survey_link":
+            token = impact.team_link_token(wave=wave, supervisor=world.participant)
+            return reverse(name, args=[token])
+        return reverse(name, args=[slug, wave.id])
     if name == "wagtail_serve":
         return world.cohort.programme.url
     return reverse(name)
+
+
+def _open_wave(world: World):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from impact.instrument import coaching_survey_add
+    from impact.models import SurveyWave
+
+    now = timezone.now()
+    return SurveyWave.objects.create(
+        cohort=world.cohort,
+        page=coaching_survey_add(world.cohort.programme),
+        kind="end",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=7),
+    )
 
 
 def _person(role: str, world: World, other_world: World, django_user_model):

@@ -27,6 +27,15 @@ def test_the_demo_loads_once_with_a_history_the_figures_agree_with(client):
     drift = rollups.cohort_reconcile(cohort.id)  # a full recompute from the source rows
     assert (drift["participants"], drift["groups"], drift["cohort"]) == (0, 0, False)
     assert CohortProgress.objects.get(cohort=cohort).participants == 24
+    # Team surveys: a baseline and an end wave; most items rose, the team's goals did not, and
+    # two teams are too small at the end to be shown.
+    from impact.selectors import cohort_results
+
+    (result,) = cohort_results(cohort)
+    assert (result.change.included, result.change.eligible) == (22, 24)
+    assert result.change.mean > 0.3 and result.change.effect > 0.5
+    goals = next(row for row in result.items if "tavoitteet" in row.label)
+    assert abs(goals.change) < 0.3
     for email, _role in logins:
         assert client.login(email=email, password=DEMO_PASSWORD), email
     # A training day is on today: live questions and check-in can be tried at once.

@@ -73,7 +73,8 @@ def workspace(request, cohort_slug, group_id):
         for error in errors:
             messages.error(request, error)
         return redirect("workspace", cohort_slug=cohort_slug, group_id=group.id)
-    context = _feed_context(request, membership, group)
+    # A draft to start from, e.g. a team survey item the supervisor takes to their group.
+    context = _feed_context(request, membership, group, draft=request.GET.get("draft", "")[:500])
     context["seen_before"] = services.workspace_visit_record(group=group, user=request.user)
     context["mention_people"] = mention_handles(group)
     return render(request, "workspaces/workspace.html", context)

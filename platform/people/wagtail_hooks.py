@@ -36,6 +36,7 @@ class CohortViewSet(SnippetViewSet):
         ),
         InlinePanel("training_days", heading=_("Training days"), label=_("Training day")),
         InlinePanel("assignments", heading=_("Assignments"), label=_("Assignment")),
+        InlinePanel("survey_waves", heading=_("Team survey waves"), label=_("Wave")),
     ]
 
 

@@ -55,6 +55,7 @@ LOCAL_APPS = [
     "programmes.live",
     "progress",
     "workspaces",
+    "impact",
     "privacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

@@ -14,7 +14,13 @@ from django.urls import reverse
 
 from tests.browser.conftest import PHONE
 from tests.browser.test_answering import _log_in
-from tests.conftest import answer_build, live_question_build, post_build, world_build
+from tests.conftest import (
+    answer_build,
+    live_question_build,
+    post_build,
+    team_survey_build,
+    world_build,
+)
 from tests.test_access_matrix import MATRIX
 
 pytestmark = [
@@ -41,6 +47,7 @@ NOT_PAGES = {
     "home",
     "wagtail_serve",
     "live_join",
+    "impact_export",
 }
 ROLES = ("participant", "trainer", "organiser", "anonymous")
 
@@ -68,7 +75,23 @@ def pages():
     post_build(world, comment="Mitä kokeilisit?")
     live_question_build(world, kind="words", prompt="Yksi sana?")
     live_question_build(world, kind="scale", prompt="Asteikko?", options={"min": 1, "max": 5})
+    from impact import services as impact
+
+    _survey, _baseline, end = team_survey_build(world)
+    member = world.participant.team_members.create(email="tiimi@example.com")
+    survey_token = impact.invitation_token(end.invitations.create(member=member))
     urls = {
+        "team": reverse("team", args=[slug]),
+        "self_assessment": reverse("self_assessment", args=[slug, end.id]),
+        "team_link": reverse("team_link", args=[slug, end.id]),
+        "reflections": reverse("reflections", args=[slug]),
+        "impact_cohort": reverse("impact_cohort", args=[slug]),
+        "impact_person": reverse("impact_person", args=[slug, world.participant.id]),
+        "team_survey": reverse("team_survey", args=[survey_token]),
+        "team_survey_link": reverse(
+            "team_survey_link",
+            args=[impact.team_link_token(wave=end, supervisor=world.participant)],
+        ),
         "cohort_path": reverse("cohort_path", args=[slug]),
         "cohort_training_day": reverse("cohort_training_day", args=[slug, day]),
         "cohort_assignment": reverse("cohort_assignment", args=[slug, world.assignment.id]),

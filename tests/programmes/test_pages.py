@@ -19,8 +19,12 @@ class PageTreeTests(WagtailPageTestCase):
         self.assertAllowedSubpageTypes(ProgrammeIndexPage, {ProgrammePage})
         self.assertAllowedParentPageTypes(ProgrammePage, {ProgrammeIndexPage})
 
-    def test_a_programme_holds_training_days_and_assignments_only(self):
-        self.assertAllowedSubpageTypes(ProgrammePage, {TrainingDayPage, AssignmentPage})
+    def test_a_programme_holds_training_days_assignments_and_team_surveys_only(self):
+        from impact.models import SurveyPage
+
+        self.assertAllowedSubpageTypes(ProgrammePage, {TrainingDayPage, AssignmentPage, SurveyPage})
+        self.assertAllowedParentPageTypes(SurveyPage, {ProgrammePage})
+        self.assertAllowedSubpageTypes(SurveyPage, set())
         self.assertAllowedParentPageTypes(TrainingDayPage, {ProgrammePage})
         self.assertAllowedParentPageTypes(AssignmentPage, {ProgrammePage})
 

@@ -1,0 +1,306 @@
+"""Reads of impact surveys. Every figure comes from `TeamFigures` through `anonymity.Slice`,
+built only from parts (one team, one item, one wave) that have at least N answers: what is
+below N is neither shown nor added into anything shown, on any page or export."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from polku.people.models import Membership
+
+from .anonymity import Slice, paired_change, part_visible, threshold
+from .models import (
+    Rater,
+    SurveyItem,
+    SurveyPage,
+    SurveyWave,
+    TeamFigures,
+    TeamInvitation,
+    TeamResponse,
+)
+from .services import item_keys, shuffled
+
+
+@dataclass
+class Row:
+    """An item or a theme across the waves: one slice per wave (None when hidden)."""
+
+    label: str
+    item: SurveyItem | None
+    cells: list
+    own: list = field(default_factory=list)  # the supervisor's own rating per wave
+
+    @property
+    def change(self) -> float | None:
+        """From the first wave shown to the last one shown."""
+        means = [cell.mean for cell in self.cells if cell is not None]
+        return means[-1] - means[0] if len(means) >= 2 else None
+
+
+@dataclass
+class SurveyResults:
+    survey: SurveyPage
+    waves: list[SurveyWave]
+    threshold: int
+    items: list[Row]
+    themes: list[Row]
+    answered: list[int]  # responses per wave (a count is shown always: it says nothing of who)
+    invited: list[int]
+    comments: list[list[tuple[str, list[str]]]] = field(default_factory=list)
+    change: object = None  # anonymity.Change (cohort results)
+    teams: int = 0  # supervisors in the slice
+    teams_shown: list[int] = field(default_factory=list)  # teams above N, per wave
+
+    @property
+    def focus(self) -> Row | None:
+        """The item to work on next: the one that fell most, else the lowest now."""
+        shown = [row for row in self.items if row.cells and row.cells[-1] is not None]
+        if not shown:
+            return None
+        falling = [row for row in shown if row.change is not None and row.change < 0]
+        if falling:
+            return min(falling, key=lambda row: row.change)
+        return min(shown, key=lambda row: row.cells[-1].mean)
+
+    @property
+    def rows_by_section(self) -> list[tuple[str, list[Row]]]:
+        sections: list[tuple[str, list[Row]]] = []
+        for row in self.items:
+            title = row.item.section_title(self.language) if row.item else ""
+            if not sections or sections[-1][0] != title:
+                sections.append((title, []))
+            sections[-1][1].append(row)
+        return sections
+
+    language: str = "fi"
+
+
+def cohort_surveys(cohort) -> list[tuple[SurveyPage, list[SurveyWave]]]:
+    """The instruments the cohort answers, each with its waves in order (one query)."""
+    by_survey: dict[int, tuple] = {}
+    for wave in SurveyWave.objects.filter(cohort=cohort).select_related("page"):
+        by_survey.setdefault(wave.page_id, (wave.page, []))[1].append(wave)
+    return list(by_survey.values())
+
+
+def open_waves(cohort, now=None) -> list[SurveyWave]:
+    now = now or timezone.now()
+    return list(
+        SurveyWave.objects.filter(cohort=cohort, opens_at__lte=now, closes_at__gt=now)
+        .select_related("page")
+        .order_by("closes_at")
+    )
+
+
+def _items(survey) -> list[SurveyItem]:
+    return list(SurveyItem.objects.filter(survey=survey, is_current=True))
+
+
+def _rows(items, waves, figures_of, n_min, language):
+    """Item and theme rows from {(wave id, supervisor id): items figures}: a part is added
+    only when it has N answers."""
+    item_rows, themes = [], {}
+    for item in items:
+        if not item.is_statement:
+            continue
+        cells = [Slice() for _wave in waves]
+        for index, wave in enumerate(waves):
+            for (wave_id, supervisor_id), items_figures in figures_of.items():
+                part = items_figures.get(item.key)
+                if wave_id != wave.id or not part_visible(part, n_min):
+                    continue
+                name = (supervisor_id, item.key, wave.id)
+                cells[index].add(part, name)
+                if item.theme:
+                    themes.setdefault(item.theme, [Slice() for _w in waves])[index].add(part, name)
+        item_rows.append(Row(item.text(language), item, [c if c.n else None for c in cells]))
+    theme_rows = [
+        Row(theme, None, [cell if cell.n else None for cell in cells])
+        for theme, cells in themes.items()
+    ]
+    return item_rows, theme_rows
+
+
+def team_results(supervisor: Membership, language: str = "fi") -> list[SurveyResults]:
+    """A supervisor's team's view, wave by wave, with their own beside it; open answers only
+    for a wave with at least N answers, in random order. Used for the supervisor and their
+    trainer alike."""
+    n_min = threshold(supervisor.cohort.programme)
+    results = []
+    for survey, waves in cohort_surveys(supervisor.cohort):
+        wave_ids = [wave.id for wave in waves]
+        figures = {
+            (row.wave_id, row.supervisor_id): row
+            for row in TeamFigures.objects.filter(wave_id__in=wave_ids, supervisor=supervisor)
+        }
+        figures_of = {key: row.items for key, row in figures.items()}
+        items = _items(survey)
+        item_rows, theme_rows = _rows(items, waves, figures_of, n_min, language)
+        key_of = item_keys(survey.id)
+        own = {
+            response.wave_id: response
+            for response in TeamResponse.objects.filter(
+                wave_id__in=wave_ids, supervisor=supervisor, rater=Rater.SELF
+            )
+        }
+        for row in item_rows:
+            row.own = []
+            for wave in waves:
+                response = own.get(wave.id)
+                values = {
+                    key_of.get(item_id): value
+                    for item_id, value in (response.values if response else {}).items()
+                }
+                row.own.append(values.get(row.item.key))
+        answered = [
+            getattr(figures.get((wave.id, supervisor.id)), "responses", 0) for wave in waves
+        ]
+        invited = _invited(wave_ids, [supervisor.id])
+        result = SurveyResults(
+            survey=survey,
+            waves=waves,
+            threshold=n_min,
+            items=item_rows,
+            themes=theme_rows,
+            answered=answered,
+            invited=[invited.get(wave.id, 0) for wave in waves],
+            language=language,
+        )
+        result.comments = _comments(items, waves, supervisor, answered, n_min, key_of, language)
+        results.append(result)
+    return results
+
+
+def _invited(wave_ids, supervisor_ids) -> dict[int, int]:
+    return dict(
+        TeamInvitation.objects.filter(
+            wave_id__in=wave_ids, member__supervisor_id__in=list(supervisor_ids)
+        )
+        .values("wave_id")
+        .annotate(count=Count("id"))
+        .values_list("wave_id", "count")
+    )
+
+
+def _comments(items, waves, supervisor, answered, n_min, key_of, language):
+    """Per wave: [(question, [answers in random order])], only for waves with N answers."""
+    open_items = [item for item in items if not item.is_statement]
+    shown_waves = [wave.id for wave, count in zip(waves, answered, strict=True) if count >= n_min]
+    texts: dict[tuple[int, str], list[str]] = {}
+    if open_items:
+        # Read for every wave and kept for those shown: the page costs the same queries
+        # whether or not a wave has reached N.
+        for wave_id, answers in TeamResponse.objects.filter(
+            wave__in=waves, supervisor=supervisor, rater=Rater.TEAM
+        ).values_list("wave_id", "texts"):
+            if wave_id not in shown_waves:
+                continue
+            for item_id, text in answers.items():
+                texts.setdefault((wave_id, key_of.get(item_id)), []).append(text)
+    return [
+        [(item.text(language), shuffled(texts.get((wave.id, item.key), []))) for item in open_items]
+        if wave.id in shown_waves
+        else []
+        for wave in waves
+    ]
+
+
+def cohort_results(cohort, group_id: int | None = None, language: str = "fi"):
+    """The cohort's (or one small group's) change, for organisers and trainers: per item and
+    theme the pooled view of the teams above N, response counts per wave, and the paired
+    change across supervisors whose teams met N at the first and the last wave."""
+    n_min = threshold(cohort.programme)
+    supervisors = Membership.objects.joined_participants().filter(cohort=cohort)
+    if group_id is not None:
+        supervisors = supervisors.filter(small_group_id=group_id)
+    supervisor_ids = list(supervisors.values_list("id", flat=True))
+    results = []
+    for survey, waves in cohort_surveys(cohort):
+        wave_ids = [wave.id for wave in waves]
+        figures = list(
+            TeamFigures.objects.filter(wave_id__in=wave_ids, supervisor_id__in=supervisor_ids)
+        )
+        figures_of = {(row.wave_id, row.supervisor_id): row.items for row in figures}
+        items = _items(survey)
+        item_rows, theme_rows = _rows(items, waves, figures_of, n_min, language)
+        answered = [sum(r.responses for r in figures if r.wave_id == w.id) for w in waves]
+        invited = _invited(wave_ids, supervisor_ids)
+        team_means = _team_means(items, waves, figures_of, n_min)
+        teams_shown = [sum(1 for key in team_means if key[0] == wave.id) for wave in waves]
+        pairs = []
+        # From the first wave any team shows to the latest (an end wave not yet answered
+        # leaves the change at the midpoint until it is).
+        answered_waves = [w for w, count in zip(waves, teams_shown, strict=True) if count]
+        if len(answered_waves) >= 2:
+            first, last = answered_waves[0].id, answered_waves[-1].id
+            for supervisor_id in supervisor_ids:
+                before = team_means.get((first, supervisor_id))
+                after = team_means.get((last, supervisor_id))
+                if before is not None and after is not None:
+                    pairs.append((before, after))
+        results.append(
+            SurveyResults(
+                survey=survey,
+                waves=waves,
+                threshold=n_min,
+                items=item_rows,
+                themes=theme_rows,
+                answered=answered,
+                invited=[invited.get(wave.id, 0) for wave in waves],
+                change=paired_change(pairs, eligible=len(supervisor_ids)),
+                teams=len(supervisor_ids),
+                teams_shown=teams_shown,
+                language=language,
+            )
+        )
+    return results
+
+
+def _team_means(items, waves, figures_of, n_min) -> dict[tuple[int, int], float]:
+    """Each team's mean over its statement items shown (N answers each), per wave."""
+    keys = [item.key for item in items if item.is_statement]
+    means = {}
+    for (wave_id, supervisor_id), items_figures in figures_of.items():
+        pooled = Slice()
+        for key in keys:
+            part = items_figures.get(key)
+            if part_visible(part, n_min):
+                pooled.add(part, (supervisor_id, key, wave_id))
+        if pooled.n:
+            means[(wave_id, supervisor_id)] = pooled.mean
+    return means
+
+
+def supervisors_overview(cohort, supervisor_ids=None) -> tuple[list[dict], list[SurveyWave]]:
+    """For a trainer: each supervisor, how many of their team answered each wave (counts)."""
+    members = Membership.objects.joined_participants().filter(cohort=cohort)
+    if supervisor_ids is not None:
+        members = members.filter(id__in=list(supervisor_ids))
+    members = list(members.select_related("user", "small_group").order_by("user__first_name"))
+    counts = {
+        (row["wave_id"], row["supervisor_id"]): row["responses"]
+        for row in TeamFigures.objects.filter(supervisor__in=members).values(
+            "wave_id", "supervisor_id", "responses"
+        )
+    }
+    waves = list(SurveyWave.objects.filter(cohort=cohort).order_by("opens_at"))
+    return [
+        {
+            "member": member,
+            "answered": [counts.get((wave.id, member.id), 0) for wave in waves],
+        }
+        for member in members
+    ], waves
+
+
+def team_size(supervisor: Membership) -> int:
+    return supervisor.team_members.count()
+
+
+def own_answered(waves, supervisor) -> set[int]:
+    return set(
+        TeamResponse.objects.filter(
+            Q(wave__in=waves), supervisor=supervisor, rater=Rater.SELF
+        ).values_list("wave_id", flat=True)
+    )
