@@ -36,7 +36,9 @@ class Slice:
         self.n += figures["n"]
         self.total += figures["sum"]
         self.total_sq += figures["sumsq"]
-        self.dist = [a + b for a, b in zip(self.dist, figures["dist"], strict=True)]
+        dist = self.dist
+        for index, count in enumerate(figures["dist"]):
+            dist[index] += count
         self.parts.add(part)
 
     @property

@@ -101,19 +101,25 @@ def _rows(items, waves, figures_of, n_min, language):
     """Item and theme rows from {(wave id, supervisor id): items figures}: a part is added
     only when it has N answers."""
     item_rows, themes = [], {}
+    by_wave: dict[int, list] = {}  # each wave's teams, read once rather than per item
+    for (wave_id, supervisor_id), items_figures in figures_of.items():
+        by_wave.setdefault(wave_id, []).append((supervisor_id, items_figures))
     for item in items:
         if not item.is_statement:
             continue
         cells = [Slice() for _wave in waves]
+        theme_cells = (
+            themes.setdefault(item.theme, [Slice() for _w in waves]) if item.theme else None
+        )
         for index, wave in enumerate(waves):
-            for (wave_id, supervisor_id), items_figures in figures_of.items():
+            for supervisor_id, items_figures in by_wave.get(wave.id, ()):
                 part = items_figures.get(item.key)
-                if wave_id != wave.id or not part_visible(part, n_min):
+                if not part_visible(part, n_min):
                     continue
                 name = (supervisor_id, item.key, wave.id)
                 cells[index].add(part, name)
-                if item.theme:
-                    themes.setdefault(item.theme, [Slice() for _w in waves])[index].add(part, name)
+                if theme_cells is not None:
+                    theme_cells[index].add(part, name)
         item_rows.append(Row(item.text(language), item, [c if c.n else None for c in cells]))
     theme_rows = [
         Row(theme, None, [cell if cell.n else None for cell in cells])
@@ -262,13 +268,13 @@ def _team_means(items, waves, figures_of, n_min) -> dict[tuple[int, int], float]
     keys = [item.key for item in items if item.is_statement]
     means = {}
     for (wave_id, supervisor_id), items_figures in figures_of.items():
-        pooled = Slice()
+        n = total = 0
         for key in keys:
             part = items_figures.get(key)
             if part_visible(part, n_min):
-                pooled.add(part, (supervisor_id, key, wave_id))
-        if pooled.n:
-            means[(wave_id, supervisor_id)] = pooled.mean
+                n, total = n + part["n"], total + part["sum"]
+        if n:
+            means[(wave_id, supervisor_id)] = total / n
     return means
 
 

@@ -31,7 +31,6 @@ from .models import ReflectionHabit, SurveyWave, WeeklyReflection
 from .services import SurveyRefused
 
 DEVICE_COOKIE = "polku_team_{wave}_{supervisor}"
-LINK_POSTS_PER_HOUR = 30  # per team link and address: a team, not a script
 
 
 def _language(request) -> str:
@@ -43,6 +42,11 @@ def _language(request) -> str:
 
 def _refused(request, message: str, status: int):
     return render(request, "impact/survey_closed.html", {"reason": message}, status=status)
+
+
+def _invalid_link(request):
+    message = _("This link is not valid. Check that the whole address was copied.")
+    return _refused(request, message, 404)
 
 
 def _survey_page(request, wave, supervisor, *, invitation=None, token=""):
@@ -94,7 +98,7 @@ def _too_many(request, token: str) -> bool:
     )
     count = (cache_get(key) or 0) + 1
     cache_set(key, count, timeout=60 * 60)
-    return count > LINK_POSTS_PER_HOUR
+    return count > settings.POLKU_TEAM_LINK_POSTS_PER_HOUR
 
 
 def _open_or_refused(request, wave):
@@ -112,11 +116,7 @@ def team_survey(request, token):
     """A team member's personal link: one answer, then the link is used up."""
     invitation = services.invitation_from_token(token)
     if invitation is None:
-        return _refused(
-            request,
-            _("This link is not valid. Check that the whole address was copied."),
-            404,
-        )
+        return _invalid_link(request)
     wave = invitation.wave
     if invitation.used:
         return _refused(
@@ -132,11 +132,7 @@ def team_survey_link(request, token):
     """The team link: for teams without work email, one answer per device."""
     found = services.team_link_from_token(token)
     if found is None:
-        return _refused(
-            request,
-            _("This link is not valid. Check that the whole address was copied."),
-            404,
-        )
+        return _invalid_link(request)
     wave, supervisor = found
     return _open_or_refused(request, wave) or _survey_page(request, wave, supervisor, token=token)
 

@@ -205,7 +205,8 @@ def live_question_build(world: World, kind="words", prompt="Mikä jäi mieleen?"
 
 def team_survey_build(world: World, answers: int = 5):
     """The coaching instrument on the world's cohort: a baseline that closed a month ago, with
-    `answers` team answers about the participant (and their own), and an end wave open now.
+    `answers` team answers about the participant (and, if any, their own), and an end wave
+    open now.
     Returns (survey, baseline, end)."""
     from datetime import timedelta
 
@@ -232,7 +233,7 @@ def team_survey_build(world: World, answers: int = 5):
         closes_at=now + timedelta(days=14),
     )
     items = services.current_items(survey)
-    for number in range(answers + 1):
+    for number in range(answers + 1 if answers else 0):
         TeamResponse.objects.create(
             wave=baseline,
             supervisor=world.participant,

@@ -278,6 +278,8 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 POLKU_INVITATION_DAYS = env.int("POLKU_INVITATION_DAYS", default=14)
+# Answers through one team link from one address per hour: a team at a meeting, not a script.
+POLKU_TEAM_LINK_POSTS_PER_HOUR = env.int("POLKU_TEAM_LINK_POSTS_PER_HOUR", default=30)
 
 # Uploads: participants' photos and files. Private: outside MEDIA_ROOT, served only by views
 # that check who may see them.

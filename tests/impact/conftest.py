@@ -1,37 +1,25 @@
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from impact import services
-from impact.instrument import coaching_survey_add
-from impact.models import Rater, SurveyWave, TeamResponse
+from impact.models import Rater, TeamResponse
+from tests.conftest import team_survey_build
 
 
 @pytest.fixture
-def survey(world):
-    return coaching_survey_add(world.cohort.programme)
+def survey_and_waves(world):
+    """The coaching instrument; a baseline that closed a month ago and an end wave open now,
+    neither answered yet."""
+    return team_survey_build(world, answers=0)
 
 
 @pytest.fixture
-def waves(world, survey):
-    """A baseline that closed a month ago and an end wave open now."""
-    now = timezone.now()
-    baseline = SurveyWave.objects.create(
-        cohort=world.cohort,
-        page=survey,
-        kind="baseline",
-        opens_at=now - timedelta(days=60),
-        closes_at=now - timedelta(days=30),
-    )
-    end = SurveyWave.objects.create(
-        cohort=world.cohort,
-        page=survey,
-        kind="end",
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=14),
-    )
-    return baseline, end
+def survey(survey_and_waves):
+    return survey_and_waves[0]
+
+
+@pytest.fixture
+def waves(survey_and_waves):
+    return survey_and_waves[1:]
 
 
 def statements(survey):
