@@ -58,6 +58,7 @@ def test_a_wave_opening_sends_every_team_its_links_once(world, survey, committed
     from impact.models import SurveyWave
     from impact.tasks import waves_tick
 
+    SurveyWave.objects.all().delete()  # only the wave this test opens
     world.participant.team_members.create(email="tiimi@example.com")
     world.classmate.team_members.create(email="toinen@example.com")
     now = timezone.now()
