@@ -2,11 +2,14 @@
 built only from parts (one team, one item, one wave) that have at least N answers: what is
 below N is neither shown nor added into anything shown, on any page or export."""
 
+import hashlib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from polku.caching import cache_get, cache_set
 from polku.people.models import Membership
 
 from .anonymity import Slice, paired_change, part_visible, threshold
@@ -23,6 +26,25 @@ from .services import item_keys, shuffled
 
 
 @dataclass
+class Column:
+    """One wave of a row, ready for the template."""
+
+    wave: SurveyWave
+    cell: Slice | None
+    own: int | None
+
+    @property
+    def width(self) -> int:
+        """The mean on 1–5 as a bar's width, 0–100 %."""
+        return round((self.cell.mean - 1) * 25) if self.cell else 0
+
+    @property
+    def answers(self) -> str:
+        count = self.cell.n if self.cell else 0
+        return ngettext("%(count)s answer", "%(count)s answers", count) % {"count": count}
+
+
+@dataclass
 class Row:
     """An item or a theme across the waves: one slice per wave (None when hidden)."""
 
@@ -30,6 +52,15 @@ class Row:
     item: SurveyItem | None
     cells: list
     own: list = field(default_factory=list)  # the supervisor's own rating per wave
+    waves: list = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[Column]:
+        own = self.own or [None] * len(self.cells)
+        return [
+            Column(wave, cell, mine)
+            for wave, cell, mine in zip(self.waves, self.cells, own, strict=True)
+        ]
 
     @property
     def change(self) -> float | None:
@@ -120,9 +151,11 @@ def _rows(items, waves, figures_of, n_min, language):
                 cells[index].add(part, name)
                 if theme_cells is not None:
                     theme_cells[index].add(part, name)
-        item_rows.append(Row(item.text(language), item, [c if c.n else None for c in cells]))
+        item_rows.append(
+            Row(item.text(language), item, [c if c.n else None for c in cells], waves=waves)
+        )
     theme_rows = [
-        Row(theme, None, [cell if cell.n else None for cell in cells])
+        Row(theme, None, [cell if cell.n else None for cell in cells], waves=waves)
         for theme, cells in themes.items()
     ]
     return item_rows, theme_rows
@@ -178,6 +211,30 @@ def team_results(supervisor: Membership, language: str = "fi") -> list[SurveyRes
     return results
 
 
+def team_results_version(supervisor: Membership) -> str:
+    """What a supervisor's results depend on, as a short string (four small queries): their
+    team's figures, their own answers, the cohort's waves and the instrument's items, and N.
+    Their rendering is cached under it."""
+    figures = TeamFigures.objects.filter(supervisor=supervisor).aggregate(
+        latest=Max("computed_at"), rows=Count("id")
+    )
+    own = list(
+        TeamResponse.objects.filter(supervisor=supervisor, rater=Rater.SELF)
+        .order_by("wave_id")
+        .values_list("wave_id", "values")
+    )
+    waves = list(
+        SurveyWave.objects.filter(cohort_id=supervisor.cohort_id)
+        .order_by("id")
+        .values_list("id", "page_id", "kind", "opens_at", "closes_at")
+    )
+    items = SurveyItem.objects.filter(survey_id__in={w[1] for w in waves}).aggregate(
+        latest=Max("id"), current=Count("id", filter=Q(is_current=True))
+    )
+    state = (figures, own, waves, items, threshold(supervisor.cohort.programme))
+    return hashlib.blake2b(repr(state).encode(), digest_size=12).hexdigest()
+
+
 def _invited(wave_ids, supervisor_ids) -> dict[int, int]:
     return dict(
         TeamInvitation.objects.filter(
@@ -212,11 +269,35 @@ def _comments(items, waves, supervisor, answered, n_min, key_of, language):
     ]
 
 
+RESULTS_CACHE_SECONDS = 60  # how long a move between small groups may go unseen
+# Part of the key: bump it when SurveyResults, Row or Slice change shape, so a deploy never
+# unpickles an entry of the previous shape.
+RESULTS_CACHE_SHAPE = 2
+
+
 def cohort_results(cohort, group_id: int | None = None, language: str = "fi"):
     """The cohort's (or one small group's) change, for organisers and trainers: per item and
     theme the pooled view of the teams above N, response counts per wave, and the paired
-    change across supervisors whose teams met N at the first and the last wave."""
+    change across supervisors whose teams met N at the first and the last wave.
+
+    Cached under the version of the cohort's team figures (one query): summing every team of
+    a large cohort is the page's whole cost, and it only changes when a team's figures do."""
     n_min = threshold(cohort.programme)
+    version = TeamFigures.objects.filter(wave__cohort=cohort).aggregate(
+        latest=Max("computed_at"), rows=Count("id")
+    )
+    key = (
+        f"impact:cohort:{RESULTS_CACHE_SHAPE}:{cohort.id}:{group_id}:{language}:{n_min}:"
+        f"{version['latest'] and version['latest'].timestamp()}:{version['rows']}"
+    )
+    cached = cache_get(key)
+    if cached is None:
+        cached = _cohort_results(cohort, group_id, language, n_min)
+        cache_set(key, cached, timeout=RESULTS_CACHE_SECONDS)
+    return cached
+
+
+def _cohort_results(cohort, group_id, language, n_min):
     supervisors = Membership.objects.joined_participants().filter(cohort=cohort)
     if group_id is not None:
         supervisors = supervisors.filter(small_group_id=group_id)

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -162,22 +163,37 @@ def team(request, cohort_slug):
             "cohort": cohort,
             "members": list(supervisor.team_members.order_by("email")),
             "form": TeamMembersForm(),
-            "open_waves": [
-                {
-                    "wave": wave,
-                    "answered_self": wave.id in own,
-                    "link": request.build_absolute_uri(
-                        reverse(
-                            "team_survey_link",
-                            args=[services.team_link_token(wave=wave, supervisor=supervisor)],
-                        )
-                    ),
-                }
-                for wave in waves
-            ],
-            "results": selectors.team_results(supervisor, language=_language(request)),
+            "open_waves": [{"wave": wave, "answered_self": wave.id in own} for wave in waves],
+            "results_html": _results_html(request, supervisor, supervisor, prompt=True),
         },
     )
+
+
+RESULTS_CACHE_SECONDS = 300
+
+
+def _results_html(request, supervisor, viewer, *, prompt: bool) -> str:
+    """A supervisor's results, rendered once per state of what they show (and language):
+    rendering every item and theme wave by wave is most of the page's cost."""
+    language = _language(request)
+    key = (
+        f"impact:team:{selectors.RESULTS_CACHE_SHAPE}:{supervisor.id}:{language}:{prompt}:"
+        f"{selectors.team_results_version(supervisor)}"
+    )
+    html = cache_get(key)
+    if html is None:
+        html = render_to_string(
+            "impact/includes/results.html",
+            {
+                "results": selectors.team_results(supervisor, language=language),
+                "membership": viewer,
+                "cohort": supervisor.cohort,
+                "prompt": prompt,
+            },
+            request=request,
+        )
+        cache_set(key, html, timeout=RESULTS_CACHE_SECONDS)
+    return html  # a SafeString, as rendered (and as the cache gives it back)
 
 
 @login_required
@@ -383,7 +399,7 @@ def impact_person(request, cohort_slug, membership_id):
             "membership": membership,
             "cohort": membership.cohort,
             "supervisor": supervisor,
-            "results": selectors.team_results(supervisor, language=_language(request)),
+            "results_html": _results_html(request, supervisor, membership, prompt=False),
             "shared": WeeklyReflection.objects.filter(
                 membership=supervisor, shared_with_trainer=True
             )[:52],

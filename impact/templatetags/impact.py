@@ -15,11 +15,5 @@ def index(sequence, position):
 
 
 @register.filter
-def scale_width(mean) -> int:
-    """A mean on 1–5 as the width of a bar, 0–100 %."""
-    return round((mean - 1) * 25) if mean is not None else 0
-
-
-@register.filter
 def absolute(value):
     return abs(value) if value is not None else None
