@@ -92,14 +92,21 @@ def team_invitations_send(wave_id: int) -> int:
 
 @shared_task(name="impact.tasks.waves_tick", acks_late=True)
 def waves_tick() -> None:
-    """Beat, every 15 minutes: a wave that opened sends its links; a wave closing within three
-    days reminds who has not answered, once (and not within a day of their link)."""
+    """Beat, every 15 minutes: a wave that opened sends its links, and links whose sending was
+    lost go again; a wave closing within three days reminds who has not answered, once (and
+    not within a day of their link)."""
     now = timezone.now()
     for wave in SurveyWave.objects.filter(
         opens_at__lte=now, closes_at__gt=now, invitations_sent_at=None
     ):
         services.wave_invitations_create(wave=wave)
         SurveyWave.objects.filter(id=wave.id).update(invitations_sent_at=now)
+    # Links whose sending was lost (a worker killed, a broker restarted) go at the next tick.
+    unsent = TeamInvitation.objects.filter(
+        sent_at=None, wave__opens_at__lte=now, wave__closes_at__gt=now
+    )
+    for wave_id in unsent.values_list("wave_id", flat=True).distinct():
+        team_invitations_send.delay(wave_id)
     for wave in SurveyWave.objects.filter(
         opens_at__lte=now, closes_at__gt=now, closes_at__lte=now + REMIND_BEFORE_CLOSE
     ):

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from impact import selectors, services
-from impact.models import SurveyItem, SurveyPage, TeamInvitation
+from impact.models import SurveyItem, SurveyPage, SurveyWave, TeamInvitation
 from tests.impact.conftest import answers_store, statements
 
 
@@ -55,7 +55,6 @@ def test_an_item_removed_from_the_page_is_no_longer_asked(world, survey):
 
 
 def test_a_wave_opening_sends_every_team_its_links_once(world, survey, committed, mailoutbox):
-    from impact.models import SurveyWave
     from impact.tasks import waves_tick
 
     SurveyWave.objects.all().delete()  # only the wave this test opens
@@ -82,3 +81,20 @@ def test_a_wave_opening_sends_every_team_its_links_once(world, survey, committed
         waves_tick()
     # Only who has not answered is reminded, once.
     assert [m.to[0] for m in mailoutbox[2:]] == ["tiimi@example.com"]
+
+
+def test_links_whose_sending_was_lost_go_at_the_next_tick(world, waves, mailoutbox):
+    from impact import services
+    from impact.tasks import waves_tick
+
+    _baseline, end = waves
+    member = world.participant.team_members.create(email="tiimi@example.com")
+    # Created, but its task never ran (the worker was killed): no email went.
+    TeamInvitation.objects.create(wave=end, member=member)
+    SurveyWave.objects.filter(id=end.id).update(invitations_sent_at=timezone.now())
+    assert mailoutbox == []
+    waves_tick()
+    assert [m.to[0] for m in mailoutbox] == ["tiimi@example.com"]
+    waves_tick()
+    assert len(mailoutbox) == 1  # and never twice
+    assert services.invitation_token(TeamInvitation.objects.get()) in mailoutbox[0].body
