@@ -381,13 +381,10 @@ def supervisors_overview(cohort, supervisor_ids=None) -> tuple[list[dict], list[
     ], waves
 
 
-def team_size(supervisor: Membership) -> int:
-    return supervisor.team_members.count()
-
-
 def own_answered(waves, supervisor) -> set[int]:
+    """The waves of these in which the supervisor has answered about themselves."""
     return set(
         TeamResponse.objects.filter(
-            Q(wave__in=waves), supervisor=supervisor, rater=Rater.SELF
+            wave__in=waves, supervisor=supervisor, rater=Rater.SELF
         ).values_list("wave_id", flat=True)
     )

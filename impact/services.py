@@ -233,22 +233,6 @@ def current_items(survey: SurveyPage) -> list[SurveyItem]:
     return list(survey.survey_items.filter(is_current=True))
 
 
-def answers_clean(items: list[SurveyItem], data) -> tuple[dict, dict]:
-    """The answers of a form post: {item id: 1-5 or 0 (can't say)} and {item id: text}.
-    Anything else (unknown items, values off the scale) is left out, never an error: a
-    partial answer is an answer."""
-    values, texts = {}, {}
-    allowed = {str(v) for v in (*SCALE, CANT_SAY)}
-    for item in items:
-        name = f"item-{item.id}"
-        raw = (data.get(name) or "").strip()
-        if item.is_statement and raw in allowed:
-            values[str(item.id)] = int(raw)
-        elif not item.is_statement and raw:
-            texts[str(item.id)] = raw[:TEXT_MAX]
-    return values, texts
-
-
 def _wave_check(wave: SurveyWave, now) -> None:
     if now < wave.opens_at:
         raise SurveyRefused(

@@ -28,7 +28,7 @@ from polku.qr import qr_svg
 
 from . import selectors, services
 from .forms import SCALE_LABELS, ReflectionForm, ReminderForm, SurveyForm, TeamMembersForm
-from .models import ReflectionHabit, SurveyWave, WeeklyReflection
+from .models import Rater, ReflectionHabit, SurveyWave, WeeklyReflection
 from .services import SurveyRefused
 
 DEVICE_COOKIE = "polku_team_{wave}_{supervisor}"
@@ -255,7 +255,7 @@ def self_assessment(request, cohort_slug, wave_id):
     supervisor = _supervisor(request, cohort_slug)
     wave = _wave(supervisor, wave_id)
     items = services.current_items(wave.page)
-    own = wave.responses.filter(supervisor=supervisor, rater="self").first()
+    own = wave.responses.filter(supervisor=supervisor, rater=Rater.SELF).first()
     initial = {f"item-{k}": v for k, v in (own.values if own else {}).items()}
     initial |= {f"item-{k}": v for k, v in (own.texts if own else {}).items()}
     form = SurveyForm(
