@@ -192,6 +192,31 @@ REGISTRY: dict[str, PersonalData] = {
         WHILE_IN_A_COHORT,
         DELETE,
     ),
+    "mentoring.MentoringProgramme": PersonalData(
+        "who owns a mentoring programme",
+        "following its pairs",
+        "while the programme is kept",
+        ANONYMISE,
+        exported=False,
+    ),
+    "mentoring.MentorProfile": PersonalData(
+        "what a mentor can help with, and how many pairs they take",
+        "making pairs",
+        "as the account",
+        DELETE,
+    ),
+    "mentoring.Pair": PersonalData(
+        "who mentors or coaches whom, in which programme",
+        "the pair's space, check-ins and hours",
+        "while the programme is kept",
+        DELETE,
+    ),
+    "mentoring.MentoringSession": PersonalData(
+        "the pair's sessions: date, length, planned or casual, who logged it",
+        "hours against the programme's minimum",
+        "while the programme is kept",
+        DELETE,
+    ),
     "privacy.DataExport": PersonalData(
         "the person's own exports", "downloading them", "seven days", DELETE, exported=False
     ),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from impact.models import Rater, ReflectionHabit, TeamMember, TeamResponse, WeeklyReflection
+from mentoring.models import MentoringProgramme, MentoringSession, MentorProfile, Pair
 from polku.audit.models import Action
 from polku.audit.services import audit_record
 from polku.coalescing import enqueue_after_commit
@@ -139,6 +140,18 @@ def personal_data(user: User) -> dict:
         "self_evaluation_reminder": _rows(
             ReflectionHabit.objects.filter(membership__user=user), ["weekly_reminder"]
         ),
+        "mentor_profiles": _rows(
+            MentorProfile.objects.filter(user=user),
+            ["organisation__name", "can_help_with", "capacity"],
+        ),
+        "mentoring_pairs": _rows(
+            Pair.objects.filter(Q(mentor=user) | Q(mentee=user)),
+            ["programme__name", "mentor__email", "mentee__email", "status", "created_at"],
+        ),
+        "mentoring_sessions": _rows(
+            MentoringSession.objects.filter(Q(pair__mentor=user) | Q(pair__mentee=user)),
+            ["pair__programme__name", "held_on", "minutes", "held", "casual"],
+        ),
     }
 
 
@@ -242,6 +255,11 @@ def _account_erase(user: User) -> None:
     _files_delete(StoredFile.objects.filter(owner=user))
     AnswerRevision.objects.filter(saved_by=user).update(saved_by=None)
     HelpedMark.objects.filter(user=user).delete()
+    # Mentoring: the person's pairs (with their sessions) and profiles go; a programme they
+    # own stays, ownerless.
+    Pair.objects.filter(Q(mentor=user) | Q(mentee=user)).delete()
+    MentorProfile.objects.filter(user=user).delete()
+    MentoringProgramme.objects.filter(owner=user).update(owner=None)
     GroupNote.objects.filter(updated_by=user).update(updated_by=None)
     GroupNoteRevision.objects.filter(saved_by=user).update(saved_by=None)
     for export in DataExport.objects.filter(user=user):

@@ -56,6 +56,7 @@ LOCAL_APPS = [
     "progress",
     "workspaces",
     "impact",
+    "mentoring",
     "privacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

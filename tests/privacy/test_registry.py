@@ -10,7 +10,7 @@ PERSON_MODELS = {settings.AUTH_USER_MODEL, "people.Membership"}
 # Models with a link to a person that hold nothing of theirs: page tree bookkeeping of
 # Wagtail (owner, locked_by) is about editors' work on shared content.
 NOT_PERSONAL = {"wagtailcore.Page"}
-OURS = ("polku.", "programmes", "workspaces", "progress", "impact", "privacy")
+OURS = ("polku.", "programmes", "workspaces", "progress", "impact", "mentoring", "privacy")
 THIRD_PARTY_WITH_PEOPLE = {"account.EmailAddress", "wagtailusers.UserProfile", "sessions.Session"}
 
 
