@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from impact import urls as impact_urls
+from mentoring import urls as mentoring_urls
 from polku.notifications import views as notification_views
 from polku.people import views as people_views
 from programmes.live import urls as live_urls
@@ -28,6 +29,7 @@ cohort_urls = [
     path("", include(live_urls.cohort_patterns)),
     path("", include("progress.urls")),
     path("", include(impact_urls.cohort_patterns)),
+    path("", include(mentoring_urls.cohort_patterns)),
     path(
         "participants/<int:membership_id>/invite/",
         people_views.invitation_resend,

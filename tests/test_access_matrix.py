@@ -149,6 +149,9 @@ MATRIX: dict[str, Rule] = {
     "impact_cohort": TRAINERS_AND_ORGANISERS,
     "impact_person": only(trainer=200),
     "impact_export": TRAINERS_AND_ORGANISERS,
+    # Mentoring programmes: the organisation's organisers run them.
+    "mentoring_programmes": only(organiser=200),
+    "mentoring_programme_new": only(organiser=200),
     # A team member's links need no account: the signed link is the key.
     "team_survey": everyone(200, anonymous=200),
     "team_survey_link": everyone(200, anonymous=200),
@@ -279,7 +282,7 @@ def _url(name: str, world: World) -> str:
         return reverse(name, args=[slug, world.day.id, check_in_token(world.cohort, world.day)])
     if name in ("team", "reflections", "reflection_reminder", "team_members_add"):
         return reverse(name, args=[slug])
-    if name in ("impact_cohort",):
+    if name in ("impact_cohort", "mentoring_programmes", "mentoring_programme_new"):
         return reverse(name, args=[slug])
     if name == "impact_export":
         return reverse(name, args=[slug, "xlsx"])

@@ -86,6 +86,8 @@ def pages():
         "team_link": reverse("team_link", args=[slug, end.id]),
         "reflections": reverse("reflections", args=[slug]),
         "impact_cohort": reverse("impact_cohort", args=[slug]),
+        "mentoring_programmes": reverse("mentoring_programmes", args=[slug]),
+        "mentoring_programme_new": reverse("mentoring_programme_new", args=[slug]),
         "impact_person": reverse("impact_person", args=[slug, world.participant.id]),
         "team_survey": reverse("team_survey", args=[survey_token]),
         "team_survey_link": reverse(

@@ -108,3 +108,29 @@ def test_erasing_a_person_takes_their_pairs_and_sessions_with_them(world, progra
     )
     person_erase(user=world.participant.user, by=world.organiser.user)
     assert not Pair.objects.exists() and not MentoringSession.objects.exists()
+
+
+def test_an_organiser_sets_up_a_programme_and_sees_it_listed(world):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    organiser = client_for(world.organiser.user)
+    new = reverse("mentoring_programme_new", args=[world.cohort.slug])
+    today = timezone.localdate()
+    fields = {
+        "name": "Somea esihenkilöille",
+        "kind": "reverse",
+        "focus_area": "social_media",
+        "problem": "Esihenkilöt eivät tunne asiakkaiden kanavia.",
+        "starts_on": today.isoformat(),
+        "ends_on": (today - timedelta(days=1)).isoformat(),
+        "minimum_hours": "12",
+        "weekly_weeks": "8",
+    }
+    refused = organiser.post(new, fields, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "end after it starts" in refused and "Esihenkilöt eivät tunne" in refused  # kept
+    fields["ends_on"] = (today + timedelta(days=180)).isoformat()
+    listed = organiser.post(new, fields, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Somea esihenkilöille" in listed and "Reverse mentoring" in listed
+    assert "0 pairs" in listed
