@@ -168,47 +168,46 @@ def team_results(supervisor: Membership, language: str = "fi") -> list[SurveyRes
     n_min = threshold(supervisor.cohort.programme)
     results = []
     for survey, waves in cohort_surveys(supervisor.cohort):
-        wave_ids = [wave.id for wave in waves]
-        figures = {
-            (row.wave_id, row.supervisor_id): row
-            for row in TeamFigures.objects.filter(wave_id__in=wave_ids, supervisor=supervisor)
-        }
-        figures_of = {key: row.items for key, row in figures.items()}
-        items = _items(survey)
-        item_rows, theme_rows = _rows(items, waves, figures_of, n_min, language)
+        result, items, _figures_of = _pooled(survey, waves, [supervisor.id], n_min, language)
         key_of = item_keys(survey.id)
         own = {
-            response.wave_id: response
+            response.wave_id: {key_of.get(item_id): v for item_id, v in response.values.items()}
             for response in TeamResponse.objects.filter(
-                wave_id__in=wave_ids, supervisor=supervisor, rater=Rater.SELF
+                wave__in=waves, supervisor=supervisor, rater=Rater.SELF
             )
         }
-        for row in item_rows:
-            row.own = []
-            for wave in waves:
-                response = own.get(wave.id)
-                values = {
-                    key_of.get(item_id): value
-                    for item_id, value in (response.values if response else {}).items()
-                }
-                row.own.append(values.get(row.item.key))
-        answered = [
-            getattr(figures.get((wave.id, supervisor.id)), "responses", 0) for wave in waves
-        ]
-        invited = _invited(wave_ids, [supervisor.id])
-        result = SurveyResults(
-            survey=survey,
-            waves=waves,
-            threshold=n_min,
-            items=item_rows,
-            themes=theme_rows,
-            answered=answered,
-            invited=[invited.get(wave.id, 0) for wave in waves],
-            language=language,
+        for row in result.items:
+            row.own = [own.get(wave.id, {}).get(row.item.key) for wave in waves]
+        result.comments = _comments(
+            items, waves, supervisor, result.answered, n_min, key_of, language
         )
-        result.comments = _comments(items, waves, supervisor, answered, n_min, key_of, language)
         results.append(result)
     return results
+
+
+def _pooled(survey, waves, supervisor_ids, n_min, language):
+    """These supervisors' teams' results for one instrument: item and theme rows built from
+    parts of N answers or more, answers and personal invitations per wave. Returns the
+    results with the instrument's current items and the teams' figures."""
+    wave_ids = [wave.id for wave in waves]
+    figures = list(
+        TeamFigures.objects.filter(wave_id__in=wave_ids, supervisor_id__in=list(supervisor_ids))
+    )
+    figures_of = {(row.wave_id, row.supervisor_id): row.items for row in figures}
+    items = _items(survey)
+    item_rows, theme_rows = _rows(items, waves, figures_of, n_min, language)
+    invited = _invited(wave_ids, supervisor_ids)
+    result = SurveyResults(
+        survey=survey,
+        waves=waves,
+        threshold=n_min,
+        items=item_rows,
+        themes=theme_rows,
+        answered=[sum(r.responses for r in figures if r.wave_id == w.id) for w in waves],
+        invited=[invited.get(wave.id, 0) for wave in waves],
+        language=language,
+    )
+    return result, items, figures_of
 
 
 def team_results_version(supervisor: Membership) -> str:
@@ -304,15 +303,7 @@ def _cohort_results(cohort, group_id, language, n_min):
     supervisor_ids = list(supervisors.values_list("id", flat=True))
     results = []
     for survey, waves in cohort_surveys(cohort):
-        wave_ids = [wave.id for wave in waves]
-        figures = list(
-            TeamFigures.objects.filter(wave_id__in=wave_ids, supervisor_id__in=supervisor_ids)
-        )
-        figures_of = {(row.wave_id, row.supervisor_id): row.items for row in figures}
-        items = _items(survey)
-        item_rows, theme_rows = _rows(items, waves, figures_of, n_min, language)
-        answered = [sum(r.responses for r in figures if r.wave_id == w.id) for w in waves]
-        invited = _invited(wave_ids, supervisor_ids)
+        result, items, figures_of = _pooled(survey, waves, supervisor_ids, n_min, language)
         team_means = _team_means(items, waves, figures_of, n_min)
         teams_shown = [sum(1 for key in team_means if key[0] == wave.id) for wave in waves]
         pairs = []
@@ -326,21 +317,9 @@ def _cohort_results(cohort, group_id, language, n_min):
                 after = team_means.get((last, supervisor_id))
                 if before is not None and after is not None:
                     pairs.append((before, after))
-        results.append(
-            SurveyResults(
-                survey=survey,
-                waves=waves,
-                threshold=n_min,
-                items=item_rows,
-                themes=theme_rows,
-                answered=answered,
-                invited=[invited.get(wave.id, 0) for wave in waves],
-                change=paired_change(pairs, eligible=len(supervisor_ids)),
-                teams=len(supervisor_ids),
-                teams_shown=teams_shown,
-                language=language,
-            )
-        )
+        result.change = paired_change(pairs, eligible=len(supervisor_ids))
+        result.teams, result.teams_shown = len(supervisor_ids), teams_shown
+        results.append(result)
     return results
 
 

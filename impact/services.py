@@ -11,7 +11,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from polku.coalescing import Coalescing, enqueue_after_commit
 from polku.people.models import Membership
@@ -34,6 +34,7 @@ INVITATION_SALT = "impact.invitation"
 TEAM_LINK_SALT = "impact.team-link"
 TEAM_SIZE_MAX = 60  # people a supervisor can invite by email
 TEXT_MAX = 2000
+LINK_USED = gettext_lazy("This link has been used already. Thank you for answering!")
 
 FIGURES = Coalescing(
     model=TeamFigures,
@@ -233,14 +234,20 @@ def current_items(survey: SurveyPage) -> list[SurveyItem]:
     return list(survey.survey_items.filter(is_current=True))
 
 
-def _wave_check(wave: SurveyWave, now) -> None:
+def wave_refusal(wave: SurveyWave, now=None) -> str | None:
+    """Why the wave takes no answers now (not open yet, or closed), or None when it does."""
+    now = now or timezone.now()
     if now < wave.opens_at:
-        raise SurveyRefused(
-            _("This survey opens on %(date)s.")
-            % {"date": timezone.localtime(wave.opens_at).strftime("%d.%m.%Y")}
-        )
+        date = timezone.localtime(wave.opens_at).strftime("%d.%m.%Y")
+        return _("This survey opens on %(date)s.") % {"date": date}
     if now >= wave.closes_at:
-        raise SurveyRefused(_("This survey has closed. Thank you all the same."))
+        return _("This survey has closed. Thank you all the same.")
+    return None
+
+
+def _wave_check(wave: SurveyWave, now) -> None:
+    if refusal := wave_refusal(wave, now):
+        raise SurveyRefused(refusal)
 
 
 @transaction.atomic
@@ -256,7 +263,7 @@ def team_answer_submit(
     if invitation is not None:
         used = TeamInvitation.objects.filter(id=invitation.id, used=False).update(used=True)
         if not used:
-            raise SurveyRefused(_("This link has been used already. Thank you for answering!"))
+            raise SurveyRefused(str(LINK_USED))
     TeamResponse.objects.create(
         wave=wave, supervisor=supervisor, rater=Rater.TEAM, values=values, texts=texts
     )

@@ -13,9 +13,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from polku.notifications.services import Topic, reminders_unwanted, send_once
+from polku.people.models import Membership
+
 from . import services
 from .anonymity import threshold
-from .models import SurveyWave, TeamInvitation
+from .models import ReflectionHabit, SurveyWave, TeamInvitation, WeeklyReflection
 
 logger = logging.getLogger(__name__)
 REMIND_BEFORE_CLOSE = timedelta(days=3)
@@ -125,11 +128,6 @@ def waves_tick() -> None:
 def reflection_reminders_send() -> int:
     """Friday afternoon: a gentle reminder of the weekly self-evaluation to supervisors who
     have not written this week's and have not switched the reminder off. Once a week each."""
-    from polku.notifications.services import Topic, reminders_unwanted, send_once
-    from polku.people.models import Membership
-
-    from .models import ReflectionHabit, WeeklyReflection
-
     today = timezone.localdate()
     week = services.week_of(today)
     now = timezone.now()

@@ -103,12 +103,8 @@ def _too_many(request, token: str) -> bool:
 
 
 def _open_or_refused(request, wave):
-    now = timezone.now()
-    if now < wave.opens_at:
-        date = timezone.localtime(wave.opens_at).strftime("%d.%m.%Y")
-        return _refused(request, _("This survey opens on %(date)s.") % {"date": date}, 200)
-    if now >= wave.closes_at:
-        return _refused(request, _("This survey has closed. Thank you all the same."), 410)
+    if refusal := services.wave_refusal(wave):
+        return _refused(request, refusal, 410 if wave.has_closed() else 200)
     return None
 
 
