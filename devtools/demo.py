@@ -395,11 +395,13 @@ def demo_load() -> tuple[Cohort, list[tuple[str, str]]] | None:
     User.objects.create_superuser("admin@polku.example", DEMO_PASSWORD, first_name="Admin")
     demo_history_build(cohort)
     demo_team_surveys_build(cohort)
+    demo_mentoring_build(cohort)
     logins = [
         ("admin@polku.example", "admin (Wagtail)"),
         ("organisaattori@polku.example", "organiser"),
         ("valmentaja1@polku.example", "trainer"),
         ("osallistuja01@polku.example", "participant"),
+        ("tiina.tiimi@polku.example", "team member coaching osallistuja01 (mentoring only)"),
     ]
     return cohort, logins
 
@@ -568,3 +570,165 @@ def demo_team_surveys_build(cohort: Cohort) -> None:
     TeamResponse.objects.bulk_create(rows)
     for wave in (baseline, end):
         impact.wave_figures_build(wave.id)
+
+
+def demo_mentoring_build(cohort: Cohort) -> None:
+    """Reverse mentoring on social media (three junior colleagues mentor three supervisors)
+    and upward coaching (team members coach three supervisors, osallistuja01 among them),
+    two months in: sessions, weekly check-ins, one pair at risk (missed check-ins, "too
+    busy"), milestones and a lunch given; the programmes' figures built."""
+    from mentoring import services as mentoring
+    from mentoring.models import (
+        CheckIn,
+        FocusArea,
+        MentoringGuidePage,
+        MentoringSession,
+        Pair,
+        ProgrammeKind,
+    )
+
+    today = timezone.localdate()
+    organiser = cohort.memberships.get(role=Role.ORGANISER).user
+    supervisors = [m.user for m in cohort.memberships.joined_participants().order_by("id")]
+    reverse = mentoring.programme_create(
+        owner=organiser,
+        organisation=cohort.organisation,
+        cohort=cohort,
+        name="Some ja asiakaskanavat",
+        kind=ProgrammeKind.REVERSE,
+        focus_area=FocusArea.SOCIAL_MEDIA,
+        problem="Asiakkaat kysyvät ja antavat palautetta somessa, esihenkilöt eivät seuraa sitä.",
+        in_house="Nuoret asiakasneuvojat hoitavat jo yrityksen Instagram- ja TikTok-tilejä.",
+        mentor_criteria="Kärsivällisyys, halu opettaa, omaa kokemusta asiakasviestinnästä somessa.",
+        starts_on=today - timedelta(days=63),
+        ends_on=today + timedelta(days=120),
+        minimum_hours=10,
+        weekly_weeks=8,
+        recognition_plan="Pizzalounas ensimmäisen tapaamisen jälkeen; valinnainen koulutus, "
+        "kun vähimmäistunnit täyttyvät.",
+    )
+    upward = mentoring.programme_create(
+        owner=organiser,
+        organisation=cohort.organisation,
+        cohort=cohort,
+        name="Tiimi valmentaa",
+        kind=ProgrammeKind.UPWARD,
+        focus_area=FocusArea.CAPABILITY,
+        problem="Esihenkilöt saavat harvoin suoraa palautetta omalta tiimiltään.",
+        starts_on=today - timedelta(days=63),
+        ends_on=today + timedelta(days=200),
+        minimum_hours=6,
+        weekly_weeks=8,
+        recognition_plan="Kiitoskortti ja lounas valmentajalle jakson lopussa.",
+    )
+
+    def person(email, name, helps="", wants=""):
+        first, last = name.split(" ")
+        user = User.objects.create_user(
+            email, DEMO_PASSWORD, first_name=first, last_name=last, language="fi"
+        )
+        mentoring.profile_save(
+            user=user,
+            organisation=cohort.organisation,
+            can_help_with=helps,
+            wants_help_with=wants,
+            capacity=2 if helps else 1,
+        )
+        return user
+
+    mentors = [
+        person("aino.nuori@polku.example", "Aino Nuori", "Instagram, asiakaspalvelu somessa"),
+        person("eetu.nuori@polku.example", "Eetu Nuori", "TikTok, videot, somemarkkinointi"),
+        person("siiri.nuori@polku.example", "Siiri Nuori", "LinkedIn, verkostot, somemarkkinointi"),
+    ]
+    for supervisor in supervisors[1:4]:
+        mentoring.profile_save(
+            user=supervisor, organisation=cohort.organisation, wants_help_with="somemarkkinointi"
+        )
+    coaches = [
+        person("tiina.tiimi@polku.example", "Tiina Tiimiläinen"),
+        person("jussi.tiimi@polku.example", "Jussi Tiimiläinen"),
+        person("maria.tiimi@polku.example", "Maria Tiimiläinen"),
+    ]
+    started = timezone.now() - timedelta(days=56)
+    pairs = [
+        Pair.objects.create(programme=reverse, mentor=mentor, mentee=mentee, created_at=started)
+        for mentor, mentee in zip(mentors, supervisors[1:4], strict=True)
+    ] + [
+        Pair.objects.create(programme=upward, mentor=coach, mentee=mentee, created_at=started)
+        for coach, mentee in zip(coaches, [supervisors[0], *supervisors[4:6]], strict=True)
+    ]
+    at_risk = pairs[2]
+    sessions, checkins = [], []
+    for number, pair in enumerate(pairs):
+        programme = reverse if pair.programme_id == reverse.id else upward
+        for week in range(8):
+            day = timezone.localdate(started) + timedelta(days=7 * week + 2)
+            if pair is at_risk and week > 2:
+                continue  # too busy: they stopped meeting and answering
+            if week % 2 == 0 or number % 2:
+                sessions.append(
+                    MentoringSession(
+                        pair=pair,
+                        held_on=day,
+                        minutes=60 if week % 4 else 45,
+                        casual=programme.is_upward and week % 3 == 1,
+                        logged_by=pair.mentee,
+                    )
+                )
+            start = mentoring.period_start(pair.started_on, programme.weekly_weeks, day)
+            for user in (pair.mentor, pair.mentee):
+                low = pair is at_risk and week == 2
+                checkins.append(
+                    CheckIn(
+                        pair=pair,
+                        user=user,
+                        period_start=start,
+                        score=2 if low else 4,
+                        met=not low,
+                        too_busy=low,
+                        in_the_way="Kvartaalin loppu, ei aikaa tavata." if low else "",
+                    )
+                )
+    MentoringSession.objects.bulk_create(sessions)
+    CheckIn.objects.bulk_create(checkins, ignore_conflicts=True)
+    supervisor_one = pairs[3]
+    supervisor_one.goals.create(text="Kysyn tiimipalaverissa ensin tiimin näkemyksen.")
+    supervisor_one.goals.create(text="Annan palautetta viikoittain, en vain kehityskeskustelussa.")
+    supervisor_one.notes.create(
+        author=supervisor_one.mentor,
+        text="Sovittiin, että kokeilen ensi viikon palaverissa kysymystä “mitä te ehdottaisitte?”.",
+    )
+    mentoring.coach_invite(  # the next in line, once Tiina's coaching ends
+        programme=upward,
+        supervisor=supervisors[0],
+        name="Olli Tiimiläinen",
+        email="olli.tiimi@polku.example",
+    )
+    _publish(
+        cohort.programme,
+        MentoringGuidePage(
+            title="Mentorin ja valmentajan opas",
+            audience="mentors",
+            body=[
+                (
+                    "rich_text",
+                    _rich(
+                        "Anna toisen asettaa tavoitteet. Kysy ennemmin kuin neuvo: mitä "
+                        "kokeilisit, mikä estää, mistä tiedät onnistuneesi? Sovi jokaisen "
+                        "tapaamisen lopuksi yksi pieni kokeilu ja kysy seuraavalla kerralla, "
+                        "miten se meni."
+                    ),
+                ),
+            ],
+        ),
+    )
+    for programme in (reverse, upward):
+        mentoring.programme_figures_build(programme.id)
+    mentoring.recognition_record(
+        programme=reverse,
+        user_id=pairs[0].mentor_id,
+        what="Pizzalounas",
+        given_on=today - timedelta(days=40),
+        by=organiser,
+    )

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = _("Mentoring and upward coaching")
+
+    def ready(self):
+        from polku.panels import dashboard_panel
+
+        from .selectors import dashboard_figures
+
+        # The programmes' figures join the cohort's progress dashboard (progress does not
+        # import mentoring: see polku.panels).
+        dashboard_panel(dashboard_figures)

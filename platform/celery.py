@@ -51,6 +51,18 @@ app.conf.beat_schedule = {
         "task": "impact.tasks.reflection_reminders_send",
         "schedule": crontab(hour=14, minute=0, day_of_week="fri"),
     },
+    "mentoring-tick": {
+        "task": "mentoring.tasks.mentoring_tick",
+        "schedule": 5 * 60,
+    },
+    "mentoring-figures": {
+        "task": "mentoring.tasks.figures_refresh",
+        "schedule": crontab(hour=4, minute=0),  # pace and missed check-ins move with the days
+    },
+    "mentoring-checkin-reminders": {
+        "task": "mentoring.tasks.checkin_reminders_send",
+        "schedule": crontab(hour=9, minute=0, day_of_week="wed"),
+    },
     "clear-expired-sessions": {
         "task": "polku.people.tasks.sessions_clear",
         "schedule": 60 * 60 * 24,

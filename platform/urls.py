@@ -56,6 +56,7 @@ urlpatterns = [
     path("c/<slug:cohort_slug>/", include(cohort_urls)),
     path("", include(live_urls.urlpatterns)),
     path("", include(impact_urls.urlpatterns)),
+    path("mentoring/", include(mentoring_urls.urlpatterns)),
     path("accounts/", include("allauth.urls")),
     # Wagtail's login form would bypass the site login's rate limit: it forwards there.
     path("admin/login/", people_views.admin_login, name="admin_login"),

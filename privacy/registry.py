@@ -217,6 +217,39 @@ REGISTRY: dict[str, PersonalData] = {
         "while the programme is kept",
         DELETE,
     ),
+    "mentoring.Goal": PersonalData(
+        "the goals the person mentored or coached wrote",
+        "the pair's own work",
+        "while the programme is kept",
+        DELETE,
+    ),
+    "mentoring.Note": PersonalData(
+        "the notes a pair shares", "the pair's own work", "while the programme is kept", DELETE
+    ),
+    "mentoring.CheckIn": PersonalData(
+        "each side's check-ins: how it goes, whether they met, what is in the way",
+        "the programme's owner catching pairs that need help",
+        "while the programme is kept",
+        DELETE,
+    ),
+    "mentoring.Milestone": PersonalData(
+        "the milestones a pair reached (first session, hours, period completed)",
+        "recognition and the certificate",
+        "while the programme is kept",
+        DELETE,
+    ),
+    "mentoring.Recognition": PersonalData(
+        "what the person was given in recognition, and when",
+        "recognition and the certificate",
+        "while the programme is kept",
+        DELETE,
+    ),
+    "mentoring.CoachInvitation": PersonalData(
+        "the name and email of a team member a supervisor asked to coach them",
+        "inviting them, in turn",
+        "while the programme is kept",
+        DELETE,
+    ),
     "privacy.DataExport": PersonalData(
         "the person's own exports", "downloading them", "seven days", DELETE, exported=False
     ),

@@ -17,7 +17,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from impact.models import Rater, ReflectionHabit, TeamMember, TeamResponse, WeeklyReflection
-from mentoring.models import MentoringProgramme, MentoringSession, MentorProfile, Pair
+from mentoring.models import (
+    CheckIn,
+    CoachInvitation,
+    Goal,
+    MentoringProgramme,
+    MentoringSession,
+    MentorProfile,
+    Milestone,
+    Note,
+    Pair,
+    Recognition,
+)
 from polku.audit.models import Action
 from polku.audit.services import audit_record
 from polku.coalescing import enqueue_after_commit
@@ -142,7 +153,7 @@ def personal_data(user: User) -> dict:
         ),
         "mentor_profiles": _rows(
             MentorProfile.objects.filter(user=user),
-            ["organisation__name", "can_help_with", "capacity"],
+            ["organisation__name", "can_help_with", "wants_help_with", "capacity"],
         ),
         "mentoring_pairs": _rows(
             Pair.objects.filter(Q(mentor=user) | Q(mentee=user)),
@@ -151,6 +162,35 @@ def personal_data(user: User) -> dict:
         "mentoring_sessions": _rows(
             MentoringSession.objects.filter(Q(pair__mentor=user) | Q(pair__mentee=user)),
             ["pair__programme__name", "held_on", "minutes", "held", "casual"],
+        ),
+        "mentoring_goals": _rows(
+            Goal.objects.filter(pair__mentee=user), ["pair__programme__name", "text", "done"]
+        ),
+        "mentoring_notes": _rows(
+            Note.objects.filter(author=user), ["pair__programme__name", "text", "created_at"]
+        ),
+        "mentoring_checkins": _rows(
+            CheckIn.objects.filter(user=user),
+            [
+                "pair__programme__name",
+                "period_start",
+                "score",
+                "met",
+                "not_getting_along",
+                "too_busy",
+                "in_the_way",
+            ],
+        ),
+        "mentoring_milestones": _rows(
+            Milestone.objects.filter(Q(pair__mentor=user) | Q(pair__mentee=user)),
+            ["pair__programme__name", "kind", "reached_on"],
+        ),
+        "mentoring_recognition": _rows(
+            Recognition.objects.filter(user=user), ["programme__name", "what", "given_on"]
+        ),
+        "coach_invitations": _rows(
+            CoachInvitation.objects.filter(Q(supervisor=user) | Q(email__iexact=user.email)),
+            ["programme__name", "name", "email", "sent_at", "accepted_at"],
         ),
     }
 
@@ -255,10 +295,13 @@ def _account_erase(user: User) -> None:
     _files_delete(StoredFile.objects.filter(owner=user))
     AnswerRevision.objects.filter(saved_by=user).update(saved_by=None)
     HelpedMark.objects.filter(user=user).delete()
-    # Mentoring: the person's pairs (with their sessions) and profiles go; a programme they
-    # own stays, ownerless.
+    # Mentoring: the person's pairs (with their sessions, goals, notes, check-ins and
+    # milestones), profiles, recognition and invitations go; a programme they own stays,
+    # ownerless.
     Pair.objects.filter(Q(mentor=user) | Q(mentee=user)).delete()
     MentorProfile.objects.filter(user=user).delete()
+    Recognition.objects.filter(user=user).delete()
+    CoachInvitation.objects.filter(Q(supervisor=user) | Q(email__iexact=user.email)).delete()
     MentoringProgramme.objects.filter(owner=user).update(owner=None)
     GroupNote.objects.filter(updated_by=user).update(updated_by=None)
     GroupNoteRevision.objects.filter(saved_by=user).update(saved_by=None)

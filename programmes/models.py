@@ -112,6 +112,7 @@ class ProgrammePage(Page):
         "programmes.TrainingDayPage",
         "programmes.AssignmentPage",
         "impact.SurveyPage",
+        "mentoring.MentoringGuidePage",
     ]
 
     class Meta:

@@ -5,6 +5,7 @@ view can skip the question "may this person see this object?". Objects of anothe
 answer 404, exactly like objects that do not exist."""
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -15,7 +16,9 @@ from tests.conftest import World, answer_build, client_for, live_question_build,
 # Who asks. "participant" owns the answer under test; "group_mate" shares their small group;
 # "classmate" is in another small group of the same cohort; "outsider" is a participant of
 # another organisation's cohort; "staff" is a Wagtail superuser without a membership: editors
-# run the CMS, not the cohorts.
+# run the CMS, not the cohorts. "team_member" is a minimal account with no cohort: a member of
+# the participant's team who coaches them in upward coaching (their own pair, not the one
+# under test).
 ROLES = [
     "anonymous",
     "participant",
@@ -25,6 +28,7 @@ ROLES = [
     "organiser",
     "outsider",
     "staff",
+    "team_member",
 ]
 PARTICIPANTS = ("participant", "group_mate", "classmate")
 LOGIN = "login"  # a redirect to the login page
@@ -149,9 +153,37 @@ MATRIX: dict[str, Rule] = {
     "impact_cohort": TRAINERS_AND_ORGANISERS,
     "impact_person": only(trainer=200),
     "impact_export": TRAINERS_AND_ORGANISERS,
-    # Mentoring programmes: the organisation's organisers run them.
+    # Mentoring programmes: the organisation's organisers run them and see figures (the
+    # owner, here the organiser, also the check-ins).
     "mentoring_programmes": only(organiser=200),
     "mentoring_programme_new": only(organiser=200),
+    "mentoring_programme": only(organiser=200),
+    "mentoring_profiles": only(organiser=200),
+    "mentoring_pair_new": only(organiser=200),
+    "mentoring_pair_act": only("POST", organiser=302),
+    "mentoring_pair_message": only("POST", organiser=302),
+    "mentoring_recognition": only(organiser=200),
+    "mentoring_export": only(organiser=200),
+    # The pair under test: the classmate mentors the participant. Its space is the two's
+    # alone: the organiser who made it, the trainer, the participant's group mate and the
+    # team member who coaches the participant in another pair all get 404. Goals are the
+    # mentee's (the mentor is refused with a message, back on the page); only the mentee
+    # ends the pairing.
+    "mentoring_home": everyone(200),
+    "mentoring_pair": only(participant=200, classmate=200),
+    "mentoring_session_log": only("POST", participant=302, classmate=302),
+    "mentoring_session_cancel": only("POST", participant=302, classmate=302),
+    "mentoring_goal_add": only("POST", participant=302, classmate=302),
+    "mentoring_goal_done": only("POST", participant=302, classmate=302),
+    "mentoring_note_add": only("POST", participant=302, classmate=302),
+    "mentoring_check_in": only(participant=200, classmate=200),
+    "mentoring_pair_end": only("POST", participant=302),
+    "mentoring_guide": only(participant=200, classmate=200),
+    "mentoring_certificate": only(participant=200, classmate=200),
+    # Upward coaching: each supervisor (participant) invites their own coaches.
+    "mentoring_coaches": only(**participants(200)),
+    # A team member's invitation link needs no account: the signed link is the key.
+    "mentoring_join": everyone(200, anonymous=200),
     # A team member's links need no account: the signed link is the key.
     "team_survey": everyone(200, anonymous=200),
     "team_survey_link": everyone(200, anonymous=200),
@@ -303,9 +335,98 @@ def _url(name: str, world: World) -> str:
             token = impact.team_link_token(wave=wave, supervisor=world.participant)
             return reverse(name, args=[token])
         return reverse(name, args=[slug, wave.id])
+    if name.startswith("mentoring_") and name not in (
+        "mentoring_programmes",
+        "mentoring_programme_new",
+        "mentoring_home",
+    ):
+        return _mentoring_url(name, world)
     if name == "wagtail_serve":
         return world.cohort.programme.url
     return reverse(name)
+
+
+def _programme(world: World, kind: str):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mentoring.models import MentoringProgramme
+
+    today = timezone.localdate()
+    programme, _created = MentoringProgramme.objects.get_or_create(
+        organisation=world.cohort.organisation,
+        cohort=world.cohort,
+        kind=kind,
+        defaults={
+            "name": f"Ohjelma {kind}",
+            "focus_area": "social_media",
+            "starts_on": today - timedelta(days=30),
+            "ends_on": today + timedelta(days=150),
+            "owner": world.organiser.user,
+        },
+    )
+    return programme
+
+
+def _team_member(world: World):
+    """A team member of the participant's with a minimal account, coaching them."""
+    from mentoring.models import Pair
+    from polku.people.models import User
+
+    user = User.objects.create_user("valmentaja@example.com", "a-long-test-password")
+    Pair.objects.create(
+        programme=_programme(world, "upward"), mentor=user, mentee=world.participant.user
+    )
+    return user
+
+
+def _mentoring_url(name: str, world: World) -> str:
+    from django.utils import timezone
+
+    from mentoring import services
+    from mentoring.models import CoachInvitation, MentoringGuidePage, Pair
+
+    slug = world.cohort.slug
+    programme = _programme(world, "reverse")
+    if name == "mentoring_coaches":
+        return reverse(name, args=[_programme(world, "upward").id])
+    if name == "mentoring_join":
+        invitation = CoachInvitation.objects.create(
+            programme=_programme(world, "upward"),
+            supervisor=world.participant.user,
+            name="Tiina",
+            email="tiina@example.com",
+            due_at=timezone.now(),
+            sent_at=timezone.now(),
+        )
+        return reverse(name, args=[services.coach_invitation_token(invitation)])
+    if name in (
+        "mentoring_programme",
+        "mentoring_profiles",
+        "mentoring_pair_new",
+        "mentoring_recognition",
+    ):
+        return reverse(name, args=[slug, programme.id])
+    if name == "mentoring_export":
+        return reverse(name, args=[slug, programme.id, "xlsx"])
+    pair, _created = Pair.objects.get_or_create(
+        programme=programme, mentor=world.classmate.user, mentee=world.participant.user
+    )
+    if name in ("mentoring_pair_act", "mentoring_pair_message"):
+        return reverse(name, args=[slug, programme.id, pair.id])
+    if name == "mentoring_session_cancel":
+        session = services.session_log(
+            pair=pair, by=world.participant.user, held_on=timezone.localdate(), minutes=30
+        )
+        return reverse(name, args=[pair.id, session.id])
+    if name == "mentoring_goal_done":
+        return reverse(name, args=[pair.id, pair.goals.create(text="Kuuntelen").id])
+    if name == "mentoring_guide":
+        guide = MentoringGuidePage(title="Mentorin opas", audience="everyone", body=[])
+        world.cohort.programme.add_child(instance=guide)
+        return reverse(name, args=[pair.id, guide.id])
+    return reverse(name, args=[pair.id])
 
 
 def _open_wave(world: World):
@@ -327,7 +448,7 @@ def _open_wave(world: World):
 
 
 def _person(role: str, world: World, other_world: World, django_user_model):
-    return {
+    person = {
         "anonymous": None,
         "participant": world.participant.user,
         "group_mate": world.group_mate.user,
@@ -335,10 +456,12 @@ def _person(role: str, world: World, other_world: World, django_user_model):
         "trainer": world.trainer.user,
         "organiser": world.organiser.user,
         "outsider": other_world.participant.user,
-        "staff": django_user_model.objects.create_superuser(
+        "staff": lambda: django_user_model.objects.create_superuser(
             "staff@example.com", "a-long-test-password"
         ),
+        "team_member": lambda: _team_member(world),
     }[role]
+    return person() if callable(person) else person
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
@@ -359,6 +482,11 @@ def test_matrix(name, role, world, other_world, django_user_model):
         "live_answer": {"value": "aamukahvi"},
         "live_word_exclude": {"word": "kahvi"},
         "live_question_create": {"prompt": "Miltä tuntuu?", "kind": "words"},
+        "mentoring_session_log": {"held_on": str(date.today()), "minutes": "30", "held": "held"},
+        "mentoring_goal_add": {"text": "Kuuntelen loppuun"},
+        "mentoring_note_add": {"text": "Sovittiin kokeilu"},
+        "mentoring_pair_act": {"action": "pause"},
+        "mentoring_pair_message": {"to": "both", "text": "Miten menee?"},
     }.get(name, {})
     response = client.post(url, data) if rule.method == "POST" else client.get(url)
     expected = rule.expect[role]

@@ -51,3 +51,25 @@ def test_the_demo_loads_once_with_a_history_the_figures_agree_with(client):
     assert f"/c/{cohort.slug}/day/{today[0].page_id}/live/" in path
     client.login(email="valmentaja1@polku.example", password=DEMO_PASSWORD)
     assert client.get(f"/c/{cohort.slug}/progress/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_demo_has_reverse_mentoring_and_upward_coaching_with_one_pair_at_risk(client):
+    from mentoring.models import MentoringProgramme, Pair, Recognition
+
+    demo_load()
+    reverse, upward = MentoringProgramme.objects.order_by("kind")
+    assert (reverse.kind, upward.kind) == ("reverse", "upward")
+    assert reverse.pairs.count() == 3 and upward.pairs.count() == 3
+    at_risk = Pair.objects.exclude(risks=[])
+    assert at_risk.count() == 1 and "missed" in at_risk.get().risks
+    assert reverse.figures["at_risk"] == 1 and upward.figures["hours"] > 0
+    assert Recognition.objects.exists()
+    assert Pair.objects.filter(milestones__kind="first_session").distinct().count() == 6
+    # The team member who coaches osallistuja01 logs in to their pair and nothing else.
+    client.login(email="tiina.tiimi@polku.example", password=DEMO_PASSWORD)
+    pair = Pair.objects.get(mentor__email="tiina.tiimi@polku.example")
+    home = client.get("/", follow=True)
+    assert home.redirect_chain[-1][0] == "/mentoring/"
+    page = client.get(f"/mentoring/pairs/{pair.id}/").content.decode()
+    assert "Kysyn tiimipalaverissa" in page and "Mentorin ja valmentajan opas" in page

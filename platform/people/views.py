@@ -30,6 +30,9 @@ def home(request):
         membership = memberships[0]
         landing = {Role.TRAINER: "cohort_overview", Role.ORGANISER: "progress_dashboard"}
         return redirect(landing.get(membership.role, "cohort_path"), membership.cohort.slug)
+    if not memberships and not request.user.is_staff:
+        # No cohort: a team member who coaches their supervisor has only their mentoring.
+        return redirect("mentoring_home")
     return render(request, "people/home.html", {"memberships": memberships})
 
 

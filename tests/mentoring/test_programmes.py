@@ -11,22 +11,6 @@ from mentoring.models import FocusArea, PairStatus, ProgrammeKind
 from mentoring.services import MentoringRefused
 
 
-@pytest.fixture
-def programme(world):
-    today = timezone.localdate()
-    return services.programme_create(
-        owner=world.organiser.user,
-        organisation=world.cohort.organisation,
-        cohort=world.cohort,
-        name="Somea esihenkilöille",
-        kind=ProgrammeKind.REVERSE,
-        focus_area=FocusArea.SOCIAL_MEDIA,
-        starts_on=today - timedelta(days=30),
-        ends_on=today + timedelta(days=150),
-        minimum_hours=12,
-    )
-
-
 def test_a_programme_runs_forwards_and_says_what_it_serves(world, other_world):
     today = timezone.localdate()
     common = {
