@@ -74,8 +74,10 @@ def _pairs_add(programme, mentees: list[int], start: int) -> None:
         )
         MentorProfile.objects.bulk_create(
             [
-                MentorProfile(user=m, organisation_id=programme.organisation_id, can_help_with="some")
-                for m in mentors
+                MentorProfile(
+                    user=mentor, organisation_id=programme.organisation_id, can_help_with="some"
+                )
+                for mentor in mentors
             ]
         )
         pairs = Pair.objects.bulk_create(

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import MentoringProgramme
 
+# A phone's date picker reads and writes ISO dates, whatever the language.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class ProgrammeForm(forms.ModelForm):
     organisation_wide = forms.BooleanField(
@@ -28,8 +31,8 @@ class ProgrammeForm(forms.ModelForm):
             "recognition_plan",
         ]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": DATE,
+            "ends_on": DATE,
             "problem": forms.Textarea(attrs={"rows": 3}),
             "in_house": forms.Textarea(attrs={"rows": 2}),
             "mentor_criteria": forms.Textarea(attrs={"rows": 2}),
@@ -100,7 +103,7 @@ class MessageForm(forms.Form):
 class RecognitionForm(forms.Form):
     user = forms.TypedChoiceField(label=_("Person"), coerce=int)
     what = forms.CharField(label=_("What was given"), max_length=300)
-    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = forms.DateField(label=_("Given on"), widget=DATE)
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,7 +113,7 @@ class RecognitionForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
     minutes = forms.IntegerField(label=_("Length in minutes"), initial=30)
     held = forms.TypedChoiceField(
         label=_("This session"),

@@ -114,8 +114,8 @@ def _pair_page(request, pair: Pair, **forms):
             COACHING_GUIDANCE if pair.programme.is_upward and user.id == pair.mentor_id else []
         ),
         "session_form": SessionForm(initial={"held_on": today, "minutes": 30}),
-        "goal_form": GoalForm(),
-        "note_form": NoteForm(),
+        "goal_form": GoalForm(auto_id="goal_%s"),  # both forms have a "text"
+        "note_form": NoteForm(auto_id="note_%s"),
         **forms,
     }
     return render(request, "mentoring/pair.html", context)

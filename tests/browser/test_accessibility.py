@@ -21,7 +21,7 @@ from tests.conftest import (
     team_survey_build,
     world_build,
 )
-from tests.test_access_matrix import MATRIX
+from tests.test_access_matrix import MATRIX, _mentoring_url
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,6 +48,8 @@ NOT_PAGES = {
     "wagtail_serve",
     "live_join",
     "impact_export",
+    "mentoring_export",
+    "mentoring_certificate",
 }
 ROLES = ("participant", "trainer", "organiser", "anonymous")
 
@@ -123,6 +125,10 @@ def pages():
         "check_in": reverse("check_in", args=[slug, day, check_in_token(world.cohort, world.day)]),
         "account_login": reverse("account_login"),
     }
+    urls["mentoring_home"] = reverse("mentoring_home")
+    for name in MATRIX:  # a reverse-mentoring pair (the classmate mentors the participant),
+        if name.startswith("mentoring_") and name not in urls:  # a guide, upward coaching
+            urls[name] = _mentoring_url(name, world)
     users = {
         "participant": world.participant.user,
         "trainer": world.trainer.user,

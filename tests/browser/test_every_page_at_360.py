@@ -6,6 +6,7 @@ from django.urls import reverse
 from tests.browser.conftest import PHONE, csp_directives, csp_violations, small_controls
 from tests.browser.test_answering import _log_in
 from tests.conftest import answer_build, live_question_build, post_build, world_build
+from tests.test_access_matrix import _mentoring_url
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,7 +27,16 @@ def pages():
         world, body="Pitkä sana: " + "kehittämistehtävä" * 4 + " ja https://example.com/" + "a" * 80
     )
     live_question_build(world, kind="scale", prompt="Asteikko?", options={"min": 0, "max": 10})
+    mentoring = {  # the participant is mentored in reverse and invites coaches (upward)
+        name: _mentoring_url(f"mentoring_{name}", world)
+        for name in ("pair", "check_in", "guide", "coaches", "goal_done", "session_cancel")
+    }
     return world.participant.user, {
+        "my mentoring": reverse("mentoring_home"),
+        "mentoring pair": mentoring["pair"],
+        "mentoring check-in": mentoring["check_in"],
+        "mentoring guide": mentoring["guide"],
+        "my coaches": mentoring["coaches"],
         "home": reverse("cohort_path", args=[slug]),
         "training day": reverse("cohort_training_day", args=[slug, world.day.id]),
         "assignment": reverse("cohort_assignment", args=[slug, world.assignment.id]),
