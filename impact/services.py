@@ -5,7 +5,6 @@ import random
 import re
 from datetime import date, timedelta
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from polku.coalescing import Coalescing, enqueue_after_commit
+from polku.links import link_token, link_value
 from polku.people.models import Membership
 
 from .anonymity import CANT_SAY, SCALE
@@ -191,31 +191,27 @@ def wave_invitations_create(*, wave: SurveyWave, members=None) -> int:
 
 
 def invitation_token(invitation: TeamInvitation) -> str:
-    return signing.dumps(invitation.id, salt=INVITATION_SALT, compress=True)
+    return link_token(invitation.id, INVITATION_SALT)
 
 
 def invitation_from_token(token: str) -> TeamInvitation | None:
-    try:
-        invitation_id = signing.loads(token, salt=INVITATION_SALT)
-    except signing.BadSignature:
-        return None
     return (
         TeamInvitation.objects.select_related(
             "wave__page", "wave__cohort__programme", "member__supervisor__user"
         )
-        .filter(id=invitation_id)
+        .filter(id=link_value(token, INVITATION_SALT))
         .first()
     )
 
 
 def team_link_token(*, wave: SurveyWave, supervisor: Membership) -> str:
-    return signing.dumps([wave.id, supervisor.id], salt=TEAM_LINK_SALT, compress=True)
+    return link_token([wave.id, supervisor.id], TEAM_LINK_SALT)
 
 
 def team_link_from_token(token: str) -> tuple[SurveyWave, Membership] | None:
     try:
-        wave_id, supervisor_id = signing.loads(token, salt=TEAM_LINK_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
+        wave_id, supervisor_id = link_value(token, TEAM_LINK_SALT)
+    except (ValueError, TypeError):  # forged or garbled: None, or not a pair of ids
         return None
     wave = SurveyWave.objects.select_related("page", "cohort__programme").filter(id=wave_id).first()
     supervisor = (

@@ -173,20 +173,27 @@ def mentoring_session_cancel(request, pair_id, session_id):
     return redirect("mentoring_pair", pair_id=pair.id)
 
 
-@login_required
-@require_POST
-def mentoring_goal_add(request, pair_id):
+def _text_add(request, pair_id, form_class, write, saved_message: str, anchor: str):
+    """A goal or a note: one text field, written through `write`, back to its section."""
     pair = pair_get(request.user, pair_id)
-    form = GoalForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         _refused_or_saved(
             request,
-            lambda: services.goal_add(pair=pair, by=request.user, text=form.cleaned_data["text"]),
-            _("The goal is saved."),
+            lambda: write(pair=pair, by=request.user, text=form.cleaned_data["text"]),
+            saved_message,
         )
     else:
         _form_invalid(request, form)
-    return redirect(reverse("mentoring_pair", args=[pair.id]) + "#goals")
+    return redirect(reverse("mentoring_pair", args=[pair.id]) + anchor)
+
+
+@login_required
+@require_POST
+def mentoring_goal_add(request, pair_id):
+    return _text_add(
+        request, pair_id, GoalForm, services.goal_add, _("The goal is saved."), "#goals"
+    )
 
 
 @login_required
@@ -206,17 +213,9 @@ def mentoring_goal_done(request, pair_id, goal_id):
 @login_required
 @require_POST
 def mentoring_note_add(request, pair_id):
-    pair = pair_get(request.user, pair_id)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        _refused_or_saved(
-            request,
-            lambda: services.note_add(pair=pair, by=request.user, text=form.cleaned_data["text"]),
-            _("The note is saved."),
-        )
-    else:
-        _form_invalid(request, form)
-    return redirect(reverse("mentoring_pair", args=[pair.id]) + "#notes")
+    return _text_add(
+        request, pair_id, NoteForm, services.note_add, _("The note is saved."), "#notes"
+    )
 
 
 @login_required

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q, Sum
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from polku.caching import cache_delete, cache_get, cache_set
 from polku.coalescing import Coalescing, enqueue_after_commit
+from polku.links import link_token, link_value
 from polku.people.models import Membership, Role, User
 from programmes.live.summaries import words_of
 
@@ -74,6 +74,7 @@ def programme_create(*, owner, **fields) -> MentoringProgramme:
     except ValidationError as error:
         raise MentoringRefused(" ".join(error.messages)) from error
     programme.save()
+    nav_forget()
     return programme
 
 
@@ -182,16 +183,28 @@ def upward_programmes(user):
     )
 
 
+NAV_SECONDS = 300
+
+
+def _nav_key(user_id: int) -> str:
+    # The generation changes with each new programme, which may concern a whole cohort.
+    return f"mentoring:nav:{cache_get('mentoring:nav-generation') or 0}:{user_id}"
+
+
 def nav_forget(*user_ids) -> None:
+    """The menu asks again for these people (a pair made or ended) or, with none named, for
+    everyone (a new programme)."""
+    if not user_ids:
+        cache_set("mentoring:nav-generation", uuid.uuid4().hex, timeout=None)
     for user_id in user_ids:
-        cache_delete(f"mentoring:nav:{user_id}")
+        cache_delete(_nav_key(user_id))
 
 
 def has_mentoring(user) -> bool:
     """Whether the person has anything in mentoring: a pair, an open coach invitation, or an
     upward-coaching programme running in a cohort where they are a participant. Cached: the
     menu asks on every page."""
-    key = f"mentoring:nav:{user.id}"
+    key = _nav_key(user.id)
     known = cache_get(key)
     if known is not None:
         return known
@@ -199,7 +212,7 @@ def has_mentoring(user) -> bool:
         Pair.objects.filter(Q(mentor=user) | Q(mentee=user)).exists()
         or upward_programmes(user).exists()
     )
-    cache_set(key, answer, timeout=600)
+    cache_set(key, answer, timeout=NAV_SECONDS)
     return answer
 
 
@@ -477,17 +490,13 @@ def coach_invitation_resend(*, invitation: CoachInvitation) -> None:
 
 
 def coach_invitation_token(invitation: CoachInvitation) -> str:
-    return signing.dumps(invitation.id, salt=INVITATION_SALT, compress=True)
+    return link_token(invitation.id, INVITATION_SALT)
 
 
 def coach_invitation_from_token(token: str) -> CoachInvitation | None:
-    try:
-        invitation_id = signing.loads(token, salt=INVITATION_SALT)
-    except signing.BadSignature:
-        return None
     return (
         CoachInvitation.objects.select_related("programme", "supervisor", "pair")
-        .filter(id=invitation_id)
+        .filter(id=link_value(token, INVITATION_SALT))
         .first()
     )
 

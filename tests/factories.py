@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from impact.instrument import coaching_stream
 from impact.models import SurveyPage
+from mentoring.models import MentoringGuidePage
 from polku.people.models import Cohort, Membership, Organisation, Role, SmallGroup, User
 from programmes.models import (
     AnswerScope,
@@ -71,6 +72,16 @@ class TrainingDayPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = TrainingDayPage
+
+
+class MentoringGuidePageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Mentoring guide {n}")
+    parent = factory.SubFactory(ProgrammePageFactory)
+    audience = "everyone"
+    body = factory.LazyFunction(lambda: [("rich_text", "<p>Kysy ennemmin kuin neuvo.</p>")])
+
+    class Meta:
+        model = MentoringGuidePage
 
 
 class SurveyPageFactory(wagtail_factories.PageFactory):

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -20,6 +19,7 @@ from polku import events
 from polku.audit.models import Action
 from polku.audit.services import audit_record
 from polku.coalescing import enqueue_after_commit
+from polku.links import link_token, link_value
 
 from .models import Cohort, Invitation, Membership, Organisation, Role, SmallGroup, User
 
@@ -131,18 +131,14 @@ def invitation_create(*, membership: Membership) -> Invitation:
 
 
 def invitation_token(invitation: Invitation) -> str:
-    return signing.dumps(invitation.id, salt=INVITATION_SALT, compress=True)
+    return link_token(invitation.id, INVITATION_SALT)
 
 
 def invitation_from_token(token: str) -> Invitation | None:
     """The invitation a link points at, or None for a forged or garbled link."""
-    try:
-        invitation_id = signing.loads(token, salt=INVITATION_SALT)
-    except signing.BadSignature:
-        return None
     return (
         Invitation.objects.select_related("membership__user", "membership__cohort")
-        .filter(id=invitation_id)
+        .filter(id=link_value(token, INVITATION_SALT))
         .first()
     )
 

@@ -164,3 +164,14 @@ def test_a_guide_page_reaches_its_audience_inside_the_pair(world, pair):
     mentee = client_for(world.participant.user)
     assert mentee.get(reverse("mentoring_guide", args=[pair.id, guide.id])).status_code == 404
     assert mentor.get(guide.url).status_code == 404  # its Wagtail address shows nothing
+
+
+def test_a_trainer_previews_a_guide_in_the_editor(world, rf):
+    from tests.factories import MentoringGuidePageFactory
+
+    guide = MentoringGuidePageFactory(parent=world.cohort.programme)
+    request = rf.get("/")
+    request.user = world.trainer.user
+    response = guide.serve_preview(request, "")
+    response.render()
+    assert "Kysy ennemmin kuin neuvo." in response.content.decode()

@@ -189,3 +189,12 @@ def test_a_supervisor_is_never_suggested_as_their_team_members_classic_mentor(wo
     assert world.classmate.user not in [
         s.user for s in services.mentor_suggestions(classic, world.group_mate.user)
     ]  # full: one pair at a time
+
+
+def test_the_menu_shows_mentoring_once_a_supervisor_has_some(world):
+    supervisor = client_for(world.participant.user)
+    path = reverse("cohort_path", args=[world.cohort.slug])
+    assert 'href="/mentoring/"' not in supervisor.get(path).content.decode()
+    programme_build(world, kind=ProgrammeKind.UPWARD, name="Tiimi valmentaa")
+    assert 'href="/mentoring/"' in supervisor.get(path).content.decode()
+    assert 'href="/mentoring/"' not in client_for(world.trainer.user).get(path).content.decode()

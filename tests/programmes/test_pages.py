@@ -19,11 +19,16 @@ class PageTreeTests(WagtailPageTestCase):
         self.assertAllowedSubpageTypes(ProgrammeIndexPage, {ProgrammePage})
         self.assertAllowedParentPageTypes(ProgrammePage, {ProgrammeIndexPage})
 
-    def test_a_programme_holds_training_days_assignments_and_team_surveys_only(self):
+    def test_a_programme_holds_days_assignments_team_surveys_and_mentoring_guides_only(self):
         from impact.models import SurveyPage
+        from mentoring.models import MentoringGuidePage
 
-        self.assertAllowedSubpageTypes(ProgrammePage, {TrainingDayPage, AssignmentPage, SurveyPage})
+        self.assertAllowedSubpageTypes(
+            ProgrammePage, {TrainingDayPage, AssignmentPage, SurveyPage, MentoringGuidePage}
+        )
         self.assertAllowedParentPageTypes(SurveyPage, {ProgrammePage})
+        self.assertAllowedParentPageTypes(MentoringGuidePage, {ProgrammePage})
+        self.assertAllowedSubpageTypes(MentoringGuidePage, set())
         self.assertAllowedSubpageTypes(SurveyPage, set())
         self.assertAllowedParentPageTypes(TrainingDayPage, {ProgrammePage})
         self.assertAllowedParentPageTypes(AssignmentPage, {ProgrammePage})
