@@ -14,11 +14,12 @@
 import logging
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.db import DatabaseError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from . import services
+from . import services, summaries
 from .models import LiveQuestion
 from .services import BUILDS
 
@@ -27,6 +28,13 @@ RETRY_SECONDS = 0.5
 # Errors that pass: the database or the broker restarting. Anything else is a bug, and the
 # sweep still asks again later.
 TRANSIENT = (DatabaseError, BrokerError, OSError)
+
+
+@worker_process_init.connect
+def lemmas_load(**_kwargs):
+    """Each worker process reads its word lists as it starts (a second or two for Finnish),
+    not in the first summary of a training day."""
+    summaries.warm_up()
 
 
 @shared_task(

@@ -78,7 +78,7 @@ def test_finnish_word_forms_count_as_one_word():
     summary = word_summary(["valmentaja", "valmentajan tuki", "valmentajat", "tuki"], "fi")
     top = summary["words"][0]
     assert top["count"] == 3 and top["word"] == "valmentaja"
-    assert {"word": "tuki", "stem": top["stem"], "count": 2} not in summary["words"]
+    assert {"word": "tuki", "lemma": top["lemma"], "count": 2} not in summary["words"]
     assert any(w["word"] == "tuki" and w["count"] == 2 for w in summary["words"])
 
 
@@ -97,7 +97,7 @@ def test_themes_link_to_the_answers_behind_them():
         (4, "Aamukahvilla kerromme onnistumisia ja palautetta"),
     ]
     themes = {t["keyword"]: t for t in themes_summary(answers, "fi")["themes"]}
-    feedback = next(t for t in themes.values() if t["stem"].startswith("palaut"))
+    feedback = next(t for t in themes.values() if t["lemma"] == "palaute")
     assert feedback["answers"] == [1, 2, 4]
     assert 2 <= len(feedback["quotes"]) <= 3
     assert all(any(q == text for _id, text in answers) for q in feedback["quotes"])
