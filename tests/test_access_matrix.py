@@ -120,6 +120,7 @@ MATRIX: dict[str, Rule] = {
     "live_question_close": only("POST", trainer=302),
     "live_question_hide": only("POST", trainer=302),
     "live_word_exclude": only("POST", trainer=302),
+    "live_curate": only("POST", trainer=302),
     "live_answer": only("POST", **participants(302)),
     "live_projector": only(trainer=200),
     "live_summaries": only(**participants(200), trainer=200),
@@ -245,6 +246,7 @@ def _url(name: str, world: World) -> str:
         return reverse(name, args=[slug, world.day.id])
     if name.startswith("live_question_") or name in (
         "live_word_exclude",
+        "live_curate",
         "live_answer",
         "live_answers_csv",
     ):

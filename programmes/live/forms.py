@@ -27,6 +27,16 @@ class WordForm(forms.Form):
     word = forms.CharField(required=False)
 
 
+class CurationForm(forms.Form):
+    """A trainer's hand on a summary (services.curation_set judges the combination)."""
+
+    action = forms.CharField(required=False)
+    theme = forms.CharField(required=False)
+    into = forms.CharField(required=False)
+    name = forms.CharField(required=False)
+    answer = forms.IntegerField(required=False)
+
+
 class AnswerForm(forms.Form):
     """A participant's answer: one value, or the list of those ticked for a multiple-choice
     question. The service judges it against the question and says what is wrong."""

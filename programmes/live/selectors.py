@@ -84,16 +84,34 @@ def summary_payload(question: LiveQuestion, participants: int) -> dict:
 
 def theme_answers(question: LiveQuestion) -> list[dict]:
     """For the facilitator: each theme of an open question with every answer behind it (the
-    summary stores the answers' ids; the projector shows only a few quotes). Reads the
-    answers the caller prefetched."""
+    summary stores the answers' ids; the projector shows only a few quotes), which are
+    pinned, and the themes merged into it. Reads the answers the caller prefetched."""
     summary = _summary_of(question)
     if question.kind not in TEXT_KINDS or summary is None or not summary.data.get("themes"):
         return []
     texts = {answer.id: answer.value for answer in question.answers.all()}
     return [
-        {"keyword": theme["keyword"], "answers": [texts[i] for i in theme["answers"] if i in texts]}
+        {
+            "keyword": theme["keyword"],
+            "lemma": theme["lemma"],
+            "merged": theme.get("merged", []),
+            "answers": [
+                {"id": i, "text": texts[i], "pinned": i in theme.get("pinned", [])}
+                for i in theme["answers"]
+                if i in texts
+            ],
+        }
         for theme in summary.data["themes"]
+        if "lemma" in theme  # a summary built before lemmas has nothing to shape
     ]
+
+
+def hidden_answers(question: LiveQuestion) -> list[dict]:
+    """The answers the trainer hid (kept, not summarised), to show again."""
+    hidden = set(question.options.get("curation", {}).get("hidden", []))
+    if question.kind not in TEXT_KINDS or not hidden:
+        return []
+    return [{"id": a.id, "text": a.value} for a in question.answers.all() if a.id in hidden]
 
 
 @dataclass(frozen=True)
@@ -104,6 +122,7 @@ class QuestionCard:
     payload: dict | None = None  # its summary, when this person may see it
     answer_count: int = 0
     themes: list = field(default_factory=list)  # facilitators: the answers behind each theme
+    hidden: list = field(default_factory=list)  # facilitators: the answers they hid
     named: list = field(default_factory=list)  # facilitators: who answered what, if not anonymous
     my_answer: object = None  # participants: their own answer
 
@@ -132,6 +151,7 @@ def facilitator_cards(*, cohort, training_day) -> list[QuestionCard]:
             payload=summary_payload(question, participants),
             answer_count=question.answer_count,
             themes=theme_answers(question),
+            hidden=hidden_answers(question),
             named=[] if question.anonymous else list(question.answers.all()),
         )
         for question in questions

@@ -17,7 +17,7 @@ from polku.coalescing import Coalescing, enqueue_after_commit
 
 from .models import LiveAnswer, LiveQuestion, LiveRoom, LiveSummary
 from .selectors import room_cache_key
-from .summaries import choice_summary, scale_summary, themes_summary, word_summary
+from .summaries import choice_summary, curated, scale_summary, themes_summary, word_summary
 
 OPEN_MAX = 1000
 WORD_MAX = 30
@@ -163,9 +163,14 @@ def summary_data(question: LiveQuestion, answers) -> dict:
     if kind in (LiveQuestion.Kind.SINGLE, LiveQuestion.Kind.MULTIPLE):
         return choice_summary(values, options.get("choices", []))
     excluded = options.get("excluded", [])
+    curation = options.get("curation", {})
+    hidden = set(curation.get("hidden", []))
+    shown = [a for a in answers if a.id not in hidden]  # hidden: kept, not summarised
     if kind == LiveQuestion.Kind.WORDS:
-        return word_summary(values, language, excluded)
-    return themes_summary([(a.id, a.value) for a in answers], language, excluded)
+        return word_summary([a.value for a in shown], language, excluded)
+    texts = {a.id: a.value for a in shown}
+    data = themes_summary(list(texts.items()), language, excluded)
+    return curated(data, curation, texts)
 
 
 def summary_store(*, question_id: int, force: bool = False) -> bool:
@@ -265,6 +270,57 @@ def word_exclude(*, question: LiveQuestion, word: str) -> None:
         }
         question.save(update_fields=["options"])
         enqueue_after_commit(BUILDS.task, [question.id, True])
+
+
+CURATION_ACTIONS = ("merge", "separate", "rename", "hide", "show", "pin", "unpin")
+
+
+def curation_set(
+    *,
+    question: LiveQuestion,
+    action: str,
+    theme: str = "",
+    into: str = "",
+    name: str = "",
+    answer_id: int | None = None,
+) -> None:
+    """The trainer shapes the summary of open answers during the day: merges a theme into
+    another (or separates it again), renames one, hides an answer (kept, not shown) or pins
+    one as a theme's first quote. The summary is rebuilt at once; the projector and the
+    phones follow at their next poll."""
+    if question.kind not in (LiveQuestion.Kind.OPEN, LiveQuestion.Kind.COMMITMENT):
+        raise ValidationError(_("Only open answers have themes to shape."))
+    if action not in CURATION_ACTIONS:
+        raise ValidationError(_("Unknown action."))
+    curation = {
+        "merged": {},
+        "names": {},
+        "hidden": [],
+        "pinned": [],
+        **question.options.get("curation", {}),
+    }
+    theme, into, name = theme.strip()[:100], into.strip()[:100], name.strip()[:60]
+    if action in ("hide", "show", "pin", "unpin"):
+        if answer_id is None or not question.answers.filter(id=answer_id).exists():
+            raise ValidationError(_("That answer is not one of this question's."))
+        listed = "hidden" if action in ("hide", "show") else "pinned"
+        others = [a for a in curation[listed] if a != answer_id]
+        curation[listed] = others + ([answer_id] if action in ("hide", "pin") else [])
+    elif not theme:
+        raise ValidationError(_("Choose a theme."))
+    elif action == "merge":
+        if not into or into == theme:
+            raise ValidationError(_("Choose another theme to merge into."))
+        curation["merged"] = {**curation["merged"], theme: into}
+    elif action == "separate":
+        curation["merged"] = {k: v for k, v in curation["merged"].items() if k != theme}
+    else:  # rename; an empty name gives the theme back its own word
+        names = {k: v for k, v in curation["names"].items() if k != theme}
+        curation["names"] = names | ({theme: name} if name else {})
+    question.options = {**question.options, "curation": curation}
+    question.save(update_fields=["options"])
+    summary_cache_clear(question.id)
+    enqueue_after_commit(BUILDS.task, [question.id, True])
 
 
 def summary_cache_key(question_id: int) -> str:

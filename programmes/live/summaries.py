@@ -161,3 +161,29 @@ def themes_summary(answers: list[tuple[int, str]], language: str, excluded=()) -
             }
         )
     return {"count": len(answers), "themes": themes}
+
+
+def curated(data: dict, curation: dict, texts: dict[int, str]) -> dict:
+    """The trainer's hand on the themes of open answers: `merged` (a theme's lemma -> the
+    lemma of the theme it joins), `names` (a theme's lemma -> the name the trainer gave it)
+    and `pinned` (answer ids shown first among a theme's quotes). Hidden answers were left out
+    before summarising. Every theme keeps its answers' ids: the link to its sources."""
+    merged, names = curation.get("merged", {}), curation.get("names", {})
+    pinned = [a for a in curation.get("pinned", []) if a in texts]
+    themes = {theme["lemma"]: dict(theme) for theme in data.get("themes", [])}
+    for source, target in merged.items():
+        if source in themes and target in themes and source != target:
+            joined = themes.pop(source)
+            into = themes[target]
+            into["answers"] = sorted(set(into["answers"]) | set(joined["answers"]))
+            into["merged"] = [*into.get("merged", []), joined["lemma"]]
+    out = []
+    for theme in themes.values():
+        theme["keyword"] = names.get(theme["lemma"], theme["keyword"])
+        pins = [a for a in pinned if a in theme["answers"]]
+        pinned_texts = [texts[a] for a in pins]
+        theme["quotes"] = (pinned_texts + [q for q in theme["quotes"] if q not in pinned_texts])[:3]
+        theme["pinned"] = pins
+        out.append(theme)
+    out.sort(key=lambda theme: -len(theme["answers"]))
+    return {**data, "themes": out}

@@ -20,7 +20,7 @@ from programmes.access import training_day_get
 
 from . import selectors, services
 from .access import live_question_get
-from .forms import AnswerForm, QuestionCreateForm, WordForm
+from .forms import AnswerForm, CurationForm, QuestionCreateForm, WordForm
 from .models import LiveQuestion, LiveRoom
 
 PROJECTOR_SALT = "polku.live.projector"
@@ -131,7 +131,10 @@ def _question_action(form_class=SwitchForm):
             question = live_question_get(membership, question_id)
             form = form_class(request.POST)
             form.is_valid()  # every field is optional: the service judges what it is given
-            act(question, form.cleaned_data)
+            try:
+                act(question, form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
             day_url = reverse("live_day", args=[cohort_slug, question.training_day_id])
             return redirect(f"{day_url}#q-{question.id}")
 
@@ -158,6 +161,18 @@ def live_question_hide(question, data):
 @_question_action(WordForm)
 def live_word_exclude(question, data):
     services.word_exclude(question=question, word=data["word"])
+
+
+@_question_action(CurationForm)
+def live_curate(question, data):
+    services.curation_set(
+        question=question,
+        action=data.get("action") or "",
+        theme=data.get("theme") or "",
+        into=data.get("into") or "",
+        name=data.get("name") or "",
+        answer_id=data.get("answer"),
+    )
 
 
 @login_required
