@@ -1,30 +1,12 @@
-"""The certificate of participation in a mentoring programme, as a one-page PDF (fpdf2).
-
-PDF's built-in Helvetica covers Latin-1 only, and Polku ships no font file: characters
-outside it are written as their base letter (Ł as L, – as -) rather than failing."""
-
-import unicodedata
+"""The certificate of participation in a mentoring programme, a one-page PDF (polku.pdf)."""
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from fpdf import FPDF
+
+from polku.pdf import Document
 
 from .models import Milestone
-
-FOLDS = {"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "Ł": "L", "ł": "l"}
-
-
-def _latin1(text: str) -> str:
-    out = []
-    for char in text:
-        char = FOLDS.get(char, char)
-        if all(ord(c) < 256 for c in char):
-            out.append(char)
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", char) if ord(c) < 256)
-        out.append(base or "?")
-    return "".join(out)
 
 
 def certificate_pdf(*, pair, user, hours: float) -> bytes:
@@ -71,15 +53,11 @@ def certificate_pdf(*, pair, user, hours: float) -> bytes:
                 10,
             )
         )
-    pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_title(_latin1(lines[0][0]))
-    pdf.add_page()
+    pdf = Document(lines[0][0], orientation="landscape")
     pdf.set_draw_color(11, 110, 79)
     pdf.set_line_width(1.5)
     pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
     pdf.set_y(40)
     for text, style, size in lines:
-        pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(0, size * 0.6, _latin1(text), align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(size * 0.35)
-    return bytes(pdf.output())
+        pdf.line(text, style, size, align="C")
+    return pdf.bytes()

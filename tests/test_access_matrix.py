@@ -123,7 +123,12 @@ MATRIX: dict[str, Rule] = {
     "live_curate": only("POST", trainer=302),
     "live_answer": only("POST", **participants(302)),
     "live_projector": only(trainer=200),
-    "live_summaries": only(**participants(200), trainer=200),
+    # The day's summary: the cohort's page (published or not yet); trainers publish it; its
+    # PDF for the cohort and the spreadsheet for staff once published (the world's day is).
+    "live_summaries": MEMBERS_ONLY,
+    "live_publish": only("POST", trainer=302),
+    "live_summary_pdf": MEMBERS_ONLY,
+    "live_summary_xlsx": TRAINERS_AND_ORGANISERS,
     "live_answers_csv": only(trainer=200),
     # The projector's poll is a signed link for one cohort's day: no session needed.
     "live_projector_poll": everyone(200, anonymous=200),
@@ -243,6 +248,9 @@ def _url(name: str, world: World) -> str:
             return reverse(name, args=[slug, group, post.id, post.comments.get().id])
         return reverse(name, args=[slug, group, post.id])
     if name in ("live_day", "live_question_create", "live_projector", "live_summaries"):
+        return reverse(name, args=[slug, world.day.id])
+    if name in ("live_publish", "live_summary_pdf", "live_summary_xlsx"):
+        _day_published(world)
         return reverse(name, args=[slug, world.day.id])
     if name.startswith("live_question_") or name in (
         "live_word_exclude",
@@ -429,6 +437,17 @@ def _mentoring_url(name: str, world: World) -> str:
         world.cohort.programme.add_child(instance=guide)
         return reverse(name, args=[pair.id, guide.id])
     return reverse(name, args=[pair.id])
+
+
+def _day_published(world: World):
+    from programmes.live import services
+
+    question = live_question_build(world, kind="scale", options={"min": 1, "max": 5})
+    for membership in (world.participant, world.group_mate, world.classmate):
+        services.answer_submit(question=question, user=membership.user, raw="4")
+    services.question_close(question=question)
+    services.summary_store(question_id=question.id)
+    services.day_publish(cohort=world.cohort, training_day=world.day, by=world.trainer.user)
 
 
 def _open_wave(world: World):

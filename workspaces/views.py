@@ -17,6 +17,7 @@ from polku.forms import SwitchForm
 from polku.people.models import Membership
 from polku.uploads.serving import stored_file_response
 from polku.uploads.validation import ACCEPT_FILES
+from programmes.live.selectors import published_days
 
 from . import services
 from .access import PostRight, post_act_get, post_get, workspace_get
@@ -91,6 +92,7 @@ def _feed_context(request, membership, group, draft=""):
         group,
         posts=posts,
         pinned=pinned,
+        day_summaries=[] if before else published_days(cohort=membership.cohort),
         draft=draft,
         older=posts[-1].id if len(posts) == PAGE_SIZE else None,
         tasks=group_tasks_get(group=group, programme=membership.cohort.programme),

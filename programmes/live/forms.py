@@ -27,6 +27,12 @@ class WordForm(forms.Form):
     word = forms.CharField(required=False)
 
 
+class PublishForm(forms.Form):
+    action = forms.CharField(required=False)  # "unpublish", or publishing
+    note = forms.CharField(required=False, max_length=4000)
+    correction = forms.CharField(required=False, max_length=300)
+
+
 class CurationForm(forms.Form):
     """A trainer's hand on a summary (services.curation_set judges the combination)."""
 

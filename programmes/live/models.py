@@ -118,3 +118,36 @@ class LiveRoom(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class PublishedDay(models.Model):
+    """The day's summary as the trainer published it to the cohort: every closed question's
+    result as the room saw it, with the trainer's shaping, frozen at publishing (`questions`:
+    prompt, kind, count and summary each) and an optional closing note. Publishing again
+    corrects it, visibly; unpublishing takes it from the cohort."""
+
+    cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="+")
+    training_day = models.ForeignKey(
+        "programmes.TrainingDayPage", on_delete=models.CASCADE, related_name="+"
+    )
+    questions = models.JSONField(default=list)
+    note = models.TextField(_("closing note"), max_length=4000, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    corrections = models.PositiveSmallIntegerField(default=0)
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    correction_note = models.CharField(_("what was corrected"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "training_day"], name="live_published_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.cohort_id} · {self.training_day_id}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

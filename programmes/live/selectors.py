@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from polku.caching import cache_get, cache_set
 from polku.people.models import Membership
 
-from .models import LiveAnswer, LiveQuestion, LiveSummary
+from .models import LiveAnswer, LiveQuestion, LiveSummary, PublishedDay
 
 TEXT_KINDS = (LiveQuestion.Kind.OPEN, LiveQuestion.Kind.COMMITMENT)
+ANSWERS_SHOWN_FROM = 3  # fewer: no quotes on the screen, nothing of the question published
 ROOM_CACHE_SECONDS = 300  # services delete it on every change; this bounds a missed delete
 
 
@@ -65,8 +66,7 @@ def summary_payload(question: LiveQuestion, participants: int) -> dict:
         {
             "question": question,
             "data": data,
-            # Open-answer quotes of a question with fewer than three answers stay off the screen.
-            "show_quotes": count >= 3,
+            "show_quotes": count >= ANSWERS_SHOWN_FROM,
         },
     )
     return {
@@ -216,3 +216,33 @@ def answers_table(question: LiveQuestion) -> tuple[list[str], object]:
             yield [answer.updated_at.isoformat(timespec="seconds"), text(answer), name]
 
     return [_("Time"), _("Answer"), _("Name")], rows()
+
+
+@dataclass(frozen=True)
+class DaySummaryLink:
+    training_day_id: int
+    title: str
+    corrected: bool
+
+
+def published_days_key(cohort_id: int) -> str:
+    return f"live:published:v1:{cohort_id}"
+
+
+def published_days(*, cohort) -> list[DaySummaryLink]:
+    """The cohort's published day summaries in the path's order: for the path and the
+    workspaces, from the cache (services delete it on every publish), so those pages keep
+    their query counts."""
+    key = published_days_key(cohort.id)
+    links = cache_get(key)
+    if links is None:
+        links = [
+            DaySummaryLink(day_id, title, corrected is not None)
+            for day_id, title, corrected in PublishedDay.objects.filter(
+                cohort=cohort, published_at__isnull=False
+            )
+            .order_by("training_day__path")
+            .values_list("training_day_id", "training_day__title", "corrected_at")
+        ]
+        cache_set(key, links, timeout=ROOM_CACHE_SECONDS)
+    return links

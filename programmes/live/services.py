@@ -14,9 +14,10 @@ from django.utils.translation import ngettext
 from polku import events
 from polku.caching import cache_delete
 from polku.coalescing import Coalescing, enqueue_after_commit
+from polku.pdf import Document
 
-from .models import LiveAnswer, LiveQuestion, LiveRoom, LiveSummary
-from .selectors import room_cache_key
+from .models import LiveAnswer, LiveQuestion, LiveRoom, LiveSummary, PublishedDay
+from .selectors import ANSWERS_SHOWN_FROM, published_days_key, room_cache_key
 from .summaries import choice_summary, curated, scale_summary, themes_summary, word_summary
 
 OPEN_MAX = 1000
@@ -335,3 +336,107 @@ def room_changed(question: LiveQuestion) -> None:
     """The room's phones see the change at their next poll (selectors.room_version)."""
     key = room_cache_key(question.cohort_id, question.training_day_id)
     transaction.on_commit(lambda: cache_delete(key))
+
+
+def day_questions(*, cohort, training_day) -> list[dict]:
+    """The day's closed, shown questions as the room saw them (the trainer's shaping
+    applied): prompt, kind, count and summary each. A question with fewer answers than
+    ANSWERS_SHOWN_FROM is listed with its count only: nothing of so few answers is shown."""
+    questions = (
+        LiveQuestion.objects.filter(
+            cohort=cohort, training_day=training_day, state=LiveQuestion.State.CLOSED, hidden=False
+        )
+        .select_related("summary")
+        .order_by("opened_at", "id")
+    )
+    out = []
+    for question in questions:
+        data = question.summary.data if hasattr(question, "summary") else {}
+        count = data.get("count", 0)
+        out.append(
+            {
+                "prompt": question.prompt,
+                "kind": question.kind,
+                "count": count,
+                "data": data if count >= ANSWERS_SHOWN_FROM else {},
+            }
+        )
+    return out
+
+
+@transaction.atomic
+def day_publish(*, cohort, training_day, by, note: str = "", correction: str = "") -> PublishedDay:
+    """Publishes the day's summary to the cohort, or publishes it again as a correction (the
+    cohort sees that it was corrected, when, and what was corrected if the trainer says)."""
+    questions = day_questions(cohort=cohort, training_day=training_day)
+    if not questions:
+        raise ValidationError(_("Close at least one question before publishing the day."))
+    published, _created = PublishedDay.objects.select_for_update().get_or_create(
+        cohort=cohort, training_day=training_day
+    )
+    now = timezone.now()
+    if published.is_published:
+        published.corrections += 1
+        published.corrected_at = now
+        published.correction_note = correction.strip()[:300]
+    else:
+        published.published_at = now
+    published.questions = questions
+    published.note = note.strip()[:4000]
+    published.published_by = by
+    published.save()
+    _published_days_forget(cohort.id)
+    return published
+
+
+def day_unpublish(*, cohort, training_day) -> None:
+    PublishedDay.objects.filter(cohort=cohort, training_day=training_day).update(
+        published_at=None, corrections=0, corrected_at=None, correction_note=""
+    )
+    _published_days_forget(cohort.id)
+
+
+def _published_days_forget(cohort_id: int) -> None:
+    key = published_days_key(cohort_id)
+    transaction.on_commit(lambda: cache_delete(key))
+
+
+def published_day_get(*, cohort, training_day) -> PublishedDay | None:
+    return PublishedDay.objects.filter(
+        cohort=cohort, training_day=training_day, published_at__isnull=False
+    ).first()
+
+
+def day_summary_pdf(published: PublishedDay, title: str) -> bytes:
+    """The published day as a tidy PDF: each question with its result in words."""
+    document = Document(title)
+    document.line(title, "B", 18)
+    if published.corrected_at:
+        corrected = timezone.localtime(published.corrected_at).strftime("%d.%m.%Y")
+        document.line(_("Corrected %(date)s") % {"date": corrected}, "I", 9)
+    if published.note:
+        document.line(published.note, "", 11)
+    for question in published.questions:
+        document.line(question["prompt"], "B", 13)
+        for row in summary_rows(question):
+            document.line(" · ".join(str(cell) for cell in row if cell != ""), "", 10)
+    return document.bytes()
+
+
+def summary_rows(question: dict) -> list[list]:
+    """A published question's result as rows (what it was about, how many, a quote): for the
+    PDF and the spreadsheet alike."""
+    data, kind = question["data"], question["kind"]
+    if not data:
+        return [[_("Too few answers to show."), question["count"], ""]]
+    if kind == LiveQuestion.Kind.SCALE:
+        rows = [[value, n, ""] for value, n in data["distribution"].items()]
+        return [*rows, [_("Mean"), data["mean"], ""]]
+    if kind in (LiveQuestion.Kind.SINGLE, LiveQuestion.Kind.MULTIPLE):
+        return [[choice, n, ""] for choice, n in data["distribution"].items()]
+    if kind == LiveQuestion.Kind.WORDS:
+        return [[word["word"], word["count"], ""] for word in data["words"]]
+    return [
+        [theme["keyword"], len(theme["answers"]), theme["quotes"][0] if theme["quotes"] else ""]
+        for theme in data["themes"]
+    ]

@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from polku.access import membership_get
+from polku.access import ALL_ROLES, STAFF_ROLES, membership_get
 from polku.caching import cache_get, cache_set
 from polku.exports import table_response
 from polku.forms import SwitchForm
@@ -20,7 +20,7 @@ from programmes.access import training_day_get
 
 from . import selectors, services
 from .access import live_question_get
-from .forms import AnswerForm, CurationForm, QuestionCreateForm, WordForm
+from .forms import AnswerForm, CurationForm, PublishForm, QuestionCreateForm, WordForm
 from .models import LiveQuestion, LiveRoom
 
 PROJECTOR_SALT = "polku.live.projector"
@@ -277,13 +277,83 @@ def live_answers_csv(request, cohort_slug, question_id):
 @login_required
 @require_GET
 def live_summaries(request, cohort_slug, page_id):
-    """The day's summaries, kept with the training day: a printable page."""
-    membership, day = training_day_get(request.user, cohort_slug, page_id, ROOM_ROLES)
-    cards = selectors.closed_cards(
-        cohort=membership.cohort, training_day=day, with_hidden=membership.is_trainer
+    """The day's summary. Trainers see every closed question as it stands and publish it to
+    the cohort (or correct, or unpublish it); participants and organisers see what was
+    published."""
+    membership, day = training_day_get(request.user, cohort_slug, page_id)
+    cohort = membership.cohort
+    published = services.published_day_get(cohort=cohort, training_day=day)
+    context = {
+        "membership": membership,
+        "cohort": cohort,
+        "page": day,
+        "published": published,
+        "shown_from": selectors.ANSWERS_SHOWN_FROM,
+    }
+    if membership.is_trainer:
+        context["cards"] = selectors.closed_cards(cohort=cohort, training_day=day, with_hidden=True)
+    return render(request, "live/summaries.html", context)
+
+
+@login_required
+@require_POST
+def live_publish(request, cohort_slug, page_id):
+    membership, day = training_day_get(request.user, cohort_slug, page_id, [Role.TRAINER])
+    form = PublishForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    if data.get("action") == "unpublish":
+        services.day_unpublish(cohort=membership.cohort, training_day=day)
+        messages.success(request, _("The day's summary is no longer shown to the cohort."))
+    else:
+        try:
+            published = services.day_publish(
+                cohort=membership.cohort,
+                training_day=day,
+                by=request.user,
+                note=data.get("note") or "",
+                correction=data.get("correction") or "",
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The correction is published.")
+                if published.corrections
+                else _("The day's summary is published to the cohort."),
+            )
+    return redirect("live_summaries", cohort_slug=cohort_slug, page_id=day.id)
+
+
+def _published(request, cohort_slug, page_id, roles=ALL_ROLES):
+    membership, day = training_day_get(request.user, cohort_slug, page_id, roles)
+    published = services.published_day_get(cohort=membership.cohort, training_day=day)
+    if published is None:
+        raise Http404
+    return membership, day, published
+
+
+@login_required
+@require_GET
+def live_summary_pdf(request, cohort_slug, page_id):
+    membership, day, published = _published(request, cohort_slug, page_id)
+    title = f"{day.title} · {membership.cohort.name}"
+    response = HttpResponse(
+        services.day_summary_pdf(published, title), content_type="application/pdf"
     )
-    return render(
-        request,
-        "live/summaries.html",
-        {"membership": membership, "cohort": membership.cohort, "page": day, "cards": cards},
+    response["Content-Disposition"] = f'attachment; filename="{day.slug}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def live_summary_xlsx(request, cohort_slug, page_id):
+    membership, day, published = _published(request, cohort_slug, page_id, STAFF_ROLES)
+    rows = (
+        [question["prompt"], *row]
+        for question in published.questions
+        for row in services.summary_rows(question)
     )
+    header = [_("Question"), _("Result"), _("Answers"), _("Quote")]
+    return table_response(f"{day.slug}-{membership.cohort.slug}", "xlsx", header, rows)

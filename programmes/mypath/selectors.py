@@ -15,6 +15,7 @@ from programmes.assignments.selectors import (
     answer_statuses_of,
     new_feedback_of,
 )
+from programmes.live.selectors import published_days
 from programmes.models import (
     DUE_SOON,
     AssignmentPage,
@@ -52,6 +53,7 @@ class PathItem:
     is_updated: bool  # changed since this person last opened it
     is_next: bool = False
     has_new_feedback: bool = False  # a message in its coaching thread not seen yet
+    has_summary: bool = False  # a day whose summary the trainer published
     answer_status: AnswerStatus | None = None  # the participant's own
 
     @property
@@ -147,6 +149,9 @@ def cohort_path_get(*, membership: Membership, now: datetime | None = None) -> l
             if item.kind == "assignment":
                 item.answer_status = statuses.get(item.page.id, AnswerStatus.NOT_STARTED)
                 item.has_new_feedback = item.page.id in new_feedback
+    summarised = {link.training_day_id for link in published_days(cohort=cohort)}
+    for item in items:
+        item.has_summary = item.kind == "day" and item.page.id in summarised
     items.sort(key=lambda item: item.page.path)  # the order the editor gave the path
     upcoming = [
         i

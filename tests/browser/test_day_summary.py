@@ -1,0 +1,52 @@
+"""The day's published summary on a participant's phone, in Finnish and English."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests.browser.conftest import PHONE, small_controls
+from tests.browser.test_answering import _log_in
+from tests.conftest import world_build
+from tests.live.test_publish import _day
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def published():
+    from programmes.live import services
+
+    world = world_build("summary")  # before Playwright's event loop starts
+    _day(world)
+    services.day_publish(
+        cohort=world.cohort,
+        training_day=world.day,
+        by=world.trainer.user,
+        note="Kiitos päivästä! Kokeilkaa aamukahvia ennen seuraavaa päivää.",
+    )
+    return world
+
+
+@pytest.mark.parametrize("locale", ["fi-FI", "en-GB"])
+def test_a_participant_reads_the_days_summary_on_a_phone(
+    published, browser, live_server, screenshots, locale
+):
+    world = published
+    with translation.override(locale[:2]):
+        title = translation.gettext("Summary of the day")
+    user = world.participant.user
+    user.language = locale[:2]
+    user.save()
+    phone = _log_in(
+        browser, live_server, user, viewport=PHONE, is_mobile=True, has_touch=True, locale=locale
+    )
+    phone.goto(live_server.url + reverse("cohort_path", args=[world.cohort.slug]))
+    phone.get_by_role("link", name=title).first.click()
+    phone.get_by_role("heading", name=title).wait_for()
+    assert phone.get_by_text("Kiitos päivästä!").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert small_controls(phone) == []
+    phone.screenshot(path=screenshots / f"day-summary-{locale}.png", full_page=True)
