@@ -7,10 +7,10 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Mentoring and upward coaching")
 
     def ready(self):
-        from polku.panels import dashboard_panel
+        from polku.panels import DASHBOARD, panel
 
         from .selectors import dashboard_figures
 
         # The programmes' figures join the cohort's progress dashboard (progress does not
         # import mentoring: see polku.panels).
-        dashboard_panel(dashboard_figures)
+        panel(DASHBOARD)(dashboard_figures)

@@ -63,6 +63,10 @@ app.conf.beat_schedule = {
         "task": "mentoring.tasks.checkin_reminders_send",
         "schedule": crontab(hour=9, minute=0, day_of_week="wed"),
     },
+    "live-commitment-reminders": {
+        "task": "programmes.live.tasks.commitment_reminders_send",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "clear-expired-sessions": {
         "task": "polku.people.tasks.sessions_clear",
         "schedule": 60 * 60 * 24,

@@ -1,10 +1,16 @@
-"""Panels that features add to the cohort's progress dashboard, so that progress shows their
-figures without importing them (as with polku.events, the dependency points down). A
-feature registers a function of the staff member's membership that returns a template and
-its context, or None when it has nothing to show; each runs a fixed number of queries."""
+"""Panels that features add to pages of features below them, so that a page shows what a
+higher layer knows without importing it (as with polku.events, the dependency points down):
+mentoring's figures on the progress dashboard, a participant's training-day commitment on
+the assignment that follows it. A feature registers a function for a place; the page calls
+`panels(place, **context)` and includes each panel's template with its context. Each
+function runs a fixed number of queries and returns None when it has nothing to show."""
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+
+DASHBOARD = "dashboard"  # the cohort's progress dashboard: membership
+ASSIGNMENT = "assignment"  # an assignment as a participant sees it: membership, page
 
 
 @dataclass(frozen=True)
@@ -13,13 +19,17 @@ class Panel:
     context: dict
 
 
-DASHBOARD: list[Callable] = []
+REGISTRY: dict[str, list[Callable]] = defaultdict(list)
 
 
-def dashboard_panel(build: Callable) -> Callable:
-    DASHBOARD.append(build)
-    return build
+def panel(place: str):
+    def register(build: Callable) -> Callable:
+        if build not in REGISTRY[place]:
+            REGISTRY[place].append(build)
+        return build
+
+    return register
 
 
-def dashboard_panels(membership) -> list[Panel]:
-    return [panel for build in DASHBOARD if (panel := build(membership)) is not None]
+def panels(place: str, **context) -> list[Panel]:
+    return [found for build in REGISTRY[place] if (found := build(**context)) is not None]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from polku.access import STAFF_ROLES, membership_get, small_group_get
 from polku.exports import FORMATS, table_response
 from polku.forms import RemindForm
-from polku.panels import dashboard_panels
+from polku.panels import DASHBOARD, panels
 from polku.people.models import Membership, Role
 from polku.qr import qr_svg
 from programmes import facts as path_facts
@@ -37,7 +37,7 @@ def progress_dashboard(request, cohort_slug):
             "membership": membership,
             "cohort": membership.cohort,
             **selectors.dashboard(membership.cohort),
-            "panels": dashboard_panels(membership),
+            "panels": panels(DASHBOARD, membership=membership),
         },
     )
 

@@ -121,6 +121,8 @@ MATRIX: dict[str, Rule] = {
     "live_question_hide": only("POST", trainer=302),
     "live_word_exclude": only("POST", trainer=302),
     "live_curate": only("POST", trainer=302),
+    "live_commitment_link": only("POST", trainer=302),
+    "live_commitment_ask": only("POST", trainer=302),
     "live_answer": only("POST", **participants(302)),
     "live_projector": only(trainer=200),
     # The day's summary: the cohort's page (published or not yet); trainers publish it; its
@@ -249,12 +251,17 @@ def _url(name: str, world: World) -> str:
         return reverse(name, args=[slug, group, post.id])
     if name in ("live_day", "live_question_create", "live_projector", "live_summaries"):
         return reverse(name, args=[slug, world.day.id])
+    if name == "live_commitment_ask":
+        return reverse(
+            name, args=[slug, world.day.id, live_question_build(world, kind="commitment").id]
+        )
     if name in ("live_publish", "live_summary_pdf", "live_summary_xlsx"):
         _day_published(world)
         return reverse(name, args=[slug, world.day.id])
     if name.startswith("live_question_") or name in (
         "live_word_exclude",
         "live_curate",
+        "live_commitment_link",
         "live_answer",
         "live_answers_csv",
     ):

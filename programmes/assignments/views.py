@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from polku.access import STAFF_ROLES, cohort_page_get, membership_get
 from polku.forms import RemindForm
+from polku.panels import ASSIGNMENT, panels
 from polku.people.models import Role
 from polku.uploads.serving import stored_file_response
 from polku.uploads.validation import UploadRefused
@@ -107,6 +108,7 @@ def assignment_page(request, cohort_slug, page_id):
     context = cohort_page_context(request, cohort_slug, page_id, AssignmentPage, AssignmentSchedule)
     membership, page, schedule = context["membership"], context["page"], context["schedule"]
     context["is_open"] = bool(schedule and timezone.now() >= schedule.opens_at)
+    context["panels"] = panels(ASSIGNMENT, membership=membership, page=page)
     if membership.is_participant:
         answer, parts = _answer_context(membership, page)
         comments = list(answer.comments.select_related("author")) if answer else []

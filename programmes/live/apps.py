@@ -6,3 +6,12 @@ class LiveConfig(AppConfig):
     name = "programmes.live"
     label = "live"
     verbose_name = _("Live feedback")
+
+    def ready(self):
+        from polku.panels import ASSIGNMENT, panel
+
+        from .selectors import commitment_panel
+
+        # A participant's commitment comes back in the assignment its trainer linked it to
+        # (assignments do not import live: see polku.panels).
+        panel(ASSIGNMENT)(commitment_panel)

@@ -27,6 +27,10 @@ class WordForm(forms.Form):
     word = forms.CharField(required=False)
 
 
+class LinkForm(forms.Form):
+    assignment = forms.IntegerField(required=False)  # empty: brought back nowhere
+
+
 class PublishForm(forms.Form):
     action = forms.CharField(required=False)  # "unpublish", or publishing
     note = forms.CharField(required=False, max_length=4000)

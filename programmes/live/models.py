@@ -37,6 +37,14 @@ class LiveQuestion(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     hidden = models.BooleanField(default=False)  # kept on the day, not shown to the cohort
+    # A commitment question: the assignment where each participant's commitment comes back.
+    follow_up = models.ForeignKey(
+        "programmes.AssignmentPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -9,7 +9,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from polku.caching import cache_get, cache_set
+from polku.panels import Panel
 from polku.people.models import Membership
+from programmes.models import AssignmentPage, TrainingDaySchedule
 
 from .models import LiveAnswer, LiveQuestion, LiveSummary, PublishedDay
 
@@ -66,7 +68,9 @@ def summary_payload(question: LiveQuestion, participants: int) -> dict:
         {
             "question": question,
             "data": data,
-            "show_quotes": count >= ANSWERS_SHOWN_FROM,
+            # A commitment is its author's and their trainers': the room sees its themes only.
+            "show_quotes": count >= ANSWERS_SHOWN_FROM
+            and question.kind != LiveQuestion.Kind.COMMITMENT,
         },
     )
     return {
@@ -125,6 +129,7 @@ class QuestionCard:
     hidden: list = field(default_factory=list)  # facilitators: the answers they hid
     named: list = field(default_factory=list)  # facilitators: who answered what, if not anonymous
     my_answer: object = None  # participants: their own answer
+    my_commitment: str | None = None  # participants: what they committed to, if followed up
 
     @property
     def scale_values(self):
@@ -166,16 +171,19 @@ def participant_cards(*, cohort, training_day, user) -> list[QuestionCard]:
         .exclude(state=LiveQuestion.State.READY)
         .select_related("summary")
     )
+    # A question that follows up a commitment shows the person's own commitment above it.
+    committed = [q.options["commitment_of"] for q in questions if q.options.get("commitment_of")]
     mine = dict(
-        LiveAnswer.objects.filter(question__in=questions, user=user).values_list(
-            "question_id", "value"
-        )
+        LiveAnswer.objects.filter(
+            Q(question__in=questions) | Q(question_id__in=committed), user=user
+        ).values_list("question_id", "value")
     )
     participants = participant_count(cohort.id)
     return [
         QuestionCard(
             question=question,
             my_answer=mine.get(question.id),
+            my_commitment=mine.get(question.options.get("commitment_of")),
             payload=summary_payload(question, participants)
             if question.id in mine or question.is_closed
             else None,
@@ -246,3 +254,78 @@ def published_days(*, cohort) -> list[DaySummaryLink]:
         ]
         cache_set(key, links, timeout=ROOM_CACHE_SECONDS)
     return links
+
+
+@dataclass(frozen=True)
+class Commitment:
+    day_title: str
+    text: str
+
+
+def commitments_brought_back(*, membership, assignment_id: int) -> list[Commitment]:
+    """The participant's own commitments from the training days whose trainer brought them
+    back in this assignment: one query."""
+    return [
+        Commitment(title, text)
+        for title, text in LiveAnswer.objects.filter(
+            user_id=membership.user_id,
+            question__cohort_id=membership.cohort_id,
+            question__kind=LiveQuestion.Kind.COMMITMENT,
+            question__follow_up_id=assignment_id,
+        )
+        .order_by("question__training_day__path", "question_id")
+        .values_list("question__training_day__title", "value")
+    ]
+
+
+def commitments_until_next_day(*, membership, now) -> list[Commitment]:
+    """The participant's commitments from the last training day held, shown on their path
+    until the next day begins: two queries."""
+    days = list(
+        TrainingDaySchedule.objects.filter(cohort_id=membership.cohort_id)
+        .order_by("starts_at")
+        .values_list("page_id", "starts_at", "ends_at")
+    )
+    held = [day for day in days if day[2] <= now]
+    if not held or not any(day[1] > now for day in days):
+        return []  # none held yet, or the last one held was the year's last
+    last_id = held[-1][0]
+    return [
+        Commitment(title, text)
+        for title, text in LiveAnswer.objects.filter(
+            user_id=membership.user_id,
+            question__cohort_id=membership.cohort_id,
+            question__training_day_id=last_id,
+            question__kind=LiveQuestion.Kind.COMMITMENT,
+        )
+        .order_by("question_id")
+        .values_list("question__training_day__title", "value")
+    ]
+
+
+def commitment_panel(*, membership, page):
+    """polku.panels ASSIGNMENT: "On day 2 you committed to: … — how did it go?" """
+    if not membership.is_participant:
+        return None
+    found = commitments_brought_back(membership=membership, assignment_id=page.id)
+    if not found:
+        return None
+    return Panel("live/includes/commitment_panel.html", {"commitments": found})
+
+
+def assignments_of(programme) -> list:
+    """The path's assignments (id and title), for bringing a commitment back in one."""
+    return list(AssignmentPage.objects.live().child_of(programme).only("id", "title", "path"))
+
+
+def earlier_commitments(*, cohort, day) -> list[LiveQuestion]:
+    """The cohort's commitment questions of other training days, closed: a later day can
+    ask how they went."""
+    return list(
+        LiveQuestion.objects.filter(
+            cohort=cohort, kind=LiveQuestion.Kind.COMMITMENT, state=LiveQuestion.State.CLOSED
+        )
+        .exclude(training_day=day)
+        .select_related("training_day")
+        .only("id", "prompt", "training_day__title")
+    )

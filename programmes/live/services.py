@@ -4,10 +4,11 @@ question is open."""
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -15,6 +16,7 @@ from polku import events
 from polku.caching import cache_delete
 from polku.coalescing import Coalescing, enqueue_after_commit
 from polku.pdf import Document
+from programmes.models import AssignmentPage, TrainingDaySchedule
 
 from .models import LiveAnswer, LiveQuestion, LiveRoom, LiveSummary, PublishedDay
 from .selectors import ANSWERS_SHOWN_FROM, published_days_key, room_cache_key
@@ -353,6 +355,8 @@ def day_questions(*, cohort, training_day) -> list[dict]:
     for question in questions:
         data = question.summary.data if hasattr(question, "summary") else {}
         count = data.get("count", 0)
+        if question.kind == LiveQuestion.Kind.COMMITMENT:  # its themes, never anyone's words
+            data = {**data, "themes": [{**t, "quotes": []} for t in data.get("themes", [])]}
         out.append(
             {
                 "prompt": question.prompt,
@@ -440,3 +444,75 @@ def summary_rows(question: dict) -> list[list]:
         [theme["keyword"], len(theme["answers"]), theme["quotes"][0] if theme["quotes"] else ""]
         for theme in data["themes"]
     ]
+
+
+def commitment_link(*, question: LiveQuestion, assignment_id: int | None) -> None:
+    """The trainer brings a commitment question back in an assignment of the programme (or
+    in none): each participant sees their own commitment there."""
+    if question.kind != LiveQuestion.Kind.COMMITMENT:
+        raise ValidationError(_("Only a commitment question comes back in an assignment."))
+    page = None
+    if assignment_id:
+        page = (
+            AssignmentPage.objects.live()
+            .child_of(question.cohort.programme)
+            .filter(id=assignment_id)
+            .first()
+        )
+        if page is None:
+            raise ValidationError(_("Choose an assignment of this path."))
+    LiveQuestion.objects.filter(id=question.id).update(follow_up=page)
+
+
+def commitment_follow_up_ask(*, commitment: LiveQuestion, training_day) -> LiveQuestion:
+    """On a later training day, a scale question that starts from a day's commitments: "how
+    did your commitment go?", with the themes of the commitments beside it; each participant
+    sees their own commitment above the scale."""
+    if commitment.kind != LiveQuestion.Kind.COMMITMENT:
+        raise ValidationError(_("Only a commitment question can be followed up."))
+    summary = LiveSummary.objects.filter(question=commitment).first()
+    themes = [t["keyword"] for t in (summary.data.get("themes", []) if summary else [])]
+    with translation.override(commitment.cohort.language or settings.LANGUAGE_CODE):
+        options = {
+            "min": 1,
+            "max": 5,
+            "min_label": _("not at all"),
+            "max_label": _("very well"),
+            "commitment_of": commitment.id,
+            "themes": themes,
+        }
+        prompt = _("How did your commitment go?")
+    return question_create(
+        cohort=commitment.cohort,
+        training_day=training_day,
+        kind=LiveQuestion.Kind.SCALE,
+        prompt=prompt,
+        options=options,
+    )
+
+
+def commitment_reminders_due(now) -> list[LiveAnswer]:
+    """The commitments whose reminder is due: made on a training day, now past the halfway
+    point to the cohort's next day and before it begins. A few queries, whatever the number
+    of cohorts."""
+    schedules = TrainingDaySchedule.objects.order_by("cohort_id", "starts_at").values_list(
+        "cohort_id", "page_id", "starts_at", "ends_at"
+    )
+    due = []
+    previous = None
+    for cohort_id, page_id, starts_at, ends_at in schedules:
+        if previous and previous[0] == cohort_id:
+            halfway = previous[3] + (starts_at - previous[3]) / 2
+            if halfway <= now < starts_at:
+                due.append((cohort_id, previous[1]))
+        previous = (cohort_id, page_id, starts_at, ends_at)
+    if not due:
+        return []
+    days = Q()
+    for cohort_id, day_id in due:
+        days |= Q(question__cohort_id=cohort_id, question__training_day_id=day_id)
+    return list(
+        LiveAnswer.objects.filter(days, question__kind=LiveQuestion.Kind.COMMITMENT).select_related(
+            "user", "question__cohort", "question__training_day"
+        )
+    )

@@ -15,9 +15,13 @@ import logging
 
 from celery import shared_task
 from celery.signals import worker_process_init
+from django.conf import settings
 from django.db import DatabaseError
+from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
+
+from polku.notifications.services import Topic, reminders_unwanted, send_once
 
 from . import services, summaries
 from .models import LiveQuestion
@@ -53,3 +57,29 @@ def summary_build(question_id: int, force: bool = False) -> None:
     with BUILDS.holding(question_id):
         stored = services.summary_store(question_id=question_id, force=force)
     logger.info("summary of question %s built, %s", question_id, "stored" if stored else "older")
+
+
+@shared_task(name="programmes.live.tasks.commitment_reminders_send", acks_late=True)
+def commitment_reminders_send() -> int:
+    """Halfway between two training days, a gentle reminder of what each participant
+    committed to: once per commitment, not to those who turned reminders off."""
+    answers = services.commitment_reminders_due(timezone.now())
+    unwanted = reminders_unwanted({answer.user_id for answer in answers})
+    sent = 0
+    for answer in answers:
+        if answer.user_id in unwanted or not answer.user.is_active:
+            continue
+        question = answer.question
+        sent += send_once(
+            answer.user,
+            f"commitment:{answer.id}",
+            "live/email/commitment",
+            {
+                "commitment": answer.value,
+                "day": question.training_day.title,
+                "link": settings.SITE_URL + reverse("cohort_path", args=[question.cohort.slug]),
+            },
+            Topic.REMINDERS,
+            language=question.cohort.language,
+        )
+    return sent

@@ -18,6 +18,16 @@ cohort_patterns = [
     path("live/<int:question_id>/hide/", views.live_question_hide, name="live_question_hide"),
     path("live/<int:question_id>/exclude/", views.live_word_exclude, name="live_word_exclude"),
     path("live/<int:question_id>/curate/", views.live_curate, name="live_curate"),
+    path(
+        "live/<int:question_id>/follow-up/",
+        views.live_commitment_link,
+        name="live_commitment_link",
+    ),
+    path(
+        "day/<int:page_id>/live/ask/<int:question_id>/",
+        views.live_commitment_ask,
+        name="live_commitment_ask",
+    ),
     path("live/<int:question_id>/answer/", views.live_answer, name="live_answer"),
     path("live/<int:question_id>/answers.csv", views.live_answers_csv, name="live_answers_csv"),
 ]

@@ -20,7 +20,14 @@ from programmes.access import training_day_get
 
 from . import selectors, services
 from .access import live_question_get
-from .forms import AnswerForm, CurationForm, PublishForm, QuestionCreateForm, WordForm
+from .forms import (
+    AnswerForm,
+    CurationForm,
+    LinkForm,
+    PublishForm,
+    QuestionCreateForm,
+    WordForm,
+)
 from .models import LiveQuestion, LiveRoom
 
 PROJECTOR_SALT = "polku.live.projector"
@@ -46,6 +53,8 @@ def live_day(request, cohort_slug, page_id):
                 "room": room,
                 "kinds": LiveQuestion.Kind.choices,
                 "join_url": request.build_absolute_uri(reverse("live_join", args=[room.code])),
+                "assignments": selectors.assignments_of(cohort.programme),
+                "earlier_commitments": selectors.earlier_commitments(cohort=cohort, day=day),
             },
         )
     cards = selectors.participant_cards(cohort=cohort, training_day=day, user=request.user)
@@ -161,6 +170,26 @@ def live_question_hide(question, data):
 @_question_action(WordForm)
 def live_word_exclude(question, data):
     services.word_exclude(question=question, word=data["word"])
+
+
+@_question_action(LinkForm)
+def live_commitment_link(question, data):
+    services.commitment_link(question=question, assignment_id=data.get("assignment"))
+
+
+@login_required
+@require_POST
+def live_commitment_ask(request, cohort_slug, page_id, question_id):
+    """On this training day, ask how an earlier day's commitments went."""
+    membership, day = training_day_get(request.user, cohort_slug, page_id, [Role.TRAINER])
+    commitment = live_question_get(membership, question_id)
+    try:
+        question = services.commitment_follow_up_ask(commitment=commitment, training_day=day)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("live_day", cohort_slug=cohort_slug, page_id=day.id)
+    day_url = reverse("live_day", args=[cohort_slug, day.id])
+    return redirect(f"{day_url}#q-{question.id}")
 
 
 @_question_action(CurationForm)

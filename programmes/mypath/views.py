@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from polku.access import membership_get
+from programmes.live.selectors import commitments_until_next_day
 
 from .selectors import cohort_path_get
 
@@ -20,5 +22,8 @@ def cohort_path(request, cohort_slug):
             "programme": membership.cohort.programme,
             "items": items,
             "next_item": next((item for item in items if item.is_next), None),
+            "commitments": commitments_until_next_day(membership=membership, now=timezone.now())
+            if membership.is_participant
+            else [],
         },
     )

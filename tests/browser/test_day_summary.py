@@ -50,3 +50,41 @@ def test_a_participant_reads_the_days_summary_on_a_phone(
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert small_controls(phone) == []
     phone.screenshot(path=screenshots / f"day-summary-{locale}.png", full_page=True)
+
+
+@pytest.fixture
+def committed():
+    from programmes.live import services
+    from programmes.models import AssignmentPage
+    from tests.live.test_commitments import _committed
+
+    world = world_build("commitment")  # before Playwright's event loop starts
+    question = _committed(world)
+    assignment = AssignmentPage.objects.child_of(world.cohort.programme).get(title="Assignment 2")
+    services.commitment_link(question=question, assignment_id=assignment.id)
+    return world, assignment
+
+
+@pytest.mark.parametrize("locale", ["fi-FI", "en-GB"])
+def test_a_participant_meets_their_commitment_in_the_next_assignment(
+    committed, browser, live_server, screenshots, locale
+):
+    from tests.live.test_commitments import MINE
+
+    world, assignment = committed
+    with translation.override(locale[:2]):
+        heading = translation.gettext("Your commitment")
+    user = world.participant.user
+    user.language = locale[:2]
+    user.save()
+    phone = _log_in(
+        browser, live_server, user, viewport=PHONE, is_mobile=True, has_touch=True, locale=locale
+    )
+    phone.goto(
+        live_server.url + reverse("cohort_assignment", args=[world.cohort.slug, assignment.id])
+    )
+    phone.get_by_role("heading", name=heading).wait_for()
+    assert phone.get_by_text(MINE).is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert small_controls(phone) == []
+    phone.screenshot(path=screenshots / f"commitment-assignment-{locale}.png", full_page=False)
