@@ -9,6 +9,7 @@ from mentoring import urls as mentoring_urls
 from polku.notifications import views as notification_views
 from polku.people import views as people_views
 from programmes.live import urls as live_urls
+from workspaces import urls as workspace_urls
 from workspaces import views as workspace_views
 
 cohort_urls = [
@@ -30,6 +31,7 @@ cohort_urls = [
     path("", include("progress.urls")),
     path("", include(impact_urls.cohort_patterns)),
     path("", include(mentoring_urls.cohort_patterns)),
+    path("", include(workspace_urls.cohort_patterns)),
     path(
         "participants/<int:membership_id>/invite/",
         people_views.invitation_resend,

@@ -140,6 +140,20 @@ REGISTRY: dict[str, PersonalData] = {
     "workspaces.HelpedMark": PersonalData(
         "'this helped me' marks", "the workspace", WHILE_IN_A_COHORT, DELETE
     ),
+    "workspaces.SharedOutput": PersonalData(
+        "who shared a small group's notes or task result with the cohort's library",
+        "the library's entries",
+        WHILE_IN_A_COHORT,
+        ANONYMISE,
+        exported=False,
+    ),
+    "live.PublishedDay": PersonalData(
+        "which trainer published a day's summary",
+        "the published summary",
+        WHILE_IN_A_COHORT,
+        ANONYMISE,
+        exported=False,
+    ),
     "workspaces.GroupNote": PersonalData(
         "who last edited the group's notes",
         "the notes' history",

@@ -38,10 +38,18 @@ from polku.people.models import Cohort, Invitation, Membership, Role, User
 from polku.uploads.models import StoredFile, private_storage
 from polku.uploads.services import stored_file_delete
 from programmes.assignments.models import Answer, AnswerFile, AnswerRevision, ReviewComment
-from programmes.live.models import LiveAnswer
+from programmes.live.models import LiveAnswer, PublishedDay
 from programmes.models import AssignmentSchedule, PageVisit, TrainingDaySchedule
 from progress.models import Attendance, ParticipantProgress
-from workspaces.models import Comment, GroupNote, GroupNoteRevision, HelpedMark, Post, PostFile
+from workspaces.models import (
+    Comment,
+    GroupNote,
+    GroupNoteRevision,
+    HelpedMark,
+    Post,
+    PostFile,
+    SharedOutput,
+)
 
 from .models import DataExport
 
@@ -304,6 +312,8 @@ def _account_erase(user: User) -> None:
     CoachInvitation.objects.filter(Q(supervisor=user) | Q(email__iexact=user.email)).delete()
     MentoringProgramme.objects.filter(owner=user).update(owner=None)
     GroupNote.objects.filter(updated_by=user).update(updated_by=None)
+    SharedOutput.objects.filter(shared_by=user).update(shared_by=None)
+    PublishedDay.objects.filter(published_by=user).update(published_by=None)
     GroupNoteRevision.objects.filter(saved_by=user).update(saved_by=None)
     for export in DataExport.objects.filter(user=user):
         if export.file:

@@ -106,6 +106,12 @@ MATRIX: dict[str, Rule] = {
     "post_file": WORKSPACE_READERS,
     "workspace_notes": WORKSPACE_READERS,
     "workspace_notes_history": WORKSPACE_READERS,
+    # The cohort's library: what its small groups shared. A group shares from its workspace
+    # (the trainer too) and withdraws its own; staff export the library.
+    "output_share": WORKSPACE_READERS,
+    "output_withdraw": only("POST", participant=302, group_mate=302, trainer=302),
+    "library": MEMBERS_ONLY,
+    "library_export": TRAINERS_AND_ORGANISERS,
     "notification_preferences": everyone(200),
     # Personal data: everyone's own page; an export downloads for its owner only (the
     # participant's, built in _url), and answers 404 to everyone else.
@@ -238,8 +244,23 @@ def _url(name: str, world: World) -> str:
             return reverse(name, args=[slug, answer.id, answer.files.get().id])
         return reverse(name, args=[slug, answer.id])
     group = world.participant.small_group_id
-    if name in ("workspace", "workspace_notes", "workspace_notes_history"):
+    if name in ("workspace", "workspace_notes", "workspace_notes_history", "output_share"):
         return reverse(name, args=[slug, group])
+    if name == "output_withdraw":
+        from workspaces.models import SharedOutput
+
+        output = SharedOutput.objects.create(
+            cohort=world.cohort,
+            small_group_id=group,
+            kind="note",
+            title="Palautteen pelisäännöt",
+            body_html="<p>Kysy ensin.</p>",
+        )
+        return reverse(name, args=[slug, group, output.id])
+    if name == "library":
+        return reverse(name, args=[slug])
+    if name == "library_export":
+        return reverse(name, args=[slug, "xlsx"])
     if name == "workspace_updates":
         return reverse(name, args=[slug, group]) + "?after=0&comments_after=0"
     if name in POST_ROUTES or name in ("post_file", "comment_hide"):

@@ -143,3 +143,48 @@ class WorkspaceVisit(models.Model):
 
     def __str__(self):
         return f"{self.small_group_id} · {self.user_id}"
+
+
+class SharedOutput(models.Model):
+    """What a small group shared with its cohort: a snapshot of its notes, or of a group
+    task's submitted result, filed under a training day and a theme. Together they are the
+    cohort's library, its own toolkit of practices by the end of the year. Sharing again
+    makes a new entry; the group can withdraw one."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Our notes")
+        TASK = "task", _("A group task's result")
+
+    cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="+")
+    small_group = models.ForeignKey(
+        "people.SmallGroup", on_delete=models.CASCADE, related_name="shared_outputs"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    assignment = models.ForeignKey(
+        "programmes.AssignmentPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    training_day = models.ForeignKey(
+        "programmes.TrainingDayPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    theme = models.CharField(_("theme"), max_length=60, blank=True)
+    body_html = models.TextField()  # sanitised when it was written (notes) or escaped (tasks)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    shared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-shared_at"]
+        indexes = [models.Index(fields=["cohort", "shared_at"], name="workspaces_library")]
+
+    def __str__(self):
+        return self.title

@@ -17,7 +17,7 @@ from programmes.assignments.models import Answer
 from programmes.assignments.selectors import answer_status
 from programmes.models import AnswerScope, AssignmentPage, AssignmentSchedule
 
-from .models import Comment, HelpedMark, Post, PostFile
+from .models import Comment, HelpedMark, Post, PostFile, SharedOutput
 
 PAGE_SIZE = 10  # a phone shows two or three posts at a time
 
@@ -95,6 +95,7 @@ def group_tasks_get(*, group, programme) -> list[dict]:
             "page": p,
             "schedule": schedules.get(p.id),
             "status": answer_status(answers.get(p.id)),
+            "submitted": bool(answers.get(p.id) and answers[p.id].submitted_at),
             "opens_later": bool(schedules.get(p.id) and schedules[p.id].opens_at > now),
         }
         for p in pages
@@ -141,3 +142,30 @@ def mention_handles(group) -> list[dict]:
         handle = person.first_name if unique else f"{person.first_name}.{person.last_name}"
         handles.append({"handle": handle.replace(" ", "."), "name": person.get_full_name()})
     return sorted(handles, key=lambda h: h["name"])
+
+
+def library_outputs(*, cohort):
+    """Everything the cohort's small groups shared, in the path's order and by theme."""
+    return (
+        SharedOutput.objects.filter(cohort=cohort)
+        .select_related("small_group", "training_day")
+        .order_by("training_day__path", "theme", "-shared_at")
+    )
+
+
+def library_get(*, cohort, theme: str = "") -> dict:
+    """The library by training day, then theme (one query): {"days": [(day title, [(theme,
+    [outputs])])], "themes": every theme used, for the filter}."""
+    outputs = list(library_outputs(cohort=cohort))
+    themes = sorted({o.theme for o in outputs if o.theme}, key=str.lower)
+    if theme:
+        outputs = [o for o in outputs if o.theme.lower() == theme.lower()]
+    days: dict = {}
+    for output in outputs:
+        day = output.training_day.title if output.training_day else ""
+        days.setdefault(day, {}).setdefault(output.theme, []).append(output)
+    return {
+        "days": [(day, list(by_theme.items())) for day, by_theme in days.items()],
+        "themes": themes,
+        "count": len(outputs),
+    }

@@ -7,8 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.template.defaultfilters import linebreaks_filter as linebreaks
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,6 +23,9 @@ from polku.seen import last_seen, seen_store
 from polku.uploads.services import stored_file_create, stored_file_delete
 from polku.uploads.validation import UploadRefused
 from polku.versioning import compare_and_set
+from programmes.assignments.models import Answer
+from programmes.assignments.parts import answer_parts_filled
+from programmes.models import TrainingDayPage
 
 from .models import (
     Comment,
@@ -29,6 +34,7 @@ from .models import (
     HelpedMark,
     Post,
     PostFile,
+    SharedOutput,
     WorkspaceVisit,
 )
 from .selectors import group_people
@@ -299,3 +305,66 @@ def workspace_visit_record(*, group, user):
     if previous is None or now - previous >= VISIT_KEPT_FOR:
         seen_store(WorkspaceVisit, now, user=user, small_group=group)
     return previous
+
+
+def _task_html(answer: Answer) -> str:
+    """A group task's submitted result as HTML: each text part under its label, escaped."""
+    parts = answer_parts_filled(answer.assignment, answer.content, [])
+    blocks = [
+        format_html("<h3>{}</h3>{}", part.label, linebreaks(str(part.value)))
+        for part in parts
+        if part.kind == "text" and str(part.value).strip()
+    ]
+    return "".join(blocks)
+
+
+def output_share(
+    *, group, user, kind: str, title: str, theme: str = "", day_id=None, assignment_id=None
+) -> SharedOutput:
+    """Shares a snapshot of the group's notes, or of a group task's submitted result, with
+    the cohort's library."""
+    title, theme = title.strip()[:200], theme.strip()[:60]
+    if not title:
+        raise ValidationError(_("Give it a title the cohort will recognise."))
+    programme = group.cohort.programme
+    day = None
+    if day_id:
+        day = TrainingDayPage.objects.live().child_of(programme).filter(id=day_id).first()
+        if day is None:
+            raise ValidationError(_("Choose a training day of this path."))
+    assignment = None
+    if kind == SharedOutput.Kind.NOTE:
+        note = GroupNote.objects.filter(small_group=group).first()
+        if note is None or not note.body.strip():
+            raise ValidationError(_("Your notes are empty: write them first."))
+        body_html = note.body_html
+    elif kind == SharedOutput.Kind.TASK:
+        answer = (
+            Answer.objects.filter(
+                small_group=group, assignment_id=assignment_id, submitted_at__isnull=False
+            )
+            .select_related("assignment")
+            .first()
+        )
+        if answer is None:
+            raise ValidationError(_("Only a group task your group has submitted can be shared."))
+        assignment, body_html = answer.assignment, _task_html(answer)
+        if not body_html:
+            raise ValidationError(_("This result has no text to share."))
+    else:
+        raise ValidationError(_("Choose what to share."))
+    return SharedOutput.objects.create(
+        cohort_id=group.cohort_id,
+        small_group=group,
+        kind=kind,
+        assignment=assignment,
+        training_day=day,
+        title=title,
+        theme=theme,
+        body_html=body_html,
+        shared_by=user,
+    )
+
+
+def output_withdraw(*, group, output_id: int) -> None:
+    SharedOutput.objects.filter(small_group=group, id=output_id).delete()

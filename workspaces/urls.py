@@ -20,4 +20,12 @@ urlpatterns = [
     path("posts/<int:post_id>/files/<int:file_id>/", views.post_file, name="post_file"),
     path("notes/", views.notes, name="workspace_notes"),
     path("notes/history/", views.notes_history, name="workspace_notes_history"),
+    path("share/", views.output_share, name="output_share"),
+    path("share/<int:output_id>/withdraw/", views.output_withdraw, name="output_withdraw"),
+]
+
+# Inside /c/<cohort_slug>/: the cohort's library of what its groups shared.
+cohort_patterns = [
+    path("library/", views.library, name="library"),
+    path("library.<str:fmt>", views.library_export, name="library_export"),
 ]

@@ -9,25 +9,30 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from polku.access import STAFF_ROLES, membership_get
+from polku.exports import table_response
 from polku.forms import SwitchForm
 from polku.people.models import Membership
 from polku.uploads.serving import stored_file_response
 from polku.uploads.validation import ACCEPT_FILES
 from programmes.live.selectors import published_days
+from programmes.models import TrainingDayPage
 
 from . import services
 from .access import PostRight, post_act_get, post_get, workspace_get
-from .forms import BodyForm, EmptyForm, NoteForm, OutcomeForm, PostForm
-from .models import GroupNote, Post, PostFile
+from .forms import BodyForm, EmptyForm, NoteForm, OutcomeForm, PostForm, ShareForm
+from .models import GroupNote, Post, PostFile, SharedOutput
 from .selectors import (
     PAGE_SIZE,
     activity_by_group,
     comments_after,
     group_tasks_get,
+    library_get,
+    library_outputs,
     mention_handles,
     pinned_get,
     posts_get,
@@ -318,3 +323,86 @@ def cohort_overview(request, cohort_slug):
             "assignments": cohort.assignments.select_related("page"),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def output_share(request, cohort_slug, group_id):
+    """The group shares its notes or a group task's result with the cohort's library."""
+    membership, group = workspace_get(request.user, cohort_slug, group_id)
+    programme = membership.cohort.programme
+    form = ShareForm(
+        request.POST if request.method == "POST" else None,
+        days=TrainingDayPage.objects.live().child_of(programme).only("id", "title", "path"),
+        tasks=[t for t in group_tasks_get(group=group, programme=programme) if t["submitted"]],
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        what = data["what"]
+        try:
+            services.output_share(
+                group=group,
+                user=request.user,
+                kind=SharedOutput.Kind.NOTE if what == "note" else SharedOutput.Kind.TASK,
+                assignment_id=None if what == "note" else int(what),
+                title=data["title"],
+                theme=data["theme"],
+                day_id=data["day"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(request, _("Shared with the cohort's library."))
+            return redirect("output_share", cohort_slug=cohort_slug, group_id=group.id)
+    shared = SharedOutput.objects.filter(small_group=group).select_related("training_day")
+    return render(
+        request, "workspaces/share.html", _context(membership, group, form=form, shared=shared)
+    )
+
+
+@login_required
+@require_POST
+def output_withdraw(request, cohort_slug, group_id, output_id):
+    _membership, group = workspace_get(request.user, cohort_slug, group_id)
+    services.output_withdraw(group=group, output_id=output_id)
+    messages.success(request, _("Taken out of the library."))
+    return redirect("output_share", cohort_slug=cohort_slug, group_id=group.id)
+
+
+@login_required
+@require_GET
+def library(request, cohort_slug):
+    """The cohort's library: what its small groups shared, by training day and theme."""
+    membership = membership_get(request.user, cohort_slug)
+    theme = request.GET.get("theme", "").strip()
+    return render(
+        request,
+        "workspaces/library.html",
+        {
+            "membership": membership,
+            "cohort": membership.cohort,
+            "theme": theme,
+            **library_get(cohort=membership.cohort, theme=theme),
+        },
+    )
+
+
+@login_required
+@require_GET
+def library_export(request, cohort_slug, fmt):
+    membership = membership_get(request.user, cohort_slug, roles=STAFF_ROLES)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    header = [_("Training day"), _("Theme"), _("Title"), _("Small group"), _("Shared"), _("Text")]
+    rows = (
+        [
+            output.training_day.title if output.training_day else "",
+            output.theme,
+            output.title,
+            output.small_group.name,
+            output.shared_at,
+            strip_tags(output.body_html),
+        ]
+        for output in library_outputs(cohort=membership.cohort)
+    )
+    return table_response(f"{membership.cohort.slug}-library", fmt, header, rows)

@@ -49,6 +49,9 @@ NOT_PAGES = {
     "live_join",
     "impact_export",
     "mentoring_export",
+    "live_summary_pdf",
+    "live_summary_xlsx",
+    "library_export",
     "mentoring_certificate",
 }
 ROLES = ("participant", "trainer", "organiser", "anonymous")
@@ -126,6 +129,8 @@ def pages():
         "account_login": reverse("account_login"),
     }
     urls["mentoring_home"] = reverse("mentoring_home")
+    urls["output_share"] = reverse("output_share", args=[slug, group])
+    urls["library"] = reverse("library", args=[slug])
     for name in MATRIX:  # a reverse-mentoring pair (the classmate mentors the participant),
         if name.startswith("mentoring_") and name not in urls:  # a guide, upward coaching
             urls[name] = _mentoring_url(name, world)

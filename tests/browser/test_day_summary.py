@@ -88,3 +88,39 @@ def test_a_participant_meets_their_commitment_in_the_next_assignment(
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert small_controls(phone) == []
     phone.screenshot(path=screenshots / f"commitment-assignment-{locale}.png", full_page=False)
+
+
+@pytest.fixture
+def shared():
+    from workspaces.models import SharedOutput
+
+    world = world_build("library")  # before Playwright's event loop starts
+    day = world.day
+    for number, theme in enumerate(["Palaute", "Palaute", "Kokoukset"], start=1):
+        SharedOutput.objects.create(
+            cohort=world.cohort,
+            small_group=world.participant.small_group,
+            kind="note",
+            training_day=day,
+            theme=theme,
+            title=f"Pelisäännöt {number}: " + "kehittämiskeskustelu" * 3,
+            body_html="<h2>Kysy ensin</h2><p>" + "Pitkä käytäntö, joka rivittyy puhelimessa. " * 8,
+        )
+    return world
+
+
+def test_a_participant_browses_the_cohorts_library_on_a_phone(
+    shared, browser, live_server, screenshots
+):
+    world = shared
+    phone = _log_in(
+        browser, live_server, world.classmate.user, viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    phone.goto(live_server.url + reverse("library", args=[world.cohort.slug]))
+    phone.get_by_label("Theme").select_option("Palaute")
+    phone.get_by_role("button", name="Show").click()
+    phone.wait_for_load_state()
+    assert phone.locator("article").count() == 2
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert small_controls(phone) == []
+    phone.screenshot(path=screenshots / "library-360.png", full_page=True)

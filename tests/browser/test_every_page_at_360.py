@@ -33,6 +33,8 @@ def pages():
     }
     return world.participant.user, {
         "my mentoring": reverse("mentoring_home"),
+        "library": reverse("library", args=[slug]),
+        "share with the cohort": reverse("output_share", args=[slug, group]),
         "mentoring pair": mentoring["pair"],
         "mentoring check-in": mentoring["check_in"],
         "mentoring guide": mentoring["guide"],
