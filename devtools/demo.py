@@ -395,6 +395,7 @@ def demo_load() -> tuple[Cohort, list[tuple[str, str]]] | None:
     User.objects.create_superuser("admin@polku.example", DEMO_PASSWORD, first_name="Admin")
     demo_history_build(cohort)
     demo_team_surveys_build(cohort)
+    demo_day_taken_into_use(cohort)
     demo_mentoring_build(cohort)
     logins = [
         ("admin@polku.example", "admin (Wagtail)"),
@@ -731,4 +732,76 @@ def demo_mentoring_build(cohort: Cohort) -> None:
         what="Pizzalounas",
         given_on=today - timedelta(days=40),
         by=organiser,
+    )
+
+
+def demo_day_taken_into_use(cohort: Cohort) -> None:
+    """The second training day (20 days ago) taken into use: its live questions answered and
+    closed, a theme renamed, the day published with a closing note, the commitments brought
+    back in the assignment after it, and a small group's rules shared in the library."""
+    from programmes.live import services as live
+    from programmes.live.models import LiveQuestion
+    from workspaces import services as workspaces
+
+    days = list(cohort.training_days.order_by("starts_at").select_related("page"))
+    day = days[1].page
+    trainer = cohort.memberships.filter(role=Role.TRAINER).first().user
+    live.prepared_questions_sync(cohort=cohort, training_day=day)
+    participants = list(cohort.memberships.joined_participants().order_by("id"))
+    words = ["luottamus", "kuuntelu", "luottamusta", "palaute", "kuunteleminen", "rohkeus"]
+    commitments = [
+        "Kysyn tiimiltä palautetta viikkopalaverissa",
+        "Pidän jokaisen kanssa kahdenkeskisen keskustelun",
+        "Kysyn palautetta ennen kuin kerron oman näkemykseni",
+        "Aloitan viikkopalaverin onnistumisilla",
+        "Kahdenkeskiset keskustelut joka toinen viikko",
+        "Annan palautetta heti, en vasta kehityskeskustelussa",
+    ]
+    questions = LiveQuestion.objects.filter(cohort=cohort, training_day=day).order_by("id")
+    for question in questions:
+        live.question_open(question=question)
+        question.refresh_from_db()
+        for number, membership in enumerate(participants[:18]):
+            raw = {
+                "scale": str(3 + number % 3),
+                "words": words[number % len(words)],
+                "commitment": commitments[number % len(commitments)],
+            }.get(question.kind)
+            if raw:
+                live.answer_submit(question=question, user=membership.user, raw=raw)
+        live.question_close(question=question)
+        live.summary_store(question_id=question.id)
+    commitment = questions.get(kind=LiveQuestion.Kind.COMMITMENT)
+    themes = commitment.summary.data.get("themes", [])
+    if themes:
+        live.curation_set(
+            question=commitment, action="rename", theme=themes[0]["lemma"], name="Palaute tiimiltä"
+        )
+        live.summary_store(question_id=commitment.id, force=True)
+    assignment = (
+        AssignmentPage.objects.live().child_of(cohort.programme).filter(path__gt=day.path).first()
+    )
+    live.commitment_link(question=commitment, assignment_id=assignment.id if assignment else None)
+    live.day_publish(
+        cohort=cohort,
+        training_day=day,
+        by=trainer,
+        note="Kiitos päivästä! Kokeilkaa sitoumustanne ennen seuraavaa päivää ja kertokaa "
+        "tehtävässä, miten meni.",
+    )
+    group = participants[0].small_group
+    workspaces.note_save(
+        group=group,
+        user=participants[0].user,
+        base_version=0,
+        body="## Palautteen pelisäännöt\n\n- Kysy ensin, kerro sitten.\n"
+        "- Palaute heti, ei kehityskeskustelussa.\n- Kiitä ääneen.",
+    )
+    workspaces.output_share(
+        group=group,
+        user=participants[0].user,
+        kind="note",
+        title="Palautteen pelisäännöt",
+        theme="Palaute",
+        day_id=day.id,
     )

@@ -73,3 +73,21 @@ def test_the_demo_has_reverse_mentoring_and_upward_coaching_with_one_pair_at_ris
     assert home.redirect_chain[-1][0] == "/mentoring/"
     page = client.get(f"/mentoring/pairs/{pair.id}/").content.decode()
     assert "Kysyn tiimipalaverissa" in page and "Mentorin ja valmentajan opas" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_published_day_with_commitments_brought_back_and_a_library(client):
+    from programmes.live.models import LiveQuestion, PublishedDay
+    from workspaces.models import SharedOutput
+
+    cohort, _logins = demo_load()
+    published = PublishedDay.objects.get(cohort=cohort)
+    assert published.is_published and published.note and len(published.questions) == 3
+    commitment = LiveQuestion.objects.get(cohort=cohort, kind="commitment", state="closed")
+    assert commitment.follow_up is not None
+    themes = [t["keyword"] for t in commitment.summary.data["themes"]]
+    assert "Palaute tiimiltä" in themes
+    assert SharedOutput.objects.filter(cohort=cohort, theme="Palaute").exists()
+    client.login(email="osallistuja01@polku.example", password=DEMO_PASSWORD)
+    page = client.get(f"/c/{cohort.slug}/assignment/{commitment.follow_up_id}/").content.decode()
+    assert "Sitouduit päivänä" in page
