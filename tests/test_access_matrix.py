@@ -129,6 +129,7 @@ MATRIX: dict[str, Rule] = {
     "live_curate": only("POST", trainer=302),
     "live_commitment_link": only("POST", trainer=302),
     "live_commitment_ask": only("POST", trainer=302),
+    "live_commitments": only(trainer=200),
     "live_answer": only("POST", **participants(302)),
     "live_projector": only(trainer=200),
     # The day's summary: the cohort's page (published or not yet); trainers publish it; its
@@ -272,6 +273,8 @@ def _url(name: str, world: World) -> str:
         return reverse(name, args=[slug, group, post.id])
     if name in ("live_day", "live_question_create", "live_projector", "live_summaries"):
         return reverse(name, args=[slug, world.day.id])
+    if name == "live_commitments":
+        return reverse(name, args=[slug])
     if name == "live_commitment_ask":
         return reverse(
             name, args=[slug, world.day.id, live_question_build(world, kind="commitment").id]

@@ -329,3 +329,37 @@ def earlier_commitments(*, cohort, day) -> list[LiveQuestion]:
         .select_related("training_day")
         .only("id", "prompt", "training_day__title")
     )
+
+
+def cohort_commitments(*, cohort) -> list[dict]:
+    """For trainers: every commitment of the cohort, by training day, grouped by the themes
+    of its question (with the author's name unless the question was anonymous), and those in
+    no theme. Two queries."""
+    questions = (
+        LiveQuestion.objects.filter(cohort=cohort, kind=LiveQuestion.Kind.COMMITMENT)
+        .select_related("summary", "training_day")
+        .prefetch_related(
+            Prefetch("answers", queryset=LiveAnswer.objects.select_related("user").order_by("id"))
+        )
+        .order_by("training_day__path", "id")
+    )
+    out = []
+    for question in questions:
+        answers = {answer.id: answer for answer in question.answers.all()}
+        summary = _summary_of(question)
+        themes = summary.data.get("themes", []) if summary else []
+        in_themes = {i for theme in themes for i in theme["answers"]}
+        out.append(
+            {
+                "question": question,
+                "themes": [
+                    {
+                        "keyword": t["keyword"],
+                        "answers": [answers[i] for i in t["answers"] if i in answers],
+                    }
+                    for t in themes
+                ],
+                "others": [a for i, a in answers.items() if i not in in_themes],
+            }
+        )
+    return out

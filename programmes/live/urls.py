@@ -4,6 +4,7 @@ from . import views
 
 # Inside /c/<cohort_slug>/
 cohort_patterns = [
+    path("commitments/", views.live_commitments, name="live_commitments"),
     path("day/<int:page_id>/live/", views.live_day, name="live_day"),
     path(
         "day/<int:page_id>/live/questions/", views.live_question_create, name="live_question_create"

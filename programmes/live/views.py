@@ -386,3 +386,19 @@ def live_summary_xlsx(request, cohort_slug, page_id):
     )
     header = [_("Question"), _("Result"), _("Answers"), _("Quote")]
     return table_response(f"{day.slug}-{membership.cohort.slug}", "xlsx", header, rows)
+
+
+@login_required
+@require_GET
+def live_commitments(request, cohort_slug):
+    """The trainers' view of the cohort's commitments, day by day, grouped by theme."""
+    membership = membership_get(request.user, cohort_slug, roles=[Role.TRAINER])
+    return render(
+        request,
+        "live/commitments.html",
+        {
+            "membership": membership,
+            "cohort": membership.cohort,
+            "days": selectors.cohort_commitments(cohort=membership.cohort),
+        },
+    )

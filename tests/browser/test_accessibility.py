@@ -131,6 +131,7 @@ def pages():
     urls["mentoring_home"] = reverse("mentoring_home")
     urls["output_share"] = reverse("output_share", args=[slug, group])
     urls["library"] = reverse("library", args=[slug])
+    urls["live_commitments"] = reverse("live_commitments", args=[slug])
     for name in MATRIX:  # a reverse-mentoring pair (the classmate mentors the participant),
         if name.startswith("mentoring_") and name not in urls:  # a guide, upward coaching
             urls[name] = _mentoring_url(name, world)

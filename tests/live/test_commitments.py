@@ -101,3 +101,15 @@ def test_the_next_day_asks_how_it_went_starting_from_each_ones_words(world):
     )
     text = page.content.decode()
     assert "You committed to:" in text and MINE in text and THEIRS not in text
+
+
+def test_trainers_see_the_cohorts_commitments_by_theme_with_names(world):
+    question = _committed(world)
+    url = reverse("live_commitments", args=[world.cohort.slug])
+    trainer = client_for(world.trainer.user)
+    page = trainer.get(url).content.decode()
+    name = world.participant.user.get_full_name()
+    assert MINE in page and ALSO in page and THEIRS in page and name not in page  # anonymous
+    LiveQuestion.objects.filter(id=question.id).update(anonymous=False)
+    assert name in trainer.get(url).content.decode()
+    assert client_for(world.participant.user).get(url).status_code == 404
