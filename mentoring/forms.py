@@ -9,6 +9,10 @@ from .models import MentoringProgramme
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def people_choices(people) -> list:
+    return [("", "—")] + [(person.id, person.get_full_name() or person.email) for person in people]
+
+
 class ProgrammeForm(forms.ModelForm):
     organisation_wide = forms.BooleanField(
         label=_("For the whole organisation, not only this cohort"), required=False
@@ -63,9 +67,7 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [("", "—")] + [
-            (person.id, person.get_full_name() or person.email) for person in people
-        ]
+        self.fields["user"].choices = people_choices(people)
 
 
 class PairForm(forms.Form):
@@ -74,9 +76,7 @@ class PairForm(forms.Form):
 
     def __init__(self, *args, people=(), kind="", **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", "—")] + [
-            (person.id, person.get_full_name() or person.email) for person in people
-        ]
+        choices = people_choices(people)
         self.fields["mentee"].choices = choices
         self.fields["mentor"].choices = choices
         if kind == "upward":
@@ -107,9 +107,7 @@ class RecognitionForm(forms.Form):
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [("", "—")] + [
-            (person.id, person.get_full_name() or person.email) for person in people
-        ]
+        self.fields["user"].choices = people_choices(people)
 
 
 class SessionForm(forms.Form):

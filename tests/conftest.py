@@ -144,17 +144,18 @@ def png_bytes(size=(40, 30), color="green") -> bytes:
     return out.getvalue()
 
 
-def answer_build(world: World, *, submit=True):
-    """The participant's answer to the world's first assignment, with text and a photo."""
+def answer_build(world: World, *, submit=True, assignment=None, text="Pidimme aamukahvit."):
+    """The participant's answer (their group's, for a group task) to the world's first
+    assignment or the one given, with text and a photo."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from programmes.assignments.parts import answer_parts
     from programmes.assignments.services import answer_file_add, answer_get_or_create, answer_save
 
-    assignment = world.assignment
+    assignment = assignment or world.assignment
     answer = answer_get_or_create(membership=world.participant, assignment=assignment)
     parts = answer_parts(assignment)
-    text = next(p for p in parts if p.kind == "text")
+    text_part = next(p for p in parts if p.kind == "text")
     photos = next(p for p in parts if p.kind == "photos")
     answer_file_add(
         answer=answer,
@@ -167,7 +168,7 @@ def answer_build(world: World, *, submit=True):
         answer=answer,
         user=world.participant.user,
         base_version=answer.version,
-        content={text.id: "Pidimme aamukahvit."},
+        content={text_part.id: text},
         submit=submit,
     )
 

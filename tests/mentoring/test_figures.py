@@ -21,6 +21,19 @@ def _backdate(pair, days: int) -> Pair:
     return pair
 
 
+def _pairs_add(programme, count: int) -> None:
+    start = User.objects.count()
+    users = User.objects.bulk_create(
+        [User(email=f"pari{start + n}@example.com", password="!") for n in range(2 * count)]
+    )
+    Pair.objects.bulk_create(
+        [
+            Pair(programme=programme, mentor=users[2 * n], mentee=users[2 * n + 1])
+            for n in range(count)
+        ]
+    )
+
+
 def _build(programme) -> MentoringProgramme:
     assert services.programme_figures_build(programme.id)
     return MentoringProgramme.objects.get(id=programme.id)
@@ -101,27 +114,15 @@ def test_a_burst_of_events_asks_for_one_build(
 
 
 def test_the_build_takes_a_fixed_number_of_queries(world, programme):
-    def add_pairs(count):
-        start = User.objects.count()
-        users = User.objects.bulk_create(
-            [User(email=f"pari{start + n}@example.com", password="!") for n in range(2 * count)]
-        )
-        Pair.objects.bulk_create(
-            [
-                Pair(programme=programme, mentor=users[2 * n], mentee=users[2 * n + 1])
-                for n in range(count)
-            ]
-        )
-
     def queries():
         MentoringProgramme.objects.filter(id=programme.id).update(rebuilding_since=None)
         with CaptureQueriesContext(connection) as captured:
             services.programme_figures_build(programme.id)
         return len(captured)
 
-    add_pairs(3)
+    _pairs_add(programme, 3)
     small = queries()
-    add_pairs(60)
+    _pairs_add(programme, 60)
     assert queries() == small
 
 
@@ -152,25 +153,13 @@ def test_the_owners_page_does_not_grow_with_pairs(world, programme):
     url = reverse("mentoring_programme", args=[world.cohort.slug, programme.id])
     client = client_for(world.organiser.user)
 
-    def add_pairs(count):
-        start = User.objects.count()
-        users = User.objects.bulk_create(
-            [User(email=f"omistaja{start + n}@example.com", password="!") for n in range(2 * count)]
-        )
-        Pair.objects.bulk_create(
-            [
-                Pair(programme=programme, mentor=users[2 * n], mentee=users[2 * n + 1])
-                for n in range(count)
-            ]
-        )
-
     def queries():
         client.get(url)
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         return len(captured)
 
-    add_pairs(3)
+    _pairs_add(programme, 3)
     small = queries()
-    add_pairs(120)
+    _pairs_add(programme, 120)
     assert queries() == small

@@ -4,14 +4,11 @@ staff; the group can withdraw what it shared."""
 
 import io
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from programmes.assignments.parts import answer_parts
-from programmes.assignments.services import answer_file_add, answer_get_or_create, answer_save
 from programmes.models import AssignmentPage, TrainingDayPage
-from tests.conftest import client_for, png_bytes
+from tests.conftest import answer_build, client_for
 from workspaces import services
 from workspaces.models import SharedOutput
 
@@ -19,23 +16,10 @@ from workspaces.models import SharedOutput
 def _group_task_submitted(world) -> AssignmentPage:
     """The participant's small group submits the group task (Assignment 3)."""
     assignment = AssignmentPage.objects.child_of(world.cohort.programme).get(title="Assignment 3")
-    answer = answer_get_or_create(membership=world.participant, assignment=assignment)
-    parts = answer_parts(assignment)
-    text = next(p for p in parts if p.kind == "text")
-    photos = next(p for p in parts if p.kind == "photos")
-    answer_file_add(
-        answer=answer,
-        user=world.participant.user,
-        part=photos,
-        upload=SimpleUploadedFile("board.png", png_bytes()),
-        client_key="k1",
-    )
-    answer_save(
-        answer=answer,
-        user=world.participant.user,
-        base_version=answer.version,
-        content={text.id: "Palaverin alussa jokainen kertoo yhden onnistumisen.\nToimii!"},
-        submit=True,
+    answer_build(
+        world,
+        assignment=assignment,
+        text="Palaverin alussa jokainen kertoo yhden onnistumisen.\nToimii!",
     )
     return assignment
 
