@@ -112,6 +112,8 @@ MATRIX: dict[str, Rule] = {
     "output_withdraw": only("POST", participant=302, group_mate=302, trainer=302),
     "library": MEMBERS_ONLY,
     "library_export": TRAINERS_AND_ORGANISERS,
+    # A participant shares their own commitment with their group; anyone else's is 404.
+    "commitment_share": only("POST", participant=302),
     "notification_preferences": everyone(200),
     # Personal data: everyone's own page; an export downloads for its owner only (the
     # participant's, built in _url), and answers 404 to everyone else.
@@ -260,6 +262,12 @@ def _url(name: str, world: World) -> str:
         return reverse(name, args=[slug, group, output.id])
     if name == "library":
         return reverse(name, args=[slug])
+    if name == "commitment_share":
+        from programmes.live import services as live
+
+        question = live_question_build(world, kind="commitment")
+        answer = live.answer_submit(question=question, user=world.participant.user, raw="Kysyn")
+        return reverse(name, args=[slug, answer.id])
     if name == "library_export":
         return reverse(name, args=[slug, "xlsx"])
     if name == "workspace_updates":

@@ -25,6 +25,7 @@ from polku.uploads.validation import UploadRefused
 from polku.versioning import compare_and_set
 from programmes.assignments.models import Answer
 from programmes.assignments.parts import answer_parts_filled
+from programmes.live.models import LiveAnswer, LiveQuestion
 from programmes.models import TrainingDayPage
 
 from .models import (
@@ -368,3 +369,32 @@ def output_share(
 
 def output_withdraw(*, group, output_id: int) -> None:
     SharedOutput.objects.filter(small_group=group, id=output_id).delete()
+
+
+def commitment_share(*, membership, answer_id: int) -> Post:
+    """A participant shares their own training-day commitment with their small group, as a
+    post (commitments are otherwise theirs and their trainers' only). Sharing it again is the
+    same post."""
+    answer = (
+        LiveAnswer.objects.filter(
+            id=answer_id,
+            user_id=membership.user_id,
+            question__cohort_id=membership.cohort_id,
+            question__kind=LiveQuestion.Kind.COMMITMENT,
+        )
+        .select_related("question__training_day")
+        .first()
+    )
+    if answer is None or membership.small_group_id is None:
+        raise ValidationError(_("There is no commitment of yours to share."))
+    body = _("My commitment from %(day)s: “%(commitment)s”") % {
+        "day": answer.question.training_day.title,
+        "commitment": answer.value,
+    }
+    post, _errors = post_create(
+        group=membership.small_group,
+        author=membership.user,
+        body=body,
+        client_key=f"commitment:{answer.id}",
+    )
+    return post

@@ -28,4 +28,5 @@ urlpatterns = [
 cohort_patterns = [
     path("library/", views.library, name="library"),
     path("library.<str:fmt>", views.library_export, name="library_export"),
+    path("commitments/<int:answer_id>/share/", views.commitment_share, name="commitment_share"),
 ]

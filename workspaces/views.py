@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from polku.access import STAFF_ROLES, membership_get
 from polku.exports import table_response
 from polku.forms import SwitchForm
-from polku.people.models import Membership
+from polku.people.models import Membership, Role
 from polku.uploads.serving import stored_file_response
 from polku.uploads.validation import ACCEPT_FILES
 from programmes.live.selectors import published_days
@@ -406,3 +406,16 @@ def library_export(request, cohort_slug, fmt):
         for output in library_outputs(cohort=membership.cohort)
     )
     return table_response(f"{membership.cohort.slug}-library", fmt, header, rows)
+
+
+@login_required
+@require_POST
+def commitment_share(request, cohort_slug, answer_id):
+    membership = membership_get(request.user, cohort_slug, roles=[Role.PARTICIPANT])
+    try:
+        post = services.commitment_share(membership=membership, answer_id=answer_id)
+    except ValidationError:
+        raise Http404 from None
+    messages.success(request, _("Your commitment is shared with your group."))
+    workspace_url = reverse("workspace", args=[cohort_slug, membership.small_group_id])
+    return redirect(f"{workspace_url}#post-{post.id}")

@@ -260,6 +260,7 @@ def published_days(*, cohort) -> list[DaySummaryLink]:
 class Commitment:
     day_title: str
     text: str
+    answer_id: int = 0
 
 
 def commitments_brought_back(*, membership, assignment_id: int) -> list[Commitment]:
@@ -291,15 +292,15 @@ def commitments_until_next_day(*, membership, now) -> list[Commitment]:
         return []  # none held yet, or the last one held was the year's last
     last_id = held[-1][0]
     return [
-        Commitment(title, text)
-        for title, text in LiveAnswer.objects.filter(
+        Commitment(title, text, answer_id)
+        for title, text, answer_id in LiveAnswer.objects.filter(
             user_id=membership.user_id,
             question__cohort_id=membership.cohort_id,
             question__training_day_id=last_id,
             question__kind=LiveQuestion.Kind.COMMITMENT,
         )
         .order_by("question_id")
-        .values_list("question__training_day__title", "value")
+        .values_list("question__training_day__title", "value", "id")
     ]
 
 

@@ -88,6 +88,14 @@ def test_a_participant_meets_their_commitment_in_the_next_assignment(
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert small_controls(phone) == []
     phone.screenshot(path=screenshots / f"commitment-assignment-{locale}.png", full_page=False)
+    with translation.override(locale[:2]):
+        share = translation.gettext("Share with my group")
+    phone.goto(live_server.url + reverse("cohort_path", args=[world.cohort.slug]))
+    assert phone.get_by_text(MINE).is_visible()  # on the path until the next day
+    assert phone.get_by_role("button", name=share).is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert small_controls(phone) == []
+    phone.screenshot(path=screenshots / f"commitment-path-{locale}.png", full_page=False)
 
 
 @pytest.fixture

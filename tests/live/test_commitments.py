@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from polku.notifications.models import NotificationPreference
 from programmes.live import services
-from programmes.live.models import LiveQuestion
+from programmes.live.models import LiveAnswer, LiveQuestion
 from programmes.live.tasks import commitment_reminders_send
 from programmes.models import AssignmentPage, TrainingDayPage, TrainingDaySchedule
 from tests.conftest import client_for
@@ -113,3 +113,18 @@ def test_trainers_see_the_cohorts_commitments_by_theme_with_names(world):
     LiveQuestion.objects.filter(id=question.id).update(anonymous=False)
     assert name in trainer.get(url).content.decode()
     assert client_for(world.participant.user).get(url).status_code == 404
+
+
+def test_a_participant_may_share_their_commitment_with_their_group(world):
+    _committed(world)
+    participant = client_for(world.participant.user)
+    path = participant.get(reverse("cohort_path", args=[world.cohort.slug])).content.decode()
+    answer = LiveAnswer.objects.get(value=MINE)
+    share = reverse("commitment_share", args=[world.cohort.slug, answer.id])
+    assert share in path
+    participant.post(share)
+    participant.post(share)  # twice: still one post
+    group = reverse("workspace", args=[world.cohort.slug, world.participant.small_group_id])
+    feed = client_for(world.group_mate.user).get(group).content.decode()
+    assert feed.count(MINE) == 1
+    assert client_for(world.classmate.user).post(share).status_code == 404  # not theirs
