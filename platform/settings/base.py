@@ -195,6 +195,8 @@ ACCOUNT_FORMS = {"reset_password": "polku.people.forms.PasswordResetForm"}
 ACCOUNT_PREVENT_ENUMERATION = True  # the reset form answers the same for any address
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = True
+# Sessions in the database, read through the cache (a query less a request); see polku.sessions.
+SESSION_ENGINE = "polku.sessions"
 
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("en", _("English"))]
