@@ -84,7 +84,7 @@ class MentoringProgramme(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    # The rollup: {"active", "paused", "ended", "hours", "minimum_hours_total", "on_pace",
+    # The rollup: {"active", "paused", "hours", "minimum_hours_total", "minimum_reached",
     # "checkins_due", "checkins_done", "at_risk"}; see services.programme_figures_build.
     figures = models.JSONField(default=dict, editable=False)
     figures_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -25,7 +25,6 @@ from .certificate import certificate_pdf
 from .forms import CheckInForm, CoachInviteForm, GoalForm, NoteForm, SessionForm
 from .guidance import COACHING_GUIDANCE, QUESTION_BANK
 from .models import (
-    CheckIn,
     CoachInvitation,
     GuideAudience,
     MentoringGuidePage,
@@ -50,13 +49,13 @@ def mentoring_home(request):
         .select_related("programme", "mentor", "mentee")
         .order_by("status", "-created_at")
     )
-    due = {pair.id for pair in services.checkins_due(user)}
+    due = services.checkins_unanswered(pairs)
     upward = list(services.upward_programmes(user))
     return render(
         request,
         "mentoring/home.html",
         {
-            "pairs": [(pair, pair.id in due, pair.other(user)) for pair in pairs],
+            "pairs": [(pair, (pair.id, user.id) in due, pair.other(user)) for pair in pairs],
             "upward": upward,
             "recognitions": Recognition.objects.filter(user=user).select_related("programme"),
         },
@@ -91,9 +90,6 @@ def _pair_page(request, pair: Pair, **forms):
     user = request.user
     today = timezone.localdate()
     sessions = list(pair.sessions.order_by("-held_on", "-id")[:SESSIONS_SHOWN])
-    period = services.period_start(pair.started_on, pair.programme.weekly_weeks, today)
-    refusal = services.checkin_refusal(pair, today)
-    checked_in = CheckIn.objects.filter(pair=pair, user=user, period_start=period).exists()
     context = {
         "pair": pair,
         "programme": pair.programme,
@@ -105,7 +101,7 @@ def _pair_page(request, pair: Pair, **forms):
         "past": [s for s in sessions if s.held_on <= today],
         "goals": pair.goals.all(),
         "notes": pair.notes.select_related("author")[:NOTES_SHOWN],
-        "checkin_due": not refusal and not checked_in,
+        "checkin_due": (pair.id, user.id) in services.checkins_unanswered([pair], today),
         "milestones": Milestone.objects.filter(pair=pair),
         "recognitions": Recognition.objects.filter(programme=pair.programme, user=user),
         "guides": _guides(pair, user),

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from polku.caching import cache_delete, cache_get, cache_set
 from polku.coalescing import Coalescing, enqueue_after_commit
 from polku.links import link_token, link_value
 from polku.people.models import Membership, Role, User
+from polku.people.services import name_parts
 from programmes.live.summaries import words_of
 
 from .models import (
@@ -108,16 +109,14 @@ def profile_save(
     return profile
 
 
-def supervisor_ids(user_id: int) -> set[int]:
-    """Whose team this person is in, as far as mentoring knows: the supervisors they coach or
-    were invited to coach (upward coaching)."""
-    coached = Pair.objects.filter(
-        mentor_id=user_id, programme__kind=ProgrammeKind.UPWARD
-    ).values_list("mentee_id", flat=True)
-    invited = CoachInvitation.objects.filter(pair__mentor_id=user_id).values_list(
-        "supervisor_id", flat=True
+def supervisor_ids(user) -> set[int]:
+    """Whose team this person is in, as far as mentoring knows: the supervisors they coach in
+    upward coaching, and those who invited them to (accepted or not). One query."""
+    invited = CoachInvitation.objects.filter(email__iexact=user.email).values("supervisor_id")
+    coached = Q(pairs_as_mentee__mentor=user, pairs_as_mentee__programme__kind=ProgrammeKind.UPWARD)
+    return set(
+        User.objects.filter(coached | Q(id__in=invited)).values_list("id", flat=True).distinct()
     )
-    return set(coached) | set(invited)
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ class Suggestion:
 
 
 def _words(text: str, language: str) -> dict[str, str]:
-    """Stem -> the word as written, of the meaningful words of a text."""
+    """Lemma -> the word as written, of the meaningful words of a text."""
     return dict(reversed(words_of(text, language)))  # the first spelling wins
 
 
@@ -153,7 +152,7 @@ def mentor_suggestions(programme: MentoringProgramme, mentee, limit: int = 8) ->
             )
         )
     )
-    excluded = supervisor_ids(mentee.id) if programme.kind == ProgrammeKind.CLASSIC else set()
+    excluded = supervisor_ids(mentee) if programme.kind == ProgrammeKind.CLASSIC else set()
     wanted = MentorProfile.objects.filter(
         user=mentee, organisation_id=programme.organisation_id
     ).values_list("wants_help_with", flat=True)
@@ -224,7 +223,7 @@ def pair_create(*, programme: MentoringProgramme, mentor, mentee) -> Pair:
         raise MentoringRefused(_("A pair is two people."))
     if programme.ends_on < timezone.localdate():
         raise MentoringRefused(_("This programme has ended."))
-    if programme.kind == ProgrammeKind.CLASSIC and mentor.id in supervisor_ids(mentee.id):
+    if programme.kind == ProgrammeKind.CLASSIC and mentor.id in supervisor_ids(mentee):
         raise MentoringRefused(
             _("A supervisor is not their own team member's mentor: choose someone else.")
         )
@@ -253,11 +252,13 @@ def pair_status_set(*, pair: Pair, status: str) -> None:
     FIGURES.request(pair.programme_id)
 
 
+def counted(sessions):
+    """The sessions whose day has come: a planned one counts once it is here."""
+    return sessions.filter(held_on__lte=timezone.localdate())
+
+
 def pair_hours(pair: Pair) -> float:
-    """Hours of the sessions whose day has come (a planned one counts once it is here)."""
-    minutes = pair.sessions.filter(held_on__lte=timezone.localdate()).aggregate(
-        total=Sum("minutes")
-    )["total"]
+    minutes = counted(pair.sessions).aggregate(total=Sum("minutes"))["total"]
     return (minutes or 0) / 60
 
 
@@ -297,20 +298,22 @@ def session_cancel(*, pair: Pair, session_id: int, by) -> None:
     FIGURES.request(pair.programme_id)
 
 
-def goal_add(*, pair: Pair, by, text: str) -> Goal:
+def _goals_open(pair: Pair, by) -> None:
     """Goals are the mentee's: they set the agenda."""
     _pair_open(pair, by)
     if by.id != pair.mentee_id:
         raise MentoringRefused(_("Goals are written by the one mentored or coached."))
+
+
+def goal_add(*, pair: Pair, by, text: str) -> Goal:
+    _goals_open(pair, by)
     if not text.strip():
         raise MentoringRefused(_("Write the goal first."))
     return Goal.objects.create(pair=pair, text=text.strip())
 
 
 def goal_done_set(*, pair: Pair, by, goal_id: int, done: bool) -> None:
-    _pair_open(pair, by)
-    if by.id != pair.mentee_id:
-        raise MentoringRefused(_("Goals are written by the one mentored or coached."))
+    _goals_open(pair, by)
     pair.goals.filter(id=goal_id).update(done=done)
 
 
@@ -324,18 +327,23 @@ def note_add(*, pair: Pair, by, text: str) -> Note:
 # Check-ins
 
 
+def _weekly_until(pair_start: date, weekly_weeks: int) -> date:
+    """When the weekly check-ins of the first phase end: `weekly_weeks` weeks from the
+    Monday of the pair's first week."""
+    return pair_start - timedelta(days=pair_start.weekday()) + timedelta(weeks=weekly_weeks)
+
+
 def period_start(pair_start: date, weekly_weeks: int, day: date) -> date:
     """The check-in period `day` falls in: its week (from Monday) in the first
     `weekly_weeks` weeks of the pair, then its month."""
-    weekly_until = pair_start - timedelta(days=pair_start.weekday()) + timedelta(weeks=weekly_weeks)
+    weekly_until = _weekly_until(pair_start, weekly_weeks)
     if day < weekly_until:
         return day - timedelta(days=day.weekday())
     return max(day.replace(day=1), weekly_until)
 
 
 def _next_period(pair_start: date, weekly_weeks: int, start: date) -> date:
-    weekly_until = pair_start - timedelta(days=pair_start.weekday()) + timedelta(weeks=weekly_weeks)
-    if start < weekly_until:
+    if start < _weekly_until(pair_start, weekly_weeks):
         return start + timedelta(weeks=1)
     return (start.replace(day=1) + timedelta(days=32)).replace(day=1)
 
@@ -403,26 +411,27 @@ def checkin_save(
     return checkin
 
 
-def checkins_due(user, today: date | None = None) -> list[Pair]:
-    """This person's active pairs in running programmes whose check-in for the current
-    period they have not answered."""
+def checkins_unanswered(pairs, today: date | None = None) -> set[tuple[int, int]]:
+    """(pair id, person id) for each side of these pairs (with their programmes) that has not
+    answered the check-in of the current period, where one is open: one query, however many
+    pairs. The pair's page, my mentoring and the weekly reminder all ask this."""
     today = today or timezone.localdate()
-    pairs = (
-        Pair.objects.filter(Q(mentor=user) | Q(mentee=user), status=PairStatus.ACTIVE)
-        .filter(programme__starts_on__lte=today, programme__ends_on__gte=today)
-        .select_related("programme", "mentor", "mentee")
-    )
+    open_pairs = [pair for pair in pairs if not checkin_refusal(pair, today)]
+    if not open_pairs:
+        return set()
     answered = set(
-        CheckIn.objects.filter(user=user, period_start__gte=today - timedelta(days=31)).values_list(
-            "pair_id", "period_start"
-        )
+        CheckIn.objects.filter(
+            pair__in=[pair.id for pair in open_pairs],
+            period_start__gte=today - timedelta(days=31),  # a month at the longest
+        ).values_list("pair_id", "user_id", "period_start")
     )
-    return [
-        pair
-        for pair in pairs
-        if (pair.id, period_start(pair.started_on, pair.programme.weekly_weeks, today))
-        not in answered
-    ]
+    unanswered = set()
+    for pair in open_pairs:
+        start = period_start(pair.started_on, pair.programme.weekly_weeks, today)
+        for user_id in (pair.mentor_id, pair.mentee_id):
+            if (pair.id, user_id, start) not in answered:
+                unanswered.add((pair.id, user_id))
+    return unanswered
 
 
 # Upward coaching: a supervisor invites a team member
@@ -523,13 +532,9 @@ def coach_invitation_accept(
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise MentoringRefused(_("You have an account already: log in to accept."))
-        first, _sep, last = name.strip().rpartition(" ")
+        first, last = name_parts(name)
         user = User.objects.create_user(
-            invitation.email,
-            password,
-            first_name=first or last,
-            last_name=last if first else "",
-            language=language,
+            invitation.email, password, first_name=first, last_name=last, language=language
         )
     elif user.email.lower() != invitation.email:
         raise MentoringRefused(_("This invitation is for another email address."))
@@ -541,12 +546,15 @@ def coach_invitation_accept(
 # Owner's actions
 
 
+def people_in_pairs(programme: MentoringProgramme):
+    """Everyone in the programme's pairs, either side."""
+    return User.objects.filter(
+        Q(pairs_as_mentor__programme=programme) | Q(pairs_as_mentee__programme=programme)
+    ).distinct()
+
+
 def recognition_record(*, programme: MentoringProgramme, user_id: int, what: str, given_on, by):
-    if (
-        not Pair.objects.filter(programme=programme)
-        .filter(Q(mentor_id=user_id) | Q(mentee_id=user_id))
-        .exists()
-    ):
+    if not people_in_pairs(programme).filter(id=user_id).exists():
         raise MentoringRefused(_("Choose someone in this programme's pairs."))
     if not what.strip():
         raise MentoringRefused(_("Say what was given."))
@@ -629,14 +637,14 @@ def programme_figures_build(programme_id: int) -> bool:
             pair.programme = programme
         pair_ids = [pair.id for pair in pairs]
         tallies = defaultdict(_Tally)
-        sessions = MentoringSession.objects.filter(pair_id__in=pair_ids, held_on__lte=today)
+        sessions = counted(MentoringSession.objects.filter(pair_id__in=pair_ids))
         for row in sessions.values("pair_id").annotate(
             minutes_sum=Sum("minutes"), last=Max("held_on")
         ):
             tally = tallies[row["pair_id"]]
             tally.minutes, tally.last_session_on = row["minutes_sum"], row["last"]
         checkins = CheckIn.objects.filter(pair_id__in=pair_ids)
-        for row in checkins.values("pair_id").annotate(done=Count("id"), first=Min("period_start")):
+        for row in checkins.values("pair_id").annotate(done=Count("id")):
             tallies[row["pair_id"]].done = row["done"]
         recent = defaultdict(list)
         for row in checkins.filter(period_start__gte=today - timedelta(days=70)).only(
@@ -683,7 +691,6 @@ def programme_figures_build(programme_id: int) -> bool:
             totals["checkins_due"] += pair.checkins_due
             totals["checkins_done"] += pair.checkins_done
             totals["at_risk"] += bool(pair.risks)
-            totals["on_pace"] += pair.status == PairStatus.ACTIVE and Risk.BEHIND not in pair.risks
             totals["minimum_reached"] += pair.hours >= programme.minimum_hours
         Pair.objects.bulk_update(
             pairs,
@@ -701,11 +708,9 @@ def programme_figures_build(programme_id: int) -> bool:
         figures = {
             "active": totals[PairStatus.ACTIVE],
             "paused": totals[PairStatus.PAUSED],
-            "ended": totals[PairStatus.ENDED],
             "hours": float(totals["hours"]),
             "minimum_hours_total": programme.minimum_hours * len(pairs),
             "minimum_reached": totals["minimum_reached"],
-            "on_pace": totals["on_pace"],
             "checkins_due": totals["checkins_due"],
             "checkins_done": totals["checkins_done"],
             "at_risk": totals["at_risk"],
@@ -728,23 +733,26 @@ def figures_refresh(today: date | None = None) -> int:
     return len(ids)
 
 
+def percent(part, whole) -> int | None:
+    """`part` of `whole` in per cent, or None when there is no whole yet."""
+    return round(100 * (part or 0) / whole) if whole else None
+
+
 def checkin_rate(figures: dict) -> int | None:
     """Per cent of the check-ins due that were answered, or None before any was due."""
-    due = figures.get("checkins_due") or 0
-    return round(100 * figures.get("checkins_done", 0) / due) if due else None
+    return percent(figures.get("checkins_done"), figures.get("checkins_due"))
 
 
 def minimum_hours_share(figures: dict) -> int | None:
-    total = figures.get("minimum_hours_total") or 0
-    return round(100 * figures.get("hours", 0) / total) if total else None
+    return percent(figures.get("hours"), figures.get("minimum_hours_total"))
 
 
 # Reminders
 
 
-def checkin_reminder_recipients(today: date | None = None) -> dict[int, list[Pair]]:
-    """Person -> their pairs whose check-in for the current period is unanswered, among
-    active pairs of running programmes. A few queries, whatever the number of pairs."""
+def checkin_reminder_recipients(today: date | None = None) -> dict:
+    """Person -> their pairs whose check-in for the current period is unanswered, among the
+    active pairs of running programmes."""
     today = today or timezone.localdate()
     pairs = list(
         Pair.objects.filter(
@@ -753,17 +761,12 @@ def checkin_reminder_recipients(today: date | None = None) -> dict[int, list[Pai
             programme__ends_on__gte=today,
         ).select_related("programme", "mentor", "mentee")
     )
-    answered = set(
-        CheckIn.objects.filter(
-            pair__in=[pair.id for pair in pairs], period_start__gte=today - timedelta(days=31)
-        ).values_list("pair_id", "user_id", "period_start")
-    )
+    unanswered = checkins_unanswered(pairs, today)
     due = defaultdict(list)
     for pair in pairs:
-        start = period_start(pair.started_on, pair.programme.weekly_weeks, today)
         for user in (pair.mentor, pair.mentee):
-            if (pair.id, user.id, start) not in answered and user.is_active:
-                due[user.id].append(pair)
+            if (pair.id, user.id) in unanswered and user.is_active:
+                due[user].append(pair)
     return due
 
 

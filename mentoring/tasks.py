@@ -96,14 +96,12 @@ def checkin_reminders_send() -> int:
     """A reminder to everyone whose check-in for the current period is unanswered: at most
     one a week each (however many pairs), not to those who turned reminders off."""
     due = services.checkin_reminder_recipients()
-    unwanted = reminders_unwanted(list(due))
+    unwanted = reminders_unwanted([user.id for user in due])
     week = timezone.localdate().isocalendar()
-    users = User.objects.in_bulk(list(due))
     sent = 0
-    for user_id, pairs in due.items():
-        if user_id in unwanted:
+    for user, pairs in due.items():
+        if user.id in unwanted:
             continue
-        user = users[user_id]
         sent += send_once(
             user,
             f"mentoring-checkin:{week.year}-{week.week}",

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from polku.access import membership_get
 from polku.exports import table_response
-from polku.people.models import Role, User
+from polku.people.models import Role
 
 from . import services
 from .access import programme_get
@@ -126,9 +126,7 @@ def mentoring_programme(request, cohort_slug, programme_id):
         {
             "pair": pair,
             "risks": [Risk(risk).label for risk in pair.risks],
-            "rate": round(100 * pair.checkins_done / pair.checkins_due)
-            if pair.checkins_due
-            else None,
+            "rate": services.percent(pair.checkins_done, pair.checkins_due),
             "checkins": [
                 latest.get((pair.id, pair.mentor_id)),
                 latest.get((pair.id, pair.mentee_id)),
@@ -306,13 +304,7 @@ def mentoring_pair_message(request, cohort_slug, programme_id, pair_id):
 def mentoring_recognition(request, cohort_slug, programme_id):
     """Milestones reached, and what was given to whom: the owner records it."""
     membership, programme = _programme(request, cohort_slug, programme_id)
-    in_pairs = (
-        User.objects.filter(
-            Q(pairs_as_mentor__programme=programme) | Q(pairs_as_mentee__programme=programme)
-        )
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
+    in_pairs = services.people_in_pairs(programme).order_by("first_name", "last_name")
     form = RecognitionForm(
         request.POST if request.method == "POST" else None,
         people=in_pairs,

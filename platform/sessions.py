@@ -7,45 +7,32 @@ logged, never a server error. Cached copies live at most SECONDS, so a logout or
 whose cache delete failed is honoured within that time, and the row in the database stays
 the truth."""
 
-import logging
-
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 
-logger = logging.getLogger(__name__)
+from polku.caching import cache_delete, cache_get, cache_set
+
 SECONDS = 60
 
 
 class _MissWhenDown:
-    """The session cache's calls, with an unavailable cache read as a miss."""
-
-    def __init__(self, cache):
-        self._cache = cache
+    """The session cache's calls through polku.caching (the default cache, which sessions
+    use): a cache that is down is a miss, and a skipped write is logged there."""
 
     def get(self, key, default=None):
-        try:
-            return self._cache.get(key, default)
-        except Exception:  # noqa: BLE001 - any backend's connection error: a miss
-            logger.warning("session cache unavailable (get)", exc_info=True)
-            return default
+        value = cache_get(key)
+        return default if value is None else value
 
     def set(self, key, value, timeout=None):
-        timeout = SECONDS if timeout is None else min(timeout, SECONDS)
-        try:
-            self._cache.set(key, value, timeout)
-        except Exception:  # noqa: BLE001
-            logger.warning("session cache unavailable (set)", exc_info=True)
+        cache_set(key, value, timeout=SECONDS if timeout is None else min(timeout, SECONDS))
 
     def delete(self, key):
-        try:
-            self._cache.delete(key)
-        except Exception:  # noqa: BLE001
-            logger.warning("session cache unavailable (delete)", exc_info=True)
+        cache_delete(key)
 
     def __contains__(self, key):
-        return self.get(key) is not None
+        return cache_get(key) is not None
 
 
 class SessionStore(CachedDBStore):
     def __init__(self, session_key=None):
         super().__init__(session_key)
-        self._cache = _MissWhenDown(self._cache)
+        self._cache = _MissWhenDown()

@@ -95,7 +95,6 @@ def group_tasks_get(*, group, programme) -> list[dict]:
             "page": p,
             "schedule": schedules.get(p.id),
             "status": answer_status(answers.get(p.id)),
-            "submitted": bool(answers.get(p.id) and answers[p.id].submitted_at),
             "opens_later": bool(schedules.get(p.id) and schedules[p.id].opens_at > now),
         }
         for p in pages

@@ -19,6 +19,7 @@ from polku.forms import SwitchForm
 from polku.people.models import Membership, Role
 from polku.uploads.serving import stored_file_response
 from polku.uploads.validation import ACCEPT_FILES
+from programmes.assignments.selectors import SUBMITTED_STATES
 from programmes.live.selectors import published_days
 from programmes.models import TrainingDayPage
 
@@ -334,7 +335,11 @@ def output_share(request, cohort_slug, group_id):
     form = ShareForm(
         request.POST if request.method == "POST" else None,
         days=TrainingDayPage.objects.live().child_of(programme).only("id", "title", "path"),
-        tasks=[t for t in group_tasks_get(group=group, programme=programme) if t["submitted"]],
+        tasks=[
+            task
+            for task in group_tasks_get(group=group, programme=programme)
+            if task["status"] in SUBMITTED_STATES
+        ],
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -72,6 +72,13 @@ def organisation_editors_get(organisation: Organisation) -> Group:
 
 
 @transaction.atomic
+def name_parts(name: str) -> tuple[str, str]:
+    """(first name, last name) of a name as typed: the last word is the last name; a single
+    word is a first name."""
+    first, _sep, last = name.strip().rpartition(" ")
+    return (first, last) if first else (last, "")
+
+
 def membership_add(
     *,
     cohort: Cohort,
@@ -84,9 +91,7 @@ def membership_add(
     """Adds a person to a cohort (creating the user if new). Repeating it changes nothing but
     the small group. Returns the membership and whether it is new."""
     email = User.objects.normalize_email(email).strip().lower()
-    first_name, _sep, last_name = name.strip().rpartition(" ")
-    if not first_name:
-        first_name, last_name = last_name, ""
+    first_name, last_name = name_parts(name)
     user, _created = User.objects.get_or_create(
         email=email, defaults={"first_name": first_name, "last_name": last_name}
     )
@@ -152,9 +157,7 @@ def invitation_accept(*, invitation: Invitation, password: str, name: str = "") 
     if user.has_usable_password():
         raise ValidationError(_("You have an account already: log in to join."))
     if name.strip():
-        user.first_name, _sep, user.last_name = name.strip().rpartition(" ")
-        if not user.first_name:
-            user.first_name, user.last_name = user.last_name, ""
+        user.first_name, user.last_name = name_parts(name)
     user.set_password(password)
     user.save()
     memberships_join(user=user)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from polku.caching import cache_get, cache_set
 from polku.panels import Panel
 from polku.people.models import Membership
-from programmes.models import AssignmentPage, TrainingDaySchedule
+from programmes.models import AssignmentPage
 
 from .models import LiveAnswer, LiveQuestion, LiveSummary, PublishedDay
 
@@ -68,9 +68,7 @@ def summary_payload(question: LiveQuestion, participants: int) -> dict:
         {
             "question": question,
             "data": data,
-            # A commitment is its author's and their trainers': the room sees its themes only.
-            "show_quotes": count >= ANSWERS_SHOWN_FROM
-            and question.kind != LiveQuestion.Kind.COMMITMENT,
+            "show_quotes": count >= ANSWERS_SHOWN_FROM,
         },
     )
     return {
@@ -263,43 +261,19 @@ class Commitment:
     answer_id: int = 0
 
 
-def commitments_brought_back(*, membership, assignment_id: int) -> list[Commitment]:
-    """The participant's own commitments from the training days whose trainer brought them
-    back in this assignment: one query."""
-    return [
-        Commitment(title, text)
-        for title, text in LiveAnswer.objects.filter(
-            user_id=membership.user_id,
-            question__cohort_id=membership.cohort_id,
-            question__kind=LiveQuestion.Kind.COMMITMENT,
-            question__follow_up_id=assignment_id,
-        )
-        .order_by("question__training_day__path", "question_id")
-        .values_list("question__training_day__title", "value")
-    ]
-
-
-def commitments_until_next_day(*, membership, now) -> list[Commitment]:
-    """The participant's commitments from the last training day held, shown on their path
-    until the next day begins: two queries."""
-    days = list(
-        TrainingDaySchedule.objects.filter(cohort_id=membership.cohort_id)
-        .order_by("starts_at")
-        .values_list("page_id", "starts_at", "ends_at")
-    )
-    held = [day for day in days if day[2] <= now]
-    if not held or not any(day[1] > now for day in days):
-        return []  # none held yet, or the last one held was the year's last
-    last_id = held[-1][0]
+def my_commitments(*, membership, **question) -> list[Commitment]:
+    """The participant's own commitments, of the commitment questions that match `question`
+    (a training day, or the assignment they come back in): one query."""
+    filters = {f"question__{name}": value for name, value in question.items()}
     return [
         Commitment(title, text, answer_id)
         for title, text, answer_id in LiveAnswer.objects.filter(
             user_id=membership.user_id,
             question__cohort_id=membership.cohort_id,
-            question__training_day_id=last_id,
             question__kind=LiveQuestion.Kind.COMMITMENT,
+            **filters,
         )
-        .order_by("question_id")
+        .order_by("question__training_day__path", "question_id")
         .values_list("question__training_day__title", "value", "id")
     ]
 
@@ -308,7 +282,7 @@ def commitment_panel(*, membership, page):
     """polku.panels ASSIGNMENT: "On day 2 you committed to: … — how did it go?" """
     if not membership.is_participant:
         return None
-    found = commitments_brought_back(membership=membership, assignment_id=page.id)
+    found = my_commitments(membership=membership, follow_up_id=page.id)
     if not found:
         return None
     return Panel("live/includes/commitment_panel.html", {"commitments": found})

@@ -172,8 +172,12 @@ def summary_data(question: LiveQuestion, answers) -> dict:
     if kind == LiveQuestion.Kind.WORDS:
         return word_summary([a.value for a in shown], language, excluded)
     texts = {a.id: a.value for a in shown}
-    data = themes_summary(list(texts.items()), language, excluded)
-    return curated(data, curation, texts)
+    data = curated(themes_summary(list(texts.items()), language, excluded), curation, texts)
+    if kind == LiveQuestion.Kind.COMMITMENT:
+        # A commitment is its author's and their trainers' (who read every answer of a theme
+        # on the facilitator's page): the summary keeps its themes and counts, no one's words.
+        data["themes"] = [{**theme, "quotes": []} for theme in data["themes"]]
+    return data
 
 
 def summary_store(*, question_id: int, force: bool = False) -> bool:
@@ -355,8 +359,6 @@ def day_questions(*, cohort, training_day) -> list[dict]:
     for question in questions:
         data = question.summary.data if hasattr(question, "summary") else {}
         count = data.get("count", 0)
-        if question.kind == LiveQuestion.Kind.COMMITMENT:  # its themes, never anyone's words
-            data = {**data, "themes": [{**t, "quotes": []} for t in data.get("themes", [])]}
         out.append(
             {
                 "prompt": question.prompt,

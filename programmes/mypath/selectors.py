@@ -15,7 +15,7 @@ from programmes.assignments.selectors import (
     answer_statuses_of,
     new_feedback_of,
 )
-from programmes.live.selectors import published_days
+from programmes.live.selectors import my_commitments, published_days
 from programmes.models import (
     DUE_SOON,
     AssignmentPage,
@@ -161,3 +161,14 @@ def cohort_path_get(*, membership: Membership, now: datetime | None = None) -> l
     if upcoming:
         min(upcoming, key=lambda i: i.sort_at or now).is_next = True
     return items
+
+
+def commitments_until_next_day(*, membership: Membership, items: list[PathItem], now: datetime):
+    """The participant's commitments from the last training day held, shown on their path
+    until the next day begins (from the path's own days: one query)."""
+    days = [item for item in items if item.is_day and item.schedule]
+    held = [item for item in days if item.schedule.ends_at <= now]
+    if not held or not any(item.schedule.starts_at > now for item in days):
+        return []  # none held yet, or the last one held was the year's last
+    last = max(held, key=lambda item: item.schedule.ends_at)
+    return my_commitments(membership=membership, training_day_id=last.page.id)

@@ -3,16 +3,16 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from polku.access import membership_get
-from programmes.live.selectors import commitments_until_next_day
 
-from .selectors import cohort_path_get
+from .selectors import cohort_path_get, commitments_until_next_day
 
 
 @login_required
 def cohort_path(request, cohort_slug):
     """My path: the cohort's year as a timeline, what's next and what changed."""
     membership = membership_get(request.user, cohort_slug)
-    items = cohort_path_get(membership=membership)
+    now = timezone.now()
+    items = cohort_path_get(membership=membership, now=now)
     return render(
         request,
         "programmes/cohort_path.html",
@@ -22,7 +22,7 @@ def cohort_path(request, cohort_slug):
             "programme": membership.cohort.programme,
             "items": items,
             "next_item": next((item for item in items if item.is_next), None),
-            "commitments": commitments_until_next_day(membership=membership, now=timezone.now())
+            "commitments": commitments_until_next_day(membership=membership, items=items, now=now)
             if membership.is_participant
             else [],
         },

@@ -95,4 +95,4 @@ def test_a_check_in_done_stops_the_reminder(world, programme, pair, mailoutbox):
     for user in (world.participant.user, world.classmate.user):
         services.checkin_save(pair=pair, by=user, score=4, met=True)
     assert checkin_reminders_send() == 0
-    assert services.checkins_due(world.participant.user, timezone.localdate()) == []
+    assert services.checkins_unanswered([pair], timezone.localdate()) == set()
