@@ -22,30 +22,15 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import PORT, Browser, prepare, served  # noqa: E402
+from bench.run import PORT, Browser, prepare, served, session_cookies  # noqa: E402
 
 POLLERS = 16  # threads that poll for the phones, each for every 16th phone
 POLL_SECONDS = 1.5  # as static/live.js
 
 
 def _session_browser(user) -> Browser:
-    """A logged-in browser made directly in the session store: 300 password hashes would
-    take minutes and are not what is measured."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.utils.crypto import get_random_string
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
     browser = Browser()
-    browser.cookies = {
-        settings.SESSION_COOKIE_NAME: session.session_key,
-        "csrftoken": get_random_string(32),
-    }
+    browser.cookies = session_cookies(user)
     return browser
 
 

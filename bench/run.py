@@ -48,6 +48,41 @@ def _recreate_database(server_url: str, name: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def multipart(fields: dict, files: dict | None = None) -> tuple[str, bytes]:
+    """A form as a phone sends it: (Content-Type, body); files as {name: (filename, bytes)}."""
+    boundary = "polkubench"
+    chunks = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    for name, (filename, content) in (files or {}).items():
+        chunks.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+            + content
+            + b"\r\n"
+        )
+    return f"multipart/form-data; boundary={boundary}", b"".join(
+        chunks
+    ) + f"--{boundary}--\r\n".encode()
+
+
+def session_cookies(user) -> dict[str, str]:
+    """A logged-in person's cookies, made directly in the session store: hundreds of password
+    hashes would take minutes and are not what is measured."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.crypto import get_random_string
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return {settings.SESSION_COOKIE_NAME: session.session_key, "csrftoken": get_random_string(32)}
+
+
 class Browser:
     """One logged-in person: cookies and CSRF over plain http.client (no extra packages)."""
 
@@ -81,26 +116,11 @@ class Browser:
 
     def post_form(self, path, fields: dict, files: dict | None = None, accept_json=True):
         """A multipart POST like the page's own: fields, and files as {name: (filename, bytes)}."""
-        boundary = "polkubench"
-        chunks = []
-        for name, value in {"csrfmiddlewaretoken": self.csrf(), **fields}.items():
-            chunks.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
-                f"\r\n\r\n{value}\r\n".encode()
-            )
-        for name, (filename, content) in (files or {}).items():
-            chunks.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                f'filename="{filename}"\r\nContent-Type: application/octet-stream'
-                f"\r\n\r\n".encode()
-                + content
-                + b"\r\n"
-            )
-        body = b"".join(chunks) + f"--{boundary}--\r\n".encode()
+        content_type, body = multipart({"csrfmiddlewaretoken": self.csrf(), **fields}, files)
         connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
         headers = {
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Content-Type": content_type,
             "Referer": f"http://127.0.0.1:{PORT}{path}",
             "Host": "127.0.0.1",
         }
@@ -297,15 +317,15 @@ def prepare(postgres: str, database: str, broker: str, **extra_env) -> dict:
 
 
 @contextmanager
-def served(*, workers: int):
-    """gunicorn (sync workers, DEBUG off) and one Celery worker, stopped on the way out."""
+def served(*, workers: int | None):
+    """gunicorn (DEBUG off; workers as gunicorn.conf.py says unless given) and one Celery
+    worker, stopped on the way out."""
     env = dict(os.environ)
     server = subprocess.Popen(
         [
             BIN / "gunicorn",
             "polku.wsgi:application",
-            "--workers",
-            str(workers),
+            *(["--workers", str(workers)] if workers else []),
             "--bind",
             f"127.0.0.1:{PORT}",
             "--log-level",

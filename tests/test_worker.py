@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,10 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}{port}/{db['NAME']}"
 
 
-@pytest.fixture
-def worker(tmp_path):
-    """A worker process on a queue of this test's own, against the test database."""
+@contextmanager
+def worker_running(tmp_path, kinds=None):
+    """A worker process on queues of this test's own (the kinds given, else all), against the
+    test database; tasks sent meanwhile go to this test's queues."""
     queue = f"polku-test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
@@ -49,7 +51,7 @@ def worker(tmp_path):
             "worker",
             "--pool=solo",
             "-Q",
-            queue,
+            ",".join(f"{queue}-{kind}" for kind in kinds or settings.QUEUE_KINDS),
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
@@ -64,7 +66,7 @@ def worker(tmp_path):
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
     try:
-        yield tmp_path / "mail", process
+        yield process
     finally:
         celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
         process.terminate()
@@ -72,6 +74,12 @@ def worker(tmp_path):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def worker(tmp_path):
+    with worker_running(tmp_path) as process:
+        yield tmp_path / "mail", process
 
 
 @pytest.mark.worker
@@ -220,3 +228,31 @@ def test_a_real_worker_keeps_progress_equal_to_a_full_recompute(worker):
         "waiting": 0,
     }
     assert ev.stored(world.cohort) == incremental
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_live_summary_never_waits_behind_media_work(tmp_path):
+    """Kinds of work have queues of their own: with photos waiting to be rendered (no worker
+    on the media queue at all), a worker of the live queue still builds the room's summary."""
+    from programmes.live import services
+    from programmes.live.models import LiveQuestion, LiveSummary
+    from tests.conftest import answer_build
+
+    with worker_running(tmp_path, kinds=["live"]) as process:
+        world = world_build("q")
+        photo = answer_build(world).files.get().stored_file  # its rendering goes to media
+        question = services.question_create(
+            cohort=world.cohort,
+            training_day=world.day,
+            kind=LiveQuestion.Kind.SCALE,
+            prompt="Miltä nyt tuntuu?",
+            options={"min": 1, "max": 5},
+        )
+        services.question_open(question=question)
+        services.answer_submit(question=question, user=world.participant.user, raw="4")
+
+        _wait_for(lambda: LiveSummary.objects.filter(question=question).exists(), process)
+        photo.refresh_from_db()
+        assert photo.state == "processing"  # still waiting in its own queue
+        assert LiveSummary.objects.get(question=question).data["count"] == 1

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 PLATFORM_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PLATFORM_DIR.parent
@@ -253,6 +254,11 @@ CELERY_TASK_IGNORE_RESULT = True  # tasks store what they produce in the databas
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="polku")
+# A queue per kind of work (polku.celery.TASK_KINDS): a worker started without -Q takes them
+# all; production may run one worker for "polku-live" alone (docs/scaling.md).
+QUEUE_KINDS = ("live", "progress", "email", "media")
+CELERY_TASK_ROUTES = ["polku.celery.task_route"]
+CELERY_TASK_QUEUES = [Queue(f"{CELERY_TASK_DEFAULT_QUEUE}-{kind}") for kind in QUEUE_KINDS]
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it to be run again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
