@@ -17,6 +17,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -28,18 +29,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.run import BIN, PORT, ROOT, _children, _rss_mb, prepare, served, session_cookies  # noqa: E402
 
 TARGET_P95_MS = 1000
-KINDS = [  # Locust's request names, in the order printed, with the tag that runs each alone
+KINDS = [  # Locust's request names, in the order printed, and the phone's method for each
     ("my path", "path"),
     ("training day", "day"),
+    ("group feed", "feed"),
+    ("live page", "live_page"),
     ("live poll", "live_poll"),
-    ("live page", "live_poll"),
     ("live answer", "live_answer"),
     ("live vote", "live_vote"),
-    ("assignment", "autosave"),
+    ("assignment", "assignment"),
     ("autosave", "autosave"),
     ("photo upload", "photo"),
-    ("group feed", "feed"),
 ]
+CPU_PHONES = 8  # a photo is sent at most three times a phone
 CHOICES = ["Kuuntelu", "Palaute", "Luottamus"]
 
 
@@ -111,7 +113,7 @@ def plan(users: int) -> dict:
     return {"phones": phones, "choices": CHOICES}
 
 
-def locust(plan_file: Path, out: Path, *, users: int, seconds: float, tags=None) -> dict:
+def locust(plan_file: Path, out: Path, *, users: int, seconds: float, only="") -> dict:
     """Runs Locust headless and returns its statistics per request name."""
     command = [
         BIN / "locust",
@@ -127,7 +129,7 @@ def locust(plan_file: Path, out: Path, *, users: int, seconds: float, tags=None)
         "--run-time",
         f"{int(seconds)}s",
         "--stop-timeout",
-        "10",
+        "5",
         "--csv",
         out,
         "--only-summary",
@@ -136,16 +138,22 @@ def locust(plan_file: Path, out: Path, *, users: int, seconds: float, tags=None)
         "--exit-code-on-error",
         "0",  # errors are counted and judged here
     ]
-    if tags:
-        command += ["--tags", *tags]
     env = {
         **os.environ,
+        "POLKU_LOAD_ONLY": only,
         "POLKU_LOAD_PLAN": str(plan_file),
         "POLKU_LOAD_ANSWERED": f"{out}-answered.json",
     }
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run([str(c) for c in command], cwd=ROOT, env=env, check=True, capture_output=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(f"{out}_stats.csv") as stats:
-        return {row["Name"]: row for row in csv.DictReader(stats)}
+        rows = {row["Name"]: row for row in csv.DictReader(stats)}
+    # Locust shares the machine's cores with the servers: say how much it took.
+    rows["Aggregated"]["cpu"] = (after.ru_utime + after.ru_stime) - (
+        before.ru_utime + before.ru_stime
+    )
+    return rows
 
 
 def _cpu_seconds(pids) -> float:
@@ -251,7 +259,7 @@ def main():
                 f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
             )
             worst = 0
-            for name, _tag in KINDS:
+            for name, _method in KINDS:
                 row = stats.get(name)
                 if row is None:
                     continue
@@ -264,6 +272,10 @@ def main():
                 f"{'all':18} {total['Request Count']:>7} {float(total['Requests/s']):7.1f} "
                 f"{total['Failure Count']:>7} {total['50%']:>7} {total['95%']:>7} "
                 f"{total['99%']:>7}"
+            )
+            print(
+                f"the load generator (Locust) used {total['cpu']:.0f} s of CPU, "
+                f"{total['cpu'] / elapsed:.0%} of one core"
             )
             errors = int(total["Failure Count"])
             lost = _stored_answers(the_plan["phones"], folder / f"load-{users}-answered.json")
@@ -284,7 +296,7 @@ def main():
                 f"\nlargest N that met the target: {max(met) if met else 'none of ' + args.users}"
             )
         if args.cpu_seconds:
-            _cpu_per_kind(server, worker, plan_file("cpu", 4), folder, args.cpu_seconds)
+            _cpu_per_kind(server, worker, plan_file("cpu", CPU_PHONES), folder, args.cpu_seconds)
     if failures:
         raise SystemExit("load: " + "; ".join(failures))
     if args.check and len(met) < len(counts):
@@ -296,30 +308,45 @@ def _served_by(server) -> str:
 
 
 def _cpu_per_kind(server, worker, plan_file, folder, seconds):
-    """One kind at a time, from four phones: CPU time spent / requests of that kind."""
-    web = lambda: [server.pid, *_children(server.pid)]  # noqa: E731
-    celery = lambda: [worker.pid, *_children(worker.pid)]  # noqa: E731
+    """One kind at a time, from a few phones: CPU time spent / requests of that kind, in the
+    web workers, PostgreSQL and the Celery worker (what the requests asked it to do)."""
+
+    def cpu():
+        return (
+            _cpu_seconds([server.pid, *_children(server.pid)]),
+            _cpu_seconds(_postgres_pids()),
+            _cpu_seconds([worker.pid, *_children(worker.pid)]),
+        )
+
     print(
-        f"\nCPU per request, one kind at a time (4 phones, {seconds:.0f} s each)\n"
+        f"\nCPU per request, one kind at a time ({CPU_PHONES} phones, {seconds:.0f} s each)\n"
         f"{'request':18} {'count':>7} {'web ms':>8} {'db ms':>8} {'worker ms':>10}"
     )
-    done = set()
-    for name, tag in KINDS:
-        if tag in done:
-            continue
-        done.add(tag)
-        before = (_cpu_seconds(web()), _cpu_seconds(_postgres_pids()), _cpu_seconds(celery()))
-        stats = locust(plan_file, folder / f"cpu-{tag}", users=4, seconds=seconds, tags=[tag])
-        time.sleep(2)  # the worker's builds that the requests asked for
-        after = (_cpu_seconds(web()), _cpu_seconds(_postgres_pids()), _cpu_seconds(celery()))
-        requests = int(stats["Aggregated"]["Request Count"])
-        if not requests:
-            continue
-        web_ms, db_ms, worker_ms = (
-            (a - b) * 1000 / requests for a, b in zip(after, before, strict=True)
+    for name, function in KINDS:
+        before = cpu()
+        stats = locust(
+            plan_file, folder / f"cpu-{function}", users=CPU_PHONES, seconds=seconds, only=function
         )
-        label = name if tag != "live_poll" else "live poll (+page)"
-        print(f"{label:18} {requests:7d} {web_ms:8.1f} {db_ms:8.1f} {worker_ms:10.1f}")
+        after = _settled(cpu)  # the worker's builds and renditions the requests asked for
+        requests = int(stats.get(name, {}).get("Request Count", 0))
+        if requests:
+            web_ms, db_ms, worker_ms = (
+                (a - b) * 1000 / requests for a, b in zip(after, before, strict=True)
+            )
+            print(f"{name:18} {requests:7d} {web_ms:8.1f} {db_ms:8.1f} {worker_ms:10.1f}")
+
+
+def _settled(cpu, most=30.0):
+    """CPU times once they stop growing (the worker has finished), within `most` seconds."""
+    deadline = time.monotonic() + most
+    last = cpu()
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        now = cpu()
+        if now[2] - last[2] < 0.01:
+            return now
+        last = now
+    return last
 
 
 if __name__ == "__main__":

@@ -2,36 +2,50 @@
 
 Run by bench/load.py, which seeds the database, starts the servers and writes the plan this
 file reads (POLKU_LOAD_PLAN: each phone's session cookies and the paths of its cohort's day).
-Every request is named by its kind, so Locust's statistics are per kind; each task carries a
-tag of the same name, so bench/load.py can run one kind alone to measure its CPU cost.
+Every request is named by its kind, so Locust's statistics are per kind.
 
-The mix is what a phone does on a training day, 1-3 s between taps: the live page's poll of
-the room every few seconds (a 304 while nothing changed; a changed room makes the page fetch
-itself again, as static/live.js does), live answers to an open words question and a poll,
-autosaves while an in-between assignment is typed, now and then a photo, the path, the day's
-page and the small group's feed."""
+A phone goes from one activity to the next, as a person on a training day does:
+
+- live questions (half of the time): the live page, then its poll of the room every 1.5 s
+  as static/live.js does (304 while nothing changed; a changed room makes the page fetch
+  itself again), an answer to the open words question and a vote, 1-3 s to think each;
+- typing an in-between assignment (three in ten): the assignment's page, then an autosave
+  every 1-3 s while typing (static/answer/autosave.js saves after 1.2 s without a key), and
+  now and then a photo;
+- looking around (two in ten): my path, the training day's page, the small group's feed,
+  1-3 s apart.
+
+POLKU_LOAD_ONLY=<kind> makes every phone repeat one kind of request, 1-3 s apart: bench/load.py
+measures the CPU each kind costs that way."""
 
 import json
 import os
 import random
 import re
+import time
 from itertools import count
 from urllib.parse import urlencode
 
-from locust import between, events, tag, task
+from locust import constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 from bench.run import _photo, multipart
 
 PLAN = json.loads(open(os.environ["POLKU_LOAD_PLAN"]).read())  # noqa: SIM115
+ONLY = os.environ.get("POLKU_LOAD_ONLY", "")
 PHOTO = _photo(0)
 WORDS = ["kahvi", "valmentaja", "tiimi", "onnistuminen", "palaute", "luottamus", "kuuntelu"]
+POLL_SECONDS = 1.5  # static/live.js
 PHONES = count()
 ANSWERED: dict[str, set[int]] = {"words": set(), "poll": set()}  # phones answered
 
 
+def think():
+    time.sleep(random.uniform(1, 3))  # gevent's sleep: Locust patches the standard library
+
+
 class Phone(FastHttpUser):
-    wait_time = between(1, 3)
+    wait_time = constant(0)  # each activity keeps its own rhythm
 
     def on_start(self):
         self.number = next(PHONES) % len(PLAN["phones"])
@@ -44,16 +58,45 @@ class Phone(FastHttpUser):
         self.photos = 0
         self.typed = ""
         self.version = 0
-        self.assignment()
 
-    @tag("autosave")
-    @task(1)
-    def assignment(self):
-        """The assignment's page, where the draft's version comes from (static/answer)."""
-        response = self._get(self.me["assignment"], "assignment")
-        found = re.search(r'name="version" value="(\d+)"', response.text or "")
-        if found:
-            self.version = int(found.group(1))
+    @task
+    def training_day(self):
+        if ONLY:
+            getattr(self, ONLY)()
+            think()
+            return
+        activity = random.choices([self.live, self.typing, self.looking], weights=[5, 3, 2])[0]
+        activity()
+
+    # Activities
+
+    def live(self):
+        self.live_page()
+        answers = [self.live_answer, self.live_vote]
+        until = time.monotonic() + random.uniform(20, 40)
+        next_answer = time.monotonic() + random.uniform(1, 3)
+        while time.monotonic() < until:
+            time.sleep(POLL_SECONDS)
+            self.live_poll()
+            if answers and time.monotonic() >= next_answer:
+                answers.pop(0)()
+                next_answer = time.monotonic() + random.uniform(1, 3)
+
+    def typing(self):
+        self.assignment()
+        for _ in range(random.randint(3, 8)):
+            think()
+            self.autosave()
+        if random.random() < 0.3:
+            think()
+            self.photo()
+
+    def looking(self):
+        for request in (self.path, self.day, self.feed):
+            request()
+            think()
+
+    # Requests, each named by its kind
 
     def _get(self, path, name):
         return self.client.get(path, name=name, headers=self.headers)
@@ -76,19 +119,22 @@ class Phone(FastHttpUser):
                 return None
             return response
 
-    @tag("path")
-    @task(3)
     def path(self):
         self._get(self.me["path"], "my path")
 
-    @tag("day")
-    @task(2)
     def day(self):
         self._get(self.me["day"], "training day")
 
-    @tag("live_poll")
-    @task(8)
+    def feed(self):
+        self._get(self.me["feed"], "group feed")
+
+    def live_page(self):
+        response = self._get(self.me["live"], "live page")
+        found = re.search(r"data-etag='([^']*)'", response.text or "")
+        self.etag = found.group(1) if found else ""
+
     def live_poll(self):
+        """static/live.js: a conditional GET; a changed room makes the page fetch itself."""
         with self.client.get(
             self.me["room"],
             name="live poll",
@@ -106,8 +152,6 @@ class Phone(FastHttpUser):
             self._get(self.me["live"], "live page")
             self.etag = etag
 
-    @tag("live_answer")
-    @task(2)
     def live_answer(self):
         """A words question's answer, sent as the live page's form (a redirect back to it)."""
         value = {"value": random.choice(WORDS)}
@@ -120,8 +164,6 @@ class Phone(FastHttpUser):
         ):
             ANSWERED["words"].add(self.number)
 
-    @tag("live_vote")
-    @task(1)
     def live_vote(self):
         value = {"value": random.choice(PLAN["choices"])}
         if self._post(
@@ -129,8 +171,13 @@ class Phone(FastHttpUser):
         ):
             ANSWERED["poll"].add(self.number)
 
-    @tag("autosave")
-    @task(6)
+    def assignment(self):
+        """The assignment's page, where the draft's version comes from (static/answer)."""
+        response = self._get(self.me["assignment"], "assignment")
+        found = re.search(r'name="version" value="(\d+)"', response.text or "")
+        if found:
+            self.version = int(found.group(1))
+
     def autosave(self):
         """static/answer/autosave.js: the draft with the version it was based on."""
         self.typed += random.choice(WORDS) + " "
@@ -146,8 +193,6 @@ class Phone(FastHttpUser):
         if response:
             self.version = response.json()["version"]
 
-    @tag("photo")
-    @task(1)
     def photo(self):
         """A photo to the assignment (static/answer/uploads.js), three at most per phone."""
         if self.photos >= 3:
@@ -157,7 +202,7 @@ class Phone(FastHttpUser):
             {
                 "csrfmiddlewaretoken": self.me["cookies"]["csrftoken"],
                 "part": self.me["photo_part"],
-                "client_key": f"load-{self.number}-{self.photos}",
+                "client_key": f"load-{self.number}-{self.photos}-{time.monotonic_ns()}",
             },
             {"file": (f"photo{self.photos}.jpg", PHOTO)},
         )
@@ -169,11 +214,6 @@ class Phone(FastHttpUser):
             form=form,
             accept="application/json",
         )
-
-    @tag("feed")
-    @task(2)
-    def feed(self):
-        self._get(self.me["feed"], "group feed")
 
 
 @events.quitting.add_listener

@@ -10,32 +10,44 @@ from collections.abc import Iterable
 
 from django.http import Http404
 
+from polku.caching import cached
 from polku.people.models import Cohort, Membership, Role, SmallGroup
+from polku.people.versions import STRUCTURE, member_version
 
 ALL_ROLES = (Role.PARTICIPANT, Role.TRAINER, Role.ORGANISER)
 STAFF_ROLES = (Role.TRAINER, Role.ORGANISER)
 
 
 def membership_get(user, cohort_slug: str, roles: Iterable[str] = ALL_ROLES) -> Membership:
-    """The person's membership in the cohort, with the cohort and its programme, or 404."""
+    """The person's membership in the cohort, with the cohort and its programme, or 404.
+    Every page of a cohort asks, so it is cached until the person's memberships or any
+    cohort's structure change (people.versions)."""
     if not user.is_authenticated:
         raise Http404
-    membership = (
-        Membership.objects.select_related(
-            "cohort", "cohort__programme", "cohort__organisation", "small_group"
-        )
-        .filter(user=user, cohort__slug=cohort_slug, role__in=list(roles))
-        .first()
+    membership = cached(
+        f"membership:{user.id}:{cohort_slug}",
+        lambda: (
+            Membership.objects.select_related(
+                "cohort", "cohort__programme", "cohort__organisation", "small_group"
+            )
+            .filter(user=user, cohort__slug=cohort_slug)
+            .first()
+        ),
+        versions=[STRUCTURE, member_version(user.id)],
     )
-    if membership is None:
+    if membership is None or membership.role not in roles:
         raise Http404
     return membership
 
 
 def cohort_page_get(membership: Membership, page_model, page_id: int):
-    """A live page of the membership's programme, of the given type, or 404."""
-    page = (
-        page_model.objects.live().child_of(membership.cohort.programme).filter(id=page_id).first()
+    """A live page of the membership's programme, of the given type, or 404. Cached until
+    the structure changes (a publish, an unpublish, a move: people.versions)."""
+    programme = membership.cohort.programme
+    page = cached(
+        f"page:{programme.id}:{page_model._meta.label_lower}:{page_id}",
+        lambda: page_model.objects.live().child_of(programme).filter(id=page_id).first(),
+        versions=[STRUCTURE],
     )
     if page is None:
         raise Http404

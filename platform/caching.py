@@ -3,8 +3,11 @@ writes are skipped, so pages fall back to the database instead of answering 500.
 short-lived, so one that a failed delete left behind is gone within `SHORT`."""
 
 import logging
+import uuid
 
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 SHORT = 20  # seconds: how long a cached entry may outlive a change it missed
@@ -30,3 +33,79 @@ def cache_delete(key: str) -> None:
         cache.delete(key)
     except Exception:  # noqa: BLE001
         logger.warning("cache unavailable (delete %s)", key, exc_info=True)
+
+
+# Versioned entries: a read names the versions it depends on, and a change bumps them (after
+# its commit), so the next read misses and builds afresh: a change is seen at once, never a
+# stale copy. A version is a random token kept in the cache; a cache that lost it (restarted,
+# evicted) makes a new one, which misses everything kept under the old. Only a bump that failed
+# while the cache still answered reads could leave an entry stale: for VERSIONED_SECONDS at most.
+VERSIONED_SECONDS = 10 * 60
+
+
+def _version_key(name: str) -> str:
+    return f"version:{name}"
+
+
+def versions_token(names) -> str | None:
+    """The current tokens of these versions, joined; None when the cache is down."""
+    keys = [_version_key(name) for name in names]
+    try:
+        found = cache.get_many(keys)
+        for key in keys:
+            if key not in found:
+                cache.add(key, uuid.uuid4().hex[:12], timeout=None)
+                found[key] = cache.get(key)
+    except Exception:  # noqa: BLE001
+        logger.warning("cache unavailable (versions %s)", names, exc_info=True)
+        return None
+    return ".".join(str(found[key]) for key in keys)
+
+
+def version_bump(*names: str) -> None:
+    """Every entry read under these versions is gone: now, for this transaction's own reads,
+    and again after it commits, for what another process read meanwhile (the old data,
+    under the token of now)."""
+
+    def bump():
+        for name in names:
+            cache_set(_version_key(name), uuid.uuid4().hex[:12], timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def cached(key: str, build, *, versions):
+    """`build()`'s value, kept under the current tokens of `versions`. None is never kept
+    (a thing that does not exist yet may exist on the next read)."""
+    token = versions_token(versions)
+    if token is None:
+        return build()
+    full_key = f"{key}@{token}"
+    value = cache_get(full_key)
+    if value is None:
+        value = build()
+        if value is not None:
+            cache_set(full_key, value, timeout=VERSIONED_SECONDS)
+    return value
+
+
+class _ClientReusingRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache builds a new redis-py client object (and its table of response
+    callbacks) for every operation; the connection pool is shared anyway, so one client per
+    pool does the same work for a fraction of the CPU (measured in docs/performance.md)."""
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if index not in clients:
+            clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return clients[index]
+
+
+class ClientReusingRedisCache(RedisCache):
+    """settings.CACHES' backend when CACHE_URL is a Redis URL."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ClientReusingRedisCacheClient

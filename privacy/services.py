@@ -31,10 +31,12 @@ from mentoring.models import (
 )
 from polku.audit.models import Action
 from polku.audit.services import audit_record
+from polku.caching import version_bump
 from polku.coalescing import enqueue_after_commit
 from polku.notifications.models import Notice, NotificationPreference
 from polku.notifications.services import send_once
 from polku.people.models import Cohort, Invitation, Membership, Role, User
+from polku.people.versions import STRUCTURE
 from polku.uploads.models import StoredFile, private_storage
 from polku.uploads.services import stored_file_delete
 from programmes.assignments.models import Answer, AnswerFile, AnswerRevision, ReviewComment
@@ -418,6 +420,7 @@ def cohort_anonymise(*, cohort: Cohort) -> None:
     for user in User.objects.filter(id__in=user_ids, memberships=None, erased_at=None):
         _account_erase(user)
     Cohort.objects.filter(id=cohort.id).update(anonymised_at=timezone.now())
+    version_bump(STRUCTURE)  # an update() sends no signal
     audit_record(
         actor=None,
         action=Action.RETENTION,

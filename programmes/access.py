@@ -3,11 +3,30 @@
 from collections.abc import Iterable
 
 from polku.access import ALL_ROLES, cohort_page_get, membership_get
+from polku.caching import cached
+from polku.people.versions import STRUCTURE
 
-from .models import TrainingDayPage
+from .models import AssignmentPage, AssignmentSchedule, TrainingDayPage, TrainingDaySchedule
 
 
 def training_day_get(user, cohort_slug: str, page_id: int, roles: Iterable[str] = ALL_ROLES):
     """(membership, training day) for a day of the person's cohort's programme, or 404."""
     membership = membership_get(user, cohort_slug, roles=roles)
     return membership, cohort_page_get(membership, TrainingDayPage, page_id)
+
+
+def cohort_calendar(cohort) -> tuple[list, list, dict, dict]:
+    """The cohort's live days and assignments (titles, not bodies) and its dates for them,
+    by page id. The same for everyone in the cohort: cached until the structure changes."""
+
+    def build():
+        columns = ("id", "title", "path", "depth", "live", "last_published_at", "growth_chain_step")
+        programme = cohort.programme
+        return (
+            list(TrainingDayPage.objects.live().child_of(programme).only(*columns)),
+            list(AssignmentPage.objects.live().child_of(programme).only(*columns)),
+            {s.page_id: s for s in TrainingDaySchedule.objects.filter(cohort=cohort)},
+            {s.page_id: s for s in AssignmentSchedule.objects.filter(cohort=cohort)},
+        )
+
+    return cached(f"calendar:{cohort.id}", build, versions=[STRUCTURE])

@@ -3,16 +3,18 @@ from django.shortcuts import render
 
 from polku.access import cohort_page_get, membership_get
 
-from .models import TrainingDayPage, TrainingDaySchedule
+from .access import cohort_calendar
+from .models import TrainingDayPage
 from .services import page_visit_record
 
 
-def cohort_page_context(request, cohort_slug, page_id, page_model, schedule_model) -> dict:
+def cohort_page_context(request, cohort_slug, page_id, page_model) -> dict:
     """What every page of a path shows: the page through the person's cohort, the cohort's
     dates for it, and whether it changed since their last visit (which this records)."""
     membership = membership_get(request.user, cohort_slug)
     page = cohort_page_get(membership, page_model, page_id)
-    schedule = schedule_model.objects.filter(cohort=membership.cohort, page=page).first()
+    _days, _assignments, day_dates, assignment_dates = cohort_calendar(membership.cohort)
+    schedule = (day_dates if page_model is TrainingDayPage else assignment_dates).get(page.id)
     previous_visit = page_visit_record(user=request.user, page=page)
     return {
         "membership": membership,
@@ -28,7 +30,5 @@ def cohort_page_context(request, cohort_slug, page_id, page_model, schedule_mode
 
 @login_required
 def training_day(request, cohort_slug, page_id):
-    context = cohort_page_context(
-        request, cohort_slug, page_id, TrainingDayPage, TrainingDaySchedule
-    )
+    context = cohort_page_context(request, cohort_slug, page_id, TrainingDayPage)
     return render(request, "programmes/training_day.html", context)

@@ -10,3 +10,7 @@ class PeopleConfig(AppConfig):
     def ready(self):
         # Bind @shared_task to our Celery app in every process that loads Django.
         from polku import celery  # noqa: F401
+
+        from . import versions
+
+        versions.connect()

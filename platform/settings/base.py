@@ -171,6 +171,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # from here, without a database query): files in var/ by default, Redis in production
 # (CACHE_URL=redis://...).
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "polku.caching.ClientReusingRedisCache"
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [

@@ -17,7 +17,7 @@ from polku.panels import ASSIGNMENT, panels
 from polku.people.models import Role
 from polku.uploads.serving import stored_file_response
 from polku.uploads.validation import UploadRefused
-from programmes.models import AssignmentPage, AssignmentSchedule
+from programmes.models import AssignmentPage
 from programmes.views import cohort_page_context
 
 from . import services
@@ -105,7 +105,7 @@ def _answer_context(membership, assignment):
 def assignment_page(request, cohort_slug, page_id):
     """The assignment as a participant sees it, with their answer form; trainers and
     organisers see the instructions and a link to the answers."""
-    context = cohort_page_context(request, cohort_slug, page_id, AssignmentPage, AssignmentSchedule)
+    context = cohort_page_context(request, cohort_slug, page_id, AssignmentPage)
     membership, page, schedule = context["membership"], context["page"], context["schedule"]
     context["is_open"] = bool(schedule and timezone.now() >= schedule.opens_at)
     context["panels"] = panels(ASSIGNMENT, membership=membership, page=page)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.models import Page
 
 from polku.people.models import Membership, Role
+from programmes.access import cohort_calendar
 from programmes.assignments.selectors import (
     SUBMITTED_STATES,
     AnswerStatus,
@@ -18,10 +19,8 @@ from programmes.assignments.selectors import (
 from programmes.live.selectors import my_commitments, published_days
 from programmes.models import (
     DUE_SOON,
-    AssignmentPage,
     AssignmentSchedule,
     PageVisit,
-    TrainingDayPage,
     TrainingDaySchedule,
 )
 
@@ -117,12 +116,7 @@ def cohort_path_get(*, membership: Membership, now: datetime | None = None) -> l
     item's status for now, and whether it changed since the person last opened it."""
     now = now or timezone.now()
     cohort = membership.cohort
-    # The path shows titles and dates only: fetch those columns of the pages, not their bodies.
-    columns = ("id", "title", "path", "depth", "live", "last_published_at", "growth_chain_step")
-    days = list(TrainingDayPage.objects.live().child_of(cohort.programme).only(*columns))
-    assignments = list(AssignmentPage.objects.live().child_of(cohort.programme).only(*columns))
-    day_dates = {s.page_id: s for s in TrainingDaySchedule.objects.filter(cohort=cohort)}
-    assignment_dates = {s.page_id: s for s in AssignmentSchedule.objects.filter(cohort=cohort)}
+    days, assignments, day_dates, assignment_dates = cohort_calendar(cohort)
     visits = dict(
         PageVisit.objects.filter(
             user_id=membership.user_id, page_id__in=[p.id for p in days + assignments]

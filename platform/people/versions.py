@@ -1,0 +1,37 @@
+"""The versions that cached reads of people and cohorts depend on (polku.caching.cached).
+
+- STRUCTURE: organisations, cohorts, small groups, the programmes' pages and the cohorts'
+  calendars. They change when someone edits them, rarely during a training day; every change
+  bumps the one version, so a cached path or membership is never older than the last edit.
+- member_version(user_id): the person's memberships (role, small group, joined).
+
+Changes through a model's save or delete bump by signal; a bulk `update()` of these models
+must call version_bump itself (people.services.memberships_join does)."""
+
+from django.db.models.signals import post_delete, post_save
+
+from polku.caching import version_bump
+
+STRUCTURE = "structure"
+
+
+def member_version(user_id: int) -> str:
+    return f"member:{user_id}"
+
+
+def structure_changed(**_kwargs) -> None:
+    version_bump(STRUCTURE)
+
+
+def membership_changed(instance, **_kwargs) -> None:
+    version_bump(member_version(instance.user_id))
+
+
+def connect() -> None:
+    from .models import Cohort, Membership, Organisation, SmallGroup
+
+    for model in (Organisation, Cohort, SmallGroup):
+        post_save.connect(structure_changed, sender=model, weak=False)
+        post_delete.connect(structure_changed, sender=model, weak=False)
+    post_save.connect(membership_changed, sender=Membership, weak=False)
+    post_delete.connect(membership_changed, sender=Membership, weak=False)
