@@ -318,20 +318,29 @@ def _cpu_per_kind(server, worker, plan_file, folder, seconds):
             _cpu_seconds([worker.pid, *_children(worker.pid)]),
         )
 
+    # What the processes spend doing nothing (gunicorn's and Celery's own loops, beat-less
+    # PostgreSQL housekeeping) is not any request's: measured first, then subtracted.
+    started, before = time.monotonic(), cpu()
+    time.sleep(seconds)
+    idle = [(a - b) / (time.monotonic() - started) for a, b in zip(cpu(), before, strict=True)]
     print(
-        f"\nCPU per request, one kind at a time ({CPU_PHONES} phones, {seconds:.0f} s each)\n"
+        f"\nCPU per request, one kind at a time ({CPU_PHONES} phones, {seconds:.0f} s each; "
+        f"idle: web {idle[0] * 1000:.0f}, db {idle[1] * 1000:.0f}, "
+        f"worker {idle[2] * 1000:.0f} ms/s, subtracted)\n"
         f"{'request':18} {'count':>7} {'web ms':>8} {'db ms':>8} {'worker ms':>10}"
     )
     for name, function in KINDS:
-        before = cpu()
+        started, before = time.monotonic(), cpu()
         stats = locust(
             plan_file, folder / f"cpu-{function}", users=CPU_PHONES, seconds=seconds, only=function
         )
         after = _settled(cpu)  # the worker's builds and renditions the requests asked for
+        elapsed = time.monotonic() - started
         requests = int(stats.get(name, {}).get("Request Count", 0))
         if requests:
             web_ms, db_ms, worker_ms = (
-                (a - b) * 1000 / requests for a, b in zip(after, before, strict=True)
+                max(0.0, a - b - rate * elapsed) * 1000 / requests
+                for a, b, rate in zip(after, before, idle, strict=True)
             )
             print(f"{name:18} {requests:7d} {web_ms:8.1f} {db_ms:8.1f} {worker_ms:10.1f}")
 

@@ -58,6 +58,10 @@ class Phone(FastHttpUser):
         self.photos = 0
         self.typed = ""
         self.version = 0
+        if ONLY == "autosave":
+            self.assignment()  # where the draft's version comes from
+        if ONLY == "live_poll":
+            self.live_page()  # where the room's version comes from
 
     @task
     def training_day(self):
@@ -101,8 +105,11 @@ class Phone(FastHttpUser):
     def _get(self, path, name):
         return self.client.get(path, name=name, headers=self.headers)
 
-    def _post(self, path, name, *, referer, expect, fields=None, form=None, accept=""):
+    def _post(
+        self, path, name, *, referer, expect, fields=None, form=None, accept="", follow=False
+    ):
         """A form POST as the page sends it; `form` is (Content-Type, body) for a multipart one.
+        `follow`: the browser loads the page the POST redirects to (counted with the POST).
         Returns the response when it has the status expected, else counts a failure."""
         content_type, body = form or (
             "application/x-www-form-urlencoded",
@@ -112,7 +119,7 @@ class Phone(FastHttpUser):
         if accept:
             headers["Accept"] = accept
         with self.client.post(
-            path, name=name, data=body, headers=headers, allow_redirects=False, catch_response=True
+            path, name=name, data=body, headers=headers, allow_redirects=follow, catch_response=True
         ) as response:
             if response.status_code != expect:
                 response.failure(f"HTTP {response.status_code}")

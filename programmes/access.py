@@ -1,6 +1,7 @@
 """Access to the pages of a path, next to them (see polku.access for the people-level rules)."""
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from polku.access import ALL_ROLES, cohort_page_get, membership_get
 from polku.caching import cached
@@ -15,14 +16,21 @@ def training_day_get(user, cohort_slug: str, page_id: int, roles: Iterable[str] 
     return membership, cohort_page_get(membership, TrainingDayPage, page_id)
 
 
-def cohort_calendar(cohort) -> tuple[list, list, dict, dict]:
-    """The cohort's live days and assignments (titles, not bodies) and its dates for them,
-    by page id. The same for everyone in the cohort: cached until the structure changes."""
+class CohortCalendar(NamedTuple):
+    days: list[TrainingDayPage]  # live, with titles and dates, not bodies
+    assignments: list[AssignmentPage]
+    day_dates: dict[int, TrainingDaySchedule]  # by page id
+    assignment_dates: dict[int, AssignmentSchedule]
+
+
+def cohort_calendar(cohort) -> CohortCalendar:
+    """The cohort's live days and assignments and its dates for them. The same for everyone
+    in the cohort: cached until the structure changes."""
 
     def build():
         columns = ("id", "title", "path", "depth", "live", "last_published_at", "growth_chain_step")
         programme = cohort.programme
-        return (
+        return CohortCalendar(
             list(TrainingDayPage.objects.live().child_of(programme).only(*columns)),
             list(AssignmentPage.objects.live().child_of(programme).only(*columns)),
             {s.page_id: s for s in TrainingDaySchedule.objects.filter(cohort=cohort)},

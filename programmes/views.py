@@ -13,8 +13,9 @@ def cohort_page_context(request, cohort_slug, page_id, page_model) -> dict:
     dates for it, and whether it changed since their last visit (which this records)."""
     membership = membership_get(request.user, cohort_slug)
     page = cohort_page_get(membership, page_model, page_id)
-    _days, _assignments, day_dates, assignment_dates = cohort_calendar(membership.cohort)
-    schedule = (day_dates if page_model is TrainingDayPage else assignment_dates).get(page.id)
+    calendar = cohort_calendar(membership.cohort)
+    dates = calendar.day_dates if page_model is TrainingDayPage else calendar.assignment_dates
+    schedule = dates.get(page.id)
     previous_visit = page_visit_record(user=request.user, page=page)
     return {
         "membership": membership,

@@ -21,6 +21,7 @@ from polku.seen import last_seen, seen_store
 from polku.uploads.services import stored_file_create, stored_file_delete
 from polku.uploads.validation import UploadRefused
 from polku.versioning import compare_and_set
+from programmes.access import cohort_calendar
 from programmes.models import AnswerScope, AssignmentSchedule
 
 from .models import Answer, AnswerFile, AnswerRevision, FeedbackSeen, ReviewComment
@@ -56,7 +57,7 @@ def answer_owner(*, membership: Membership, assignment) -> dict:
 
 
 def assignment_open_check(*, membership: Membership, assignment, now=None) -> AssignmentSchedule:
-    schedule = AssignmentSchedule.objects.filter(cohort=membership.cohort, page=assignment).first()
+    schedule = cohort_calendar(membership.cohort).assignment_dates.get(assignment.id)
     if schedule is None or (now or timezone.now()) < schedule.opens_at:
         raise AssignmentClosed
     return schedule

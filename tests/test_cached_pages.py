@@ -1,0 +1,130 @@
+"""What is cached never shows old: every cached read (a person's membership, a cohort's
+calendar, a page of the path: polku.caching.cached under people.versions) is primed by a
+request, the data changes the way people change it, and the very next request shows it."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from polku.people.models import Role, SmallGroup
+from programmes.models import TrainingDaySchedule
+from tests.conftest import client_for
+
+
+def _path(world):
+    return reverse("cohort_path", args=[world.cohort.slug])
+
+
+def _day(world):
+    return reverse("cohort_training_day", args=[world.cohort.slug, world.day.id])
+
+
+def test_a_membership_removed_closes_the_cohort_at_once(world):
+    client = client_for(world.participant.user)
+    assert client.get(_path(world)).status_code == 200
+    world.participant.delete()
+    assert client.get(_path(world)).status_code == 404
+    assert client.get(_day(world)).status_code == 404
+
+
+def test_a_new_role_and_a_new_small_group_show_at_once(world):
+    client = client_for(world.participant.user)
+    page = client.get(_path(world)).content.decode()
+    assert "Group 1" in page and reverse("cohort_overview", args=[world.cohort.slug]) not in page
+    group = SmallGroup.objects.create(cohort=world.cohort, name="Aamuryhmä")
+    world.participant.small_group = group
+    world.participant.save()
+    assert "Aamuryhmä" in client.get(_path(world)).content.decode()
+    world.participant.role = Role.TRAINER
+    world.participant.save()
+    page = client.get(_path(world)).content.decode()
+    assert reverse("cohort_overview", args=[world.cohort.slug]) in page  # the staff menu
+
+
+def test_a_renamed_cohort_and_group_show_at_once(world):
+    client = client_for(world.participant.user)
+    client.get(_path(world))
+    world.cohort.name = "Esihenkilöt 2027"
+    world.cohort.save()
+    group = world.participant.small_group
+    group.name = "Kahviryhmä"
+    group.save()
+    page = client.get(_path(world)).content.decode()
+    assert "Esihenkilöt 2027" in page and "Kahviryhmä" in page
+
+
+def test_a_changed_date_shows_on_the_path_and_the_day_at_once(world):
+    client = client_for(world.participant.user)
+    client.get(_path(world))
+    client.get(_day(world))
+    schedule = TrainingDaySchedule.objects.get(cohort=world.cohort, page=world.day)
+    schedule.place = "Tampere-talo"
+    schedule.starts_at += timedelta(days=1)
+    schedule.ends_at += timedelta(days=1)
+    schedule.save()
+    assert "Tampere-talo" in client.get(_path(world)).content.decode()
+    assert "Tampere-talo" in client.get(_day(world)).content.decode()
+
+
+def test_a_published_edit_and_an_unpublished_page_show_at_once(world):
+    client = client_for(world.participant.user)
+    client.get(_path(world))
+    client.get(_day(world))
+    day = world.day
+    day.title = "Valmentava johtaminen"
+    day.save_revision().publish()
+    assert "Valmentava johtaminen" in client.get(_path(world)).content.decode()
+    assert "Valmentava johtaminen" in client.get(_day(world)).content.decode()
+    day.unpublish()
+    assert client.get(_day(world)).status_code == 404
+    assert "Valmentava johtaminen" not in client.get(_path(world)).content.decode()
+
+
+def test_a_renamed_programme_shows_at_once(world):
+    client = client_for(world.participant.user)
+    client.get(_path(world))
+    programme = world.cohort.programme
+    programme.title = "Lähijohtamisen vuosi"
+    programme.save_revision().publish()
+    assert "Lähijohtamisen vuosi" in client.get(_path(world)).content.decode()
+
+
+def test_an_edit_in_a_transaction_is_seen_by_its_own_next_read(world):
+    """A bump happens at once as well as after commit: a service that changes and then reads
+    within one transaction reads the change."""
+    from django.db import transaction
+
+    from polku.access import membership_get
+
+    user = world.participant.user
+    membership_get(user, world.cohort.slug)
+    with transaction.atomic():
+        world.participant.role = Role.ORGANISER
+        world.participant.save()
+        assert membership_get(user, world.cohort.slug).role == Role.ORGANISER
+
+
+def test_pages_work_with_the_cache_down(world, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is restarting")
+
+    for method in ("get", "get_many", "set", "add"):
+        monkeypatch.setattr(cache, method, down)
+    client = client_for(world.participant.user)
+    assert client.get(_path(world)).status_code == 200
+    assert client.get(_day(world)).status_code == 200
+
+
+@pytest.mark.parametrize("lost", ["the versions", "everything"])
+def test_a_cache_that_lost_its_versions_builds_afresh(world, lost):
+    client = client_for(world.participant.user)
+    client.get(_path(world))
+    world.cohort.name = "Uusi nimi"
+    world.cohort.save()
+    if lost == "the versions":
+        cache.delete_many([key for key in cache._cache if "version:" in key])  # noqa: SLF001
+    else:
+        cache.clear()  # Redis restarted without its data
+    assert "Uusi nimi" in client.get(_path(world)).content.decode()
