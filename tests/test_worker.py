@@ -110,6 +110,22 @@ def test_a_real_worker_sends_the_invitation_email_once(worker):
     assert "/invitation/" in messages[0]
 
 
+def _scale_question_opened(world):
+    from programmes.live import services
+    from programmes.live.models import LiveQuestion
+
+    question = services.question_create(
+        cohort=world.cohort,
+        training_day=world.day,
+        kind=LiveQuestion.Kind.SCALE,
+        prompt="Miltä nyt tuntuu?",
+        options={"min": 1, "max": 5},
+    )
+    services.question_open(question=question)
+    question.refresh_from_db()
+    return question
+
+
 def _wait_for(predicate, process, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
@@ -159,15 +175,7 @@ def test_a_burst_of_200_answers_makes_far_fewer_builds_and_a_final_summary_of_al
     Membership.objects.bulk_create(
         [Membership(user=u, cohort=world.cohort, role=Role.PARTICIPANT) for u in users]
     )
-    question = services.question_create(
-        cohort=world.cohort,
-        training_day=world.day,
-        kind=LiveQuestion.Kind.SCALE,
-        prompt="Miltä nyt tuntuu?",
-        options={"min": 1, "max": 5},
-    )
-    services.question_open(question=question)
-    question.refresh_from_db()
+    question = _scale_question_opened(world)
     for n, user in enumerate(users):
         services.answer_submit(question=question, user=user, raw=str(n % 5 + 1))
 
@@ -236,20 +244,13 @@ def test_a_live_summary_never_waits_behind_media_work(tmp_path):
     """Kinds of work have queues of their own: with photos waiting to be rendered (no worker
     on the media queue at all), a worker of the live queue still builds the room's summary."""
     from programmes.live import services
-    from programmes.live.models import LiveQuestion, LiveSummary
+    from programmes.live.models import LiveSummary
     from tests.conftest import answer_build
 
     with worker_running(tmp_path, kinds=["live"]) as process:
         world = world_build("q")
         photo = answer_build(world).files.get().stored_file  # its rendering goes to media
-        question = services.question_create(
-            cohort=world.cohort,
-            training_day=world.day,
-            kind=LiveQuestion.Kind.SCALE,
-            prompt="Miltä nyt tuntuu?",
-            options={"min": 1, "max": 5},
-        )
-        services.question_open(question=question)
+        question = _scale_question_opened(world)
         services.answer_submit(question=question, user=world.participant.user, raw="4")
 
         _wait_for(lambda: LiveSummary.objects.filter(question=question).exists(), process)
