@@ -68,18 +68,13 @@ def main():
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/14")
     args = parser.parse_args()
 
-    prepare(
-        args.postgres, args.database, args.broker, CACHE_URL=args.broker.rsplit("/", 1)[0] + "/13"
-    )
-    from django.core.cache import cache
-
+    prepare(args.postgres, args.database, args.broker)
     from bench.seed import seed
     from polku.people.models import User
     from programmes.live import services
     from programmes.live.models import LiveQuestion, LiveSummary
     from programmes.models import TrainingDayPage
 
-    cache.clear()
     seeded = seed(participants=args.answers, cohorts=1)
     users = list(User.objects.filter(email__startswith="p0-").order_by("id")[: args.answers])
     from polku.people.models import Cohort

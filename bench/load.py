@@ -221,14 +221,9 @@ def main():
     args = parser.parse_args()
     counts = [int(n) for n in args.users.split(",")]
 
-    prepare(
-        args.postgres, args.database, args.broker, CACHE_URL=args.broker.rsplit("/", 1)[0] + "/11"
-    )
-    from django.core.cache import cache
-
+    prepare(args.postgres, args.database, args.broker)
     from bench.seed import seed
 
-    cache.clear()
     seed(participants=max(args.participants, max(counts)), cohorts=args.cohorts)
     folder = Path(tempfile.mkdtemp(prefix="polku-load-"))
     failures, met = [], []

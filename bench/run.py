@@ -32,6 +32,8 @@ def _env(database_url: str, broker_url: str) -> dict:
         "DJANGO_SETTINGS_MODULE": "polku.settings.production",
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": broker_url,
+        # The shared cache in Redis, as in production (another database of the broker's).
+        "CACHE_URL": broker_url.rsplit("/", 1)[0] + "/10",
         "CELERY_TASK_DEFAULT_QUEUE": "polku-bench",
         "SECRET_KEY": "bench-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -313,6 +315,9 @@ def prepare(postgres: str, database: str, broker: str, **extra_env) -> dict:
     import django
 
     django.setup()
+    from django.core.cache import cache
+
+    cache.clear()  # entries of an earlier run's database (the same ids) must not be read
     return env
 
 
