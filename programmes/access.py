@@ -32,7 +32,11 @@ def cohort_calendar(cohort) -> CohortCalendar:
         programme = cohort.programme
         return CohortCalendar(
             list(TrainingDayPage.objects.live().child_of(programme).only(*columns)),
-            list(AssignmentPage.objects.live().child_of(programme).only(*columns)),
+            list(
+                AssignmentPage.objects.live()
+                .child_of(programme)
+                .only(*columns, "answer_scope")  # a small group's tasks are the group's
+            ),
             {s.page_id: s for s in TrainingDaySchedule.objects.filter(cohort=cohort)},
             {s.page_id: s for s in AssignmentSchedule.objects.filter(cohort=cohort)},
         )

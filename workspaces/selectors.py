@@ -13,9 +13,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from polku.people.models import Role, User
+from programmes.access import cohort_calendar
 from programmes.assignments.models import Answer
 from programmes.assignments.selectors import answer_status
-from programmes.models import AnswerScope, AssignmentPage, AssignmentSchedule
+from programmes.models import AnswerScope
 
 from .models import Comment, HelpedMark, Post, PostFile, SharedOutput
 
@@ -76,18 +77,14 @@ def comments_after(*, group, after: int) -> list[Comment]:
     )
 
 
-def group_tasks_get(*, group, programme) -> list[dict]:
+def group_tasks_get(*, group, cohort) -> list[dict]:
     """The path's small-group assignments, with the cohort's dates and this group's status."""
-    pages = list(
-        AssignmentPage.objects.live()
-        .child_of(programme)
-        .filter(answer_scope=AnswerScope.SMALL_GROUP)
-        .only("id", "title", "path")
+    calendar = cohort_calendar(cohort)
+    pages = sorted(
+        (p for p in calendar.assignments if p.answer_scope == AnswerScope.SMALL_GROUP),
+        key=lambda p: p.path,
     )
-    schedules = {
-        s.page_id: s
-        for s in AssignmentSchedule.objects.filter(cohort_id=group.cohort_id, page__in=pages)
-    }
+    schedules = calendar.assignment_dates
     answers = {a.assignment_id: a for a in Answer.objects.filter(small_group=group)}
     now = timezone.now()
     return [

@@ -101,7 +101,7 @@ def _feed_context(request, membership, group, draft=""):
         day_summaries=[] if before else published_days(cohort=membership.cohort),
         draft=draft,
         older=posts[-1].id if len(posts) == PAGE_SIZE else None,
-        tasks=group_tasks_get(group=group, programme=membership.cohort.programme),
+        tasks=group_tasks_get(group=group, cohort=membership.cohort),
         latest_comment=max((c.id for p in posts for c in p.comments.all()), default=0),
     )
 
@@ -337,7 +337,7 @@ def output_share(request, cohort_slug, group_id):
         days=TrainingDayPage.objects.live().child_of(programme).only("id", "title", "path"),
         tasks=[
             task
-            for task in group_tasks_get(group=group, programme=programme)
+            for task in group_tasks_get(group=group, cohort=membership.cohort)
             if task["status"] in SUBMITTED_STATES
         ],
     )
