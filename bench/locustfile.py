@@ -8,7 +8,8 @@ A phone goes from one activity to the next, as a person on a training day does:
 
 - live questions (half of the time): the live page, then its poll of the room every 1.5 s
   as static/live.js does (304 while nothing changed; a changed room makes the page fetch
-  itself again), an answer to the open words question and a vote, 1-3 s to think each;
+  itself again), an answer to the open words question and a vote, 1-3 s to think each, sent
+  by the page's script (the answered card comes back, the page stays);
 - typing an in-between assignment (three in ten): the assignment's page, then an autosave
   every 1-3 s while typing (static/answer/autosave.js saves after 1.2 s without a key), and
   now and then a photo;
@@ -105,11 +106,8 @@ class Phone(FastHttpUser):
     def _get(self, path, name):
         return self.client.get(path, name=name, headers=self.headers)
 
-    def _post(
-        self, path, name, *, referer, expect, fields=None, form=None, accept="", follow=False
-    ):
+    def _post(self, path, name, *, referer, expect, fields=None, form=None, accept=""):
         """A form POST as the page sends it; `form` is (Content-Type, body) for a multipart one.
-        `follow`: the browser loads the page the POST redirects to (counted with the POST).
         Returns the response when it has the status expected, else counts a failure."""
         content_type, body = form or (
             "application/x-www-form-urlencoded",
@@ -119,7 +117,7 @@ class Phone(FastHttpUser):
         if accept:
             headers["Accept"] = accept
         with self.client.post(
-            path, name=name, data=body, headers=headers, allow_redirects=follow, catch_response=True
+            path, name=name, data=body, headers=headers, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != expect:
                 response.failure(f"HTTP {response.status_code}")
@@ -160,21 +158,27 @@ class Phone(FastHttpUser):
             self.etag = etag
 
     def live_answer(self):
-        """A words question's answer, sent as the live page's form (a redirect back to it)."""
+        """A words question's answer as static/live.js sends it: its card comes back."""
         value = {"value": random.choice(WORDS)}
         if self._post(
             self.me["answer_words"],
             "live answer",
             referer=self.me["live"],
-            expect=302,
+            expect=200,
             fields=value,
+            accept="application/json",
         ):
             ANSWERED["words"].add(self.number)
 
     def live_vote(self):
         value = {"value": random.choice(PLAN["choices"])}
         if self._post(
-            self.me["answer_poll"], "live vote", referer=self.me["live"], expect=302, fields=value
+            self.me["answer_poll"],
+            "live vote",
+            referer=self.me["live"],
+            expect=200,
+            fields=value,
+            accept="application/json",
         ):
             ANSWERED["poll"].add(self.number)
 

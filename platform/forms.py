@@ -35,3 +35,9 @@ class RemindForm(forms.Form):
         return ngettext(
             "A reminder goes to %(n)s person.", "A reminder goes to %(n)s people.", count
         ) % {"n": count}
+
+
+def wants_json(request) -> bool:
+    """The page's script asked (fetch with Accept: application/json); a plain form post wants
+    the page back."""
+    return "application/json" in request.headers.get("Accept", "")

@@ -1,7 +1,9 @@
 /* A participant's live page follows the room: when the trainer opens, closes or hides a
  * question, or the room's summary changes, the page updates within a couple of seconds
  * without a reload, and says what changed in a polite live region. The poll costs the server
- * nothing while the room is unchanged (304 from its cache). What the person is typing is kept. */
+ * nothing while the room is unchanged (304 from its cache). What the person is typing is kept.
+ * An answer is sent without leaving the page: its card comes back with the room's summary and
+ * takes the old one's place; without a connection the form posts as a plain form would. */
 const questions = document.getElementById("live-questions");
 const announce = document.querySelector("[data-live-announce]");
 const POLL_MS = 1500;
@@ -63,6 +65,42 @@ async function poll(etag, t) {
   }
   setTimeout(() => poll(next, t), POLL_MS);
 }
+
+async function send(form) {
+  const card = form.closest("[data-question]");
+  form.querySelector("button[type=submit]")?.setAttribute("disabled", "");
+  let body;
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    body = await response.json(); // a login page (HTML) after a lost session throws here
+  } catch {
+    form.submit(); // the ordinary post: the server keeps one answer per person, so never twice
+    return;
+  }
+  const fresh = body.html
+    ? new DOMParser().parseFromString(body.html, "text/html").querySelector("[data-question]")
+    : null;
+  if (fresh) card.replaceWith(fresh);
+  else form.querySelector("button[type=submit]")?.removeAttribute("disabled");
+  const note = document.createElement("p");
+  note.className = `message message-${body.ok ? "success" : "error"}`;
+  note.tabIndex = -1; // the button pressed is gone: the message takes the focus
+  note.textContent = body.message;
+  (fresh || card).prepend(note);
+  note.focus();
+  announce.textContent = body.message;
+}
+
+questions?.addEventListener("submit", (event) => {
+  if (!(event.target instanceof HTMLFormElement)) return;
+  event.preventDefault();
+  send(event.target);
+});
 
 if (questions?.dataset.pollUrl) {
   const t = JSON.parse(document.getElementById("live-i18n").textContent);

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from polku.access import STAFF_ROLES, cohort_page_get, membership_get
-from polku.forms import RemindForm
+from polku.forms import RemindForm, wants_json
 from polku.panels import ASSIGNMENT, panels
 from polku.people.models import Role
 from polku.uploads.serving import stored_file_response
@@ -74,10 +74,6 @@ def _sha256(upload) -> str:
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest()[:32]
-
-
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 def _file_json(cohort_slug, answer_file: AnswerFile) -> dict:
@@ -174,7 +170,7 @@ def answer_save(request, cohort_slug, page_id):
                 "and save again."
             ),
         }
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse(payload, status=409)
         messages.error(request, payload["message"])
         return redirect("cohort_assignment", cohort_slug=cohort_slug, page_id=page_id)
@@ -214,7 +210,7 @@ def answer_save(request, cohort_slug, page_id):
                 )
                 % {"parts": ", ".join(f"“{label}”" for label in missing.labels)}
             )
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(
             {
                 "version": answer.version,
@@ -275,7 +271,7 @@ def answer_file(request, cohort_slug, answer_id, file_id):
         else files.filter(id__in=answer.submitted_revision.file_ids)
     )
     answer_file = get_object_or_404(files, id=file_id)
-    if _wants_json(request):  # the page asks whether a photo's renditions are ready
+    if wants_json(request):  # the page asks whether a photo's renditions are ready
         return JsonResponse(_file_json(cohort_slug, answer_file))
     return stored_file_response(answer_file.stored_file, variant=request.GET.get("v", "display"))
 

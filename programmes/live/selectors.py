@@ -161,14 +161,14 @@ def facilitator_cards(*, cohort, training_day) -> list[QuestionCard]:
     ]
 
 
-def participant_cards(*, cohort, training_day, user) -> list[QuestionCard]:
-    """The questions opened for the cohort, with the person's own answer; the room's summary
-    once they have answered (so it does not lead their answer) or the question has closed."""
-    questions = list(
-        LiveQuestion.objects.filter(cohort=cohort, training_day=training_day, hidden=False)
-        .exclude(state=LiveQuestion.State.READY)
-        .select_related("summary")
-    )
+def participant_cards(*, cohort, training_day, user, question_id=None) -> list[QuestionCard]:
+    """The questions opened for the cohort (or just the one asked for), with the person's own
+    answer; the room's summary once they have answered (so it does not lead their answer) or
+    the question has closed."""
+    questions = LiveQuestion.objects.filter(cohort=cohort, training_day=training_day, hidden=False)
+    if question_id is not None:
+        questions = questions.filter(id=question_id)
+    questions = list(questions.exclude(state=LiveQuestion.State.READY).select_related("summary"))
     # A question that follows up a commitment shows the person's own commitment above it.
     committed = [q.options["commitment_of"] for q in questions if q.options.get("commitment_of")]
     mine = dict(

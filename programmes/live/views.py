@@ -6,6 +6,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from polku.access import ALL_ROLES, STAFF_ROLES, membership_get
 from polku.caching import cache_get, cache_set
 from polku.exports import table_response
-from polku.forms import SwitchForm
+from polku.forms import SwitchForm, wants_json
 from polku.people.models import Role
 from polku.qr import qr_svg
 from programmes.access import training_day_get
@@ -213,11 +214,34 @@ def live_answer(request, cohort_slug, question_id):
     form.is_valid()  # the value is the service's to judge
     try:
         services.answer_submit(question=question, user=request.user, raw=form.cleaned_data["value"])
-        messages.success(request, _("Thank you! Your answer is in."))
+        level, message = messages.SUCCESS, _("Thank you! Your answer is in.")
     except services.QuestionClosed:
-        messages.error(request, _("This question has closed: your answer was not saved."))
+        level, message = messages.ERROR, _("This question has closed: your answer was not saved.")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        level, message = messages.ERROR, " ".join(error.messages)
+    if wants_json(request):
+        # static/live.js sent it: the card is replaced where it is, with the room's summary
+        # now that the person has answered; the rest of the page stays as it is.
+        cards = selectors.participant_cards(
+            cohort=membership.cohort,
+            training_day=question.training_day_id,
+            user=request.user,
+            question_id=question.id,
+        )
+        html = (
+            render_to_string(
+                "live/includes/participant_card.html",
+                {"card": cards[0], "cohort": membership.cohort},
+                request=request,
+            )
+            if cards
+            else ""
+        )
+        return JsonResponse(
+            {"ok": level == messages.SUCCESS, "message": message, "html": html},
+            status=200 if level == messages.SUCCESS else 400,
+        )
+    messages.add_message(request, level, message)
     return redirect(
         reverse("live_day", args=[cohort_slug, question.training_day_id]) + f"#q-{question.id}"
     )

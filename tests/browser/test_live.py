@@ -42,10 +42,15 @@ def test_three_phones_answer_and_the_projector_shows_them_without_reload(
             browser, live_server, person, viewport=PHONE, is_mobile=True, has_touch=True
         )
         phone.goto(live_server.url + room["day"])
+        phone.evaluate("window.stayed = true")  # gone if the page reloads
         phone.fill("input[name=value]", word)
         phone.get_by_role("button", name="Answer").click()
         phone.wait_for_selector("text=Your answer is in")
+        assert phone.evaluate("window.stayed === true")  # the card was replaced in place
+        assert phone.get_by_role("button", name="Change my answer").is_visible()
+        assert phone.evaluate("document.activeElement.textContent").startswith("Thank you")
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        phone.screenshot(path=screenshots / f"live-answered-{word}.png", full_page=True)
 
     projector.wait_for_selector("[data-count]:has-text('3')", timeout=10000)
     cloud = projector.locator(".cloud").inner_text()

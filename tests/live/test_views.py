@@ -39,6 +39,41 @@ def test_a_participant_answers_and_then_sees_the_room(world, committed):
     assert "valmentava" in page  # the room's word cloud, after answering
 
 
+def _answer_by_script(world, membership, question, value):
+    """As static/live.js sends it: the card comes back, the page stays."""
+    return client_for(membership.user).post(
+        reverse("live_answer", args=[world.cohort.slug, question.id]),
+        {"value": value},
+        HTTP_ACCEPT="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+def test_an_answer_sent_by_the_page_returns_its_card_with_the_room(world, committed):
+    question = live_question_build(world, kind="words")
+    with committed():
+        response = _answer_by_script(world, world.participant, question, "valmentava ote")
+    body = response.json()
+    assert response.status_code == 200 and body["ok"]
+    assert "Your answer is in" in body["message"]
+    assert f'id="q-{question.id}"' in body["html"]  # the card, to take the old one's place
+    assert "Change my answer" in body["html"] and "valmentava" in body["html"]
+    assert "<html" not in body["html"]  # not the whole page
+    assert LiveAnswer.objects.get(question=question).value == "valmentava ote"
+
+
+def test_a_refused_answer_sent_by_the_page_says_why_and_stores_nothing(world):
+    question = live_question_build(world, kind="words")
+    response = _answer_by_script(world, world.participant, question, "neljä sanaa liikaa tähän")
+    assert response.status_code == 400
+    assert "One to three words" in response.json()["message"]
+    services.question_close(question=question)
+    response = _answer_by_script(world, world.participant, question, "myöhässä")
+    assert response.status_code == 400
+    assert "has closed" in response.json()["message"]
+    assert not LiveAnswer.objects.exists()
+
+
 def test_an_answer_after_closing_is_refused_with_a_message(world):
     question = live_question_build(world)
     client_for(world.trainer.user).post(
