@@ -315,6 +315,7 @@ def _cpu_per_kind(server, worker, plan_file, folder, seconds):
 
     # What the processes spend doing nothing (gunicorn's and Celery's own loops, beat-less
     # PostgreSQL housekeeping) is not any request's: measured first, then subtracted.
+    _settled(cpu)  # requests still queued from a saturated run are served first
     started, before = time.monotonic(), cpu()
     time.sleep(seconds)
     idle = [(a - b) / (time.monotonic() - started) for a, b in zip(cpu(), before, strict=True)]
@@ -341,13 +342,14 @@ def _cpu_per_kind(server, worker, plan_file, folder, seconds):
 
 
 def _settled(cpu, most=30.0):
-    """CPU times once they stop growing (the worker has finished), within `most` seconds."""
+    """CPU times once web and worker stop working (what was asked is done), within `most`
+    seconds."""
     deadline = time.monotonic() + most
     last = cpu()
     while time.monotonic() < deadline:
         time.sleep(1)
         now = cpu()
-        if now[2] - last[2] < 0.01:
+        if now[0] - last[0] < 0.01 and now[2] - last[2] < 0.01:
             return now
         last = now
     return last
