@@ -157,30 +157,27 @@ class Phone(FastHttpUser):
             self._get(self.me["live"], "live page")
             self.etag = etag
 
-    def live_answer(self):
-        """A words question's answer as static/live.js sends it: its card comes back."""
-        value = {"value": random.choice(WORDS)}
+    def _live_send(self, kind, value):
+        """An answer as static/live.js sends it: the answered card comes back."""
+        path, name = {
+            "words": ("answer_words", "live answer"),
+            "poll": ("answer_poll", "live vote"),
+        }[kind]
         if self._post(
-            self.me["answer_words"],
-            "live answer",
+            self.me[path],
+            name,
             referer=self.me["live"],
             expect=200,
-            fields=value,
+            fields={"value": value},
             accept="application/json",
         ):
-            ANSWERED["words"].add(self.number)
+            ANSWERED[kind].add(self.number)
+
+    def live_answer(self):
+        self._live_send("words", random.choice(WORDS))
 
     def live_vote(self):
-        value = {"value": random.choice(PLAN["choices"])}
-        if self._post(
-            self.me["answer_poll"],
-            "live vote",
-            referer=self.me["live"],
-            expect=200,
-            fields=value,
-            accept="application/json",
-        ):
-            ANSWERED["poll"].add(self.number)
+        self._live_send("poll", random.choice(PLAN["choices"]))
 
     def assignment(self):
         """The assignment's page, where the draft's version comes from (static/answer)."""
