@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from polku.caching import cache_get, cache_set
@@ -63,14 +64,17 @@ def summary_payload(question: LiveQuestion, participants: int) -> dict:
     summary = _summary_of(question)
     data = summary.data if summary else {}
     count = data.get("count", 0)
-    html = render_to_string(
-        "live/includes/summary.html",
-        {
-            "question": question,
-            "data": data,
-            "show_quotes": count >= ANSWERS_SHOWN_FROM,
-        },
-    )
+    # The same for everyone who sees it, and every build stores a new version: rendered once
+    # per version and language, not for every phone that answered.
+    key = f"live:summary-html:{question.id}:{question.kind}:{summary.version if summary else 0}"
+    key += f":{get_language()}"
+    html = cache_get(key)
+    if html is None:
+        html = render_to_string(
+            "live/includes/summary.html",
+            {"question": question, "data": data, "show_quotes": count >= ANSWERS_SHOWN_FROM},
+        )
+        cache_set(key, html, timeout=ROOM_CACHE_SECONDS)
     return {
         "version": summary.version if summary else 0,
         "state": question.state,

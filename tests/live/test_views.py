@@ -62,6 +62,18 @@ def test_an_answer_sent_by_the_page_returns_its_card_with_the_room(world, commit
     assert LiveAnswer.objects.get(question=question).value == "valmentava ote"
 
 
+def test_the_rooms_summary_on_a_card_follows_each_new_build(world, committed):
+    """The summary's HTML is rendered once per version: a later build shows at once."""
+    question = live_question_build(world, kind="words")
+    with committed():
+        _answer_by_script(world, world.participant, question, "kahvi")
+    assert "kahvi" in _day_page(world, world.participant)
+    with committed():
+        _answer_by_script(world, world.group_mate, question, "valmentaja")
+    page = _day_page(world, world.participant)
+    assert "kahvi" in page and "valmentaja" in page
+
+
 def test_a_refused_answer_sent_by_the_page_says_why_and_stores_nothing(world):
     question = live_question_build(world, kind="words")
     response = _answer_by_script(world, world.participant, question, "neljä sanaa liikaa tähän")
