@@ -28,3 +28,10 @@ def test_tasks_are_sent_to_their_kinds_queue_and_a_worker_takes_every_queue():
     routed = {queue(name) for name in _task_names()}
     consumed = {q.name for q in app.conf.task_queues}  # a worker without -Q takes these
     assert routed == consumed == {f"{base}-{kind}" for kind in settings.QUEUE_KINDS}
+
+
+def test_a_task_reaches_its_own_queue_only():
+    """Every queue is bound by its own exchange and key, so no message reaches two queues."""
+    queues = list(app.conf.task_queues)
+    assert len({(q.exchange.name, q.routing_key) for q in queues}) == len(queues)
+    assert all(q.routing_key == q.name == q.exchange.name for q in queues)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
-from kombu import Queue
+from kombu import Exchange, Queue
 
 PLATFORM_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PLATFORM_DIR.parent
@@ -260,7 +260,12 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="polku"
 # all; production may run one worker for "polku-live" alone (docs/scaling.md).
 QUEUE_KINDS = ("live", "progress", "email", "media")
 CELERY_TASK_ROUTES = ["polku.celery.task_route"]
-CELERY_TASK_QUEUES = [Queue(f"{CELERY_TASK_DEFAULT_QUEUE}-{kind}") for kind in QUEUE_KINDS]
+# Each queue has an exchange and a routing key of its own: queues declared without them share
+# the default ones, and a message could reach every queue bound to the same key.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name)
+    for name in (f"{CELERY_TASK_DEFAULT_QUEUE}-{kind}" for kind in QUEUE_KINDS)
+]
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it to be run again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
