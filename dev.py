@@ -136,7 +136,10 @@ participant and open "Live questions" on the path; the trainer shows the check-i
 
 def test(args):
     install()
-    return subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT).returncode
+    # One pytest process per core (pytest-xdist), each with its own test database, unless the
+    # arguments choose (-n 0 runs in one process, as a debugger wants).
+    spread = [] if any(a.startswith(("-n", "--numprocesses")) for a in args) else ["-n", "auto"]
+    return subprocess.run([str(PYTHON), "-m", "pytest", *spread, *args], cwd=ROOT).returncode
 
 
 if __name__ == "__main__":

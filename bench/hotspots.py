@@ -1,0 +1,139 @@
+"""Where a request's time goes: cProfile around N requests of one kind, in this process (the
+test client, production settings, PostgreSQL and the Redis cache as the server has them), with
+the queries each request runs.
+
+    .venv/bin/python bench/hotspots.py --kind autosave --requests 200
+    .venv/bin/python bench/hotspots.py --kind path --reuse   # the database of the last run
+
+Prints the functions with the most time of their own and the most time under them, the
+milliseconds of CPU per request and the statements of one request."""
+
+import argparse
+import cProfile
+import json
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.run import _env, prepare  # noqa: E402
+
+KINDS = ("ping", "path", "day", "assignment", "autosave", "feed", "live", "overview", "review")
+
+
+def _requests(kind: str, seeded: dict):
+    """A function that sends one request of the kind, as the person who sends it."""
+    from django.test import Client
+
+    from polku.people.models import Membership
+    from programmes.assignments.parts import answer_parts
+    from programmes.models import AssignmentPage, TrainingDayPage
+
+    cohort = seeded["cohort"]
+    day = TrainingDayPage.objects.first()
+    assignment = AssignmentPage.objects.first()
+    who = {"overview": seeded["organiser"], "review": seeded["trainer"]}.get(
+        kind, seeded["participant"]
+    )
+    from django.contrib.auth import get_user_model
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(email=who))
+    paths = {
+        "ping": "/ping/",
+        "path": f"/c/{cohort}/",
+        "day": f"/c/{cohort}/day/{day.id}/",
+        "assignment": f"/c/{cohort}/assignment/{assignment.id}/",
+        "live": f"/c/{cohort}/day/{day.id}/live/",
+        "overview": f"/c/{cohort}/overview/",
+        "review": f"/c/{cohort}/assignment/{assignment.id}/answers/",
+    }
+    if kind == "feed":
+        group = Membership.objects.get(user__email=who, cohort__slug=cohort).small_group_id
+        paths["feed"] = f"/c/{cohort}/groups/{group}/"
+    if kind != "autosave":
+        path = paths[kind]
+        return lambda: client.get(path)
+    text = next(p for p in answer_parts(assignment) if p.kind == "text")
+    save = f"/c/{cohort}/assignment/{assignment.id}/answer/"
+    state = {"version": 0, "n": 0}
+
+    def autosave():
+        state["n"] += 1
+        response = client.post(
+            save,
+            {"version": state["version"], f"part-{text.id}": "Aamukahvi " * state["n"]},
+            HTTP_ACCEPT="application/json",
+        )
+        state["version"] = json.loads(response.content)["version"]
+        if response.status_code == 409:  # a draft of an earlier run (--reuse): from its version
+            return autosave()
+        return response
+
+    return autosave
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--kind", choices=KINDS, default="path")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--participants", type=int, default=2000)
+    parser.add_argument("--cohorts", type=int, default=10)
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="polku_bench_profile")
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/15")
+    parser.add_argument("--reuse", action="store_true", help="the database as the last run left it")
+    parser.add_argument("--top", type=int, default=30)
+    args = parser.parse_args()
+
+    seeded_file = Path(f"/tmp/{args.database}.json")
+    if args.reuse and seeded_file.exists():
+        import os
+
+        import django
+
+        os.environ.update(_env(f"{args.postgres}/{args.database}", args.broker))
+        django.setup()
+        seeded = json.loads(seeded_file.read_text())
+    else:
+        prepare(args.postgres, args.database, args.broker)
+        from bench.seed import seed
+
+        seeded = seed(participants=args.participants, cohorts=args.cohorts)
+        seeded_file.write_text(json.dumps(seeded))
+
+    from django.db import connection
+
+    send = _requests(args.kind, seeded)
+    for _ in range(5):  # warm: imports, templates, caches
+        response = send()
+        assert response.status_code == 200, (response.status_code, response.content[:300])
+    queries = []
+
+    def collect(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(collect):
+        send()
+    profile = cProfile.Profile()
+    started, cpu = time.perf_counter(), time.process_time()
+    profile.enable()
+    for _ in range(args.requests):
+        send()
+    profile.disable()
+    cpu = (time.process_time() - cpu) / args.requests * 1000
+    wall = (time.perf_counter() - started) / args.requests * 1000
+    stats = pstats.Stats(profile).strip_dirs()
+    print(f"\n{args.kind}: {cpu:.1f} ms CPU, {wall:.1f} ms wall per request (under cProfile)")
+    print(f"{len(queries)} statements in one request:")
+    for query in queries:
+        print("  ", query[:200])
+    stats.sort_stats("tottime").print_stats(args.top)
+    stats.sort_stats("cumulative").print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
