@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -154,3 +156,24 @@ def test_a_required_part_left_empty_cannot_be_submitted_but_the_draft_is_kept(wo
     form.upload(SimpleUploadedFile("kuva.png", png_bytes()))
     form.post(Answer.objects.get().version, "Teksti ja kuva", submit=True)
     assert Answer.objects.get().submitted_at is not None
+
+
+def test_typing_saves_each_version_with_few_statements(form, django_capture_on_commit_callbacks):
+    """Every phone that types autosaves every few seconds: a save writes the text and its
+    revision and reads nothing it already knows; the person's "active today" is marked once."""
+    with django_capture_on_commit_callbacks(execute=True):
+        version = form.autosave(0, "Aamu").json()["version"]
+    with CaptureQueriesContext(connection) as queries:
+        response = form.autosave(version, "Aamukahvi")
+    assert response.status_code == 200
+    assert response.json()["version"] == version + 1
+    answer = Answer.objects.get(participant=form.membership)
+    assert (answer.version, answer.content[str(form.parts["text"].id)]) == (
+        version + 1,
+        "Aamukahvi",
+    )
+    assert answer.revisions.first().content == answer.content
+    # (SAVEPOINTs are the test's own transaction: a request commits instead.)
+    statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert not [s for s in statements if "progress_" in s], "activity is marked once a day"
+    assert len(statements) <= 5, statements
