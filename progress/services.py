@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from polku.caching import cache_get, cache_set
 from polku.coalescing import Coalescing, enqueue_after_commit
 from polku.people.models import Cohort, Membership, Role
 from programmes import facts as path_facts
@@ -72,12 +71,6 @@ def user_active(cohort_id: int, user_id: int) -> None:
     """A person did something that only moves their "last active" date (a draft saved, a live
     answer): refreshed at most once a day, so typing does not cost a refresh per keystroke."""
     today = timezone.localdate()
-    # Once marked today, the cache remembers it (set after the commit, so a rolled back mark
-    # is tried again): no statement at all on the next autosave or answer of the day.
-    done = f"polku:active:{cohort_id}:{user_id}:{today.isoformat()}"
-    if cache_get(done):
-        return
-    transaction.on_commit(lambda: cache_set(done, True, timeout=3600))
     # One UPDATE that matches nothing once the person's row says "active today". (A row that
     # does not exist yet is made by the night's reconciliation, with this activity in it.)
     marked = (

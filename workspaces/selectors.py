@@ -1,8 +1,11 @@
 """Reads of a workspace, each in a fixed number of queries."""
 
+from typing import NamedTuple
+
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -11,6 +14,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from polku.people.models import Role, User
 from programmes.access import cohort_calendar
@@ -98,13 +102,64 @@ def group_tasks_get(*, group, cohort) -> list[dict]:
     ]
 
 
-def activity_by_group(*, cohort, since) -> dict[int, dict]:
-    """Counts of posts and comments per small group, for organisers: figures, not content."""
-    from django.db.models import Q
+OVERVIEW_PAGE = 60  # participants on one page of the cohort overview: ten groups of six
 
+
+class OverviewGroup(NamedTuple):
+    id: int | None
+    name: str
+    size: int  # all its members, on this page or not
+    activity: dict | None
+    members: list
+
+
+def overview_page(*, cohort, number, since):
+    """One page of the cohort's participants, by small group (those in none last), with each
+    group's size and workspace activity: a cohort of 200 is not rendered at once (most of the
+    page's time was the rows). A group cut by the page shows on both, with its full size."""
+    from django.core.paginator import Paginator
+
+    from polku.people.models import Membership
+
+    participants = (
+        Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT)
+        .select_related("user", "small_group")
+        .order_by(
+            F("small_group__name").asc(nulls_last=True), "user__first_name", "user__last_name", "id"
+        )
+    )
+    page_obj = Paginator(participants, OVERVIEW_PAGE).get_page(number)
+    shown = {m.small_group_id for m in page_obj.object_list}
+    sizes = dict(
+        participants.order_by()
+        .filter(small_group_id__in=[g for g in shown if g])
+        .values_list("small_group_id")
+        .annotate(Count("id"))
+    )
+    sizes[None] = participants.filter(small_group=None).count() if None in shown else 0
+    activity = activity_by_group(cohort=cohort, since=since, ids=[g for g in shown if g])
+    groups: dict[int | None, OverviewGroup] = {}
+    for member in page_obj.object_list:
+        group = member.small_group
+        key = group.id if group else None
+        if key not in groups:
+            groups[key] = OverviewGroup(
+                key,
+                group.name if group else _("No small group"),
+                sizes[key],
+                activity.get(key),
+                [],
+            )
+        groups[key].members.append(member)
+    return page_obj, list(groups.values())
+
+
+def activity_by_group(*, cohort, since, ids) -> dict[int, dict]:
+    """Counts of posts and comments per small group of `ids`, for organisers: figures, not
+    content."""
     from polku.people.models import SmallGroup
 
-    rows = SmallGroup.objects.filter(cohort=cohort).annotate(
+    rows = SmallGroup.objects.filter(cohort=cohort, id__in=ids).annotate(
         post_count=Count("posts", distinct=True),
         recent_posts=Count("posts", filter=Q(posts__created_at__gte=since), distinct=True),
         comment_count=Count("posts__comments", distinct=True),

@@ -29,12 +29,12 @@ from .forms import BodyForm, EmptyForm, NoteForm, OutcomeForm, PostForm, ShareFo
 from .models import GroupNote, Post, PostFile, SharedOutput
 from .selectors import (
     PAGE_SIZE,
-    activity_by_group,
     comments_after,
     group_tasks_get,
     library_get,
     library_outputs,
     mention_handles,
+    overview_page,
     pinned_get,
     posts_get,
 )
@@ -289,37 +289,21 @@ def cohort_overview(request, cohort_slug):
     workspace this week. For trainers and organisers (who see counts, not conversations)."""
     membership = membership_get(request.user, cohort_slug, roles=STAFF_ROLES)
     cohort = membership.cohort
-    members = (
-        Membership.objects.filter(cohort=cohort)
-        .select_related("user", "small_group")
-        .order_by("small_group__name", "user__first_name", "user__last_name")
+    page_obj, groups = overview_page(
+        cohort=cohort, number=request.GET.get("page"), since=timezone.now() - timedelta(days=7)
     )
-    activity = activity_by_group(cohort=cohort, since=timezone.now() - timedelta(days=7))
-    groups: dict[str, dict] = {}
-    staff: list[Membership] = []
-    for member in members:
-        if member.is_participant:
-            group = member.small_group
-            name = group.name if group else _("No small group")
-            entry = groups.setdefault(
-                name,
-                {
-                    "id": group.id if group else None,
-                    "members": [],
-                    "activity": activity.get(group.id) if group else None,
-                },
-            )
-            entry["members"].append(member)
-        else:
-            staff.append(member)
     return render(
         request,
         "people/cohort_overview.html",
         {
             "membership": membership,
             "cohort": cohort,
+            "page_obj": page_obj,
             "groups": groups,
-            "staff": staff,
+            "staff": Membership.objects.filter(cohort=cohort)
+            .exclude(role=Role.PARTICIPANT)
+            .select_related("user")
+            .order_by("user__first_name", "user__last_name"),
             "training_days": cohort.training_days.select_related("page"),
             "assignments": cohort.assignments.select_related("page"),
         },

@@ -31,6 +31,18 @@ class AnswerStatus(models.TextChoices):
 SUBMITTED_STATES = frozenset({AnswerStatus.SUBMITTED, AnswerStatus.LATE, AnswerStatus.REVIEWED})
 
 
+# The fields answer_status reads, and whose answer it is.
+STATUS_FIELDS = (
+    "assignment_id",
+    "version",
+    "submitted_revision_id",
+    "reviewed_at",
+    "is_late",
+    "small_group_id",
+    "participant_id",
+)
+
+
 def answer_status(answer: Answer | None) -> AnswerStatus:
     if answer is None or answer.version == 0:
         return AnswerStatus.NOT_STARTED
@@ -88,15 +100,7 @@ def answer_statuses_of(*, membership: Membership) -> dict[int, str]:
     owner = Q(participant_id=membership.id)
     if membership.small_group_id:
         owner |= Q(small_group_id=membership.small_group_id)
-    answers = Answer.objects.filter(owner, cohort_id=membership.cohort_id).only(
-        "assignment_id",
-        "version",
-        "submitted_revision_id",
-        "reviewed_at",
-        "is_late",
-        "small_group_id",
-        "participant_id",
-    )
+    answers = Answer.objects.filter(owner, cohort_id=membership.cohort_id).only(*STATUS_FIELDS)
     return {a.assignment_id: answer_status(a) for a in answers}
 
 
@@ -115,7 +119,8 @@ class ReviewRow:
 def review_rows_get(*, cohort, assignment) -> list[ReviewRow]:
     """Who has answered, who is late, who has not started: per participant, or per small
     group for a shared answer."""
-    answers = Answer.objects.filter(cohort=cohort, assignment=assignment)
+    # What a status needs, not the texts: a cohort's answers are a few hundred rows.
+    answers = Answer.objects.filter(cohort=cohort, assignment=assignment).only(*STATUS_FIELDS)
     if assignment.answer_scope == AnswerScope.SMALL_GROUP:
         by_group = {a.small_group_id: a for a in answers if a.small_group_id}
         rows = [
@@ -127,17 +132,16 @@ def review_rows_get(*, cohort, assignment) -> list[ReviewRow]:
         members = (
             Membership.objects.joined_participants()
             .filter(cohort=cohort)
-            .select_related("user")
-            .order_by("user__first_name", "user__last_name")
+            .values_list("id", "user__first_name", "user__last_name", "user__email")
         )
         rows = [
             ReviewRow(
-                m.user.get_full_name() or m.user.email,
-                answer_status(by_member.get(m.id)),
-                by_member.get(m.id),
-                m.id,
+                f"{first} {last}".strip() or email,
+                answer_status(by_member.get(member_id)),
+                by_member.get(member_id),
+                member_id,
             )
-            for m in members
+            for member_id, first, last, email in members
         ]
     order = list(AnswerStatus)
     return sorted(rows, key=lambda row: (-order.index(row.status), row.name))

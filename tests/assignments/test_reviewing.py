@@ -1,9 +1,12 @@
 """Trainers review with coaching questions; participants are told and answer back."""
 
+import re
+
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from polku.people.models import Membership, Role, User
 from programmes.assignments.models import Answer, ReviewComment
@@ -189,6 +192,35 @@ def test_the_review_list_costs_the_same_queries_for_25_and_500_participants(worl
     small = count()
     grow(475)
     assert count() == small
+
+
+def test_a_large_cohort_is_listed_a_page_at_a_time_and_the_filter_is_kept(world):
+    from programmes.assignments.views import REVIEW_PAGE
+
+    users = User.objects.bulk_create(
+        [User(email=f"big{i}@example.com", first_name=f"AAA{i:03d}") for i in range(REVIEW_PAGE)]
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(user=u, cohort=world.cohort, role=Role.PARTICIPANT, joined_at=timezone.now())
+            for u in users
+        ]
+    )
+    url = reverse("review_list", args=[world.cohort.slug, world.assignment.id])
+    trainer = client_for(world.trainer.user)
+    first = trainer.get(url, {"status": "not_started"}, HTTP_ACCEPT_LANGUAGE="en")
+    html = first.content.decode()
+    # (Named to sort first: the test world's own names are random.)
+    names = set(re.findall(r"AAA\d{3}", html))
+    assert len(names) == REVIEW_PAGE  # one page of rows
+    assert "Page 1 of 2" in html
+    assert "?status=not_started&amp;page=2" in html  # Next keeps what is shown
+    rest = trainer.get(url, {"status": "not_started", "page": 2}, HTTP_ACCEPT_LANGUAGE="en")
+    rest = rest.content.decode()
+    assert not re.findall(r"AAA\d{3}", rest)  # none twice
+    assert world.group_mate.user.get_full_name() in rest  # the others
+    everyone = Membership.objects.joined_participants().filter(cohort=world.cohort).count()
+    assert f"Not started: {everyone}" in html  # the counts are of everyone, not the page
 
 
 def test_the_review_list_filters_by_status_and_reminds_who_has_not_submitted(

@@ -1,5 +1,6 @@
 """A small group's feed: posting, sanitising, hiding, deleting, coaching, notes, updates."""
 
+import re
 from datetime import timedelta
 
 from django.db import connection
@@ -189,8 +190,37 @@ def test_organisers_see_activity_counts_not_conversations(world):
         .get(reverse("cohort_overview", args=[world.cohort.slug]), HTTP_ACCEPT_LANGUAGE="en")
         .content.decode()
     )
-    assert "Workspace: 1 posts" in html
+    assert "Workspace: 1 post, 0 comments; 1 post in the last 7 days" in html
     assert "Luottamuksellinen" not in html
+
+
+def test_a_large_cohort_overview_comes_a_page_at_a_time_with_whole_group_sizes(world):
+    from polku.people.models import Membership, Role, SmallGroup, User
+    from workspaces.selectors import OVERVIEW_PAGE
+
+    group = SmallGroup.objects.create(cohort=world.cohort, name="AAA")  # sorts first
+    users = User.objects.bulk_create(
+        [User(email=f"many{i}@example.com", first_name=f"Many{i:03d}") for i in range(80)]
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(user=u, cohort=world.cohort, role=Role.PARTICIPANT, small_group=group)
+            for u in users
+        ]
+    )
+    organiser = client_for(world.organiser.user)
+    url = reverse("cohort_overview", args=[world.cohort.slug])
+    first = organiser.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    second = organiser.get(url, {"page": 2}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    on_first = set(re.findall(r"Many\d{3}", first))
+    on_second = set(re.findall(r"Many\d{3}", second))
+    assert len(on_first) == OVERVIEW_PAGE
+    assert on_first | on_second == {f"Many{i:03d}" for i in range(80)}
+    assert not on_first & on_second
+    assert 'AAA <span class="meta">(80)</span>' in first  # the group's size, not the page's
+    assert 'AAA <span class="meta">(80)</span>' in second
+    assert world.participant.user.email in second  # the other groups follow
+    assert "Page 1 of 2" in first
 
 
 def test_a_small_group_assignment_shows_in_the_groups_workspace(world):
