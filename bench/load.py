@@ -3,7 +3,7 @@ gunicorn (DEBUG off), a real Celery worker, PostgreSQL and Redis, as in producti
 
     .venv/bin/python bench/load.py                        # 300 phones for 120 s
     .venv/bin/python bench/load.py --users 300,400,500    # the largest N that meets the target
-    .venv/bin/python bench/load.py --users 10 --seconds 10 --cpu-seconds 2   # what CI runs (smaller)
+    .venv/bin/python bench/load.py --users 10 --seconds 10 --cpu-seconds 2   # as CI runs it
 
 The phones' mix is in bench/locustfile.py (my path, the training day, the live page and its
 poll, live answers and votes, autosaves, photos, the group feed; 1-3 s between taps). For each

@@ -79,7 +79,7 @@ def session_cookies(user) -> dict[str, str]:
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "polku.people.auth.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return {settings.SESSION_COOKIE_NAME: session.session_key, "csrftoken": get_random_string(32)}

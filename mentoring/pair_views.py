@@ -374,7 +374,7 @@ def mentoring_join(request, token):
             messages.error(request, refused.message)
         else:
             if existing is None:
-                login(request, pair.mentor, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, pair.mentor, backend="polku.people.auth.ModelBackend")
             messages.success(
                 request,
                 _("Welcome! This is your coaching space with %(name)s.")

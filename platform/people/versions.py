@@ -4,6 +4,7 @@
   calendars. They change when someone edits them, rarely during a training day; every change
   bumps the one version, so a cached path or membership is never older than the last edit.
 - member_version(user_id): the person's memberships (role, small group, joined).
+- user_version(user_id): the person themself (polku.people.auth keeps the logged-in user).
 
 Changes through a model's save or delete bump by signal; a bulk `update()` of these models
 must call version_bump itself (people.services.memberships_join does)."""
@@ -19,6 +20,10 @@ def member_version(user_id: int) -> str:
     return f"member:{user_id}"
 
 
+def user_version(user_id) -> str:
+    return f"user:{user_id}"
+
+
 def structure_changed(**_kwargs) -> None:
     version_bump(STRUCTURE)
 
@@ -27,11 +32,17 @@ def membership_changed(instance, **_kwargs) -> None:
     version_bump(member_version(instance.user_id))
 
 
+def user_changed(instance, **_kwargs) -> None:
+    version_bump(user_version(instance.pk))
+
+
 def connect() -> None:
-    from .models import Cohort, Membership, Organisation, SmallGroup
+    from .models import Cohort, Membership, Organisation, SmallGroup, User
 
     for model in (Organisation, Cohort, SmallGroup):
         post_save.connect(structure_changed, sender=model, weak=False)
         post_delete.connect(structure_changed, sender=model, weak=False)
     post_save.connect(membership_changed, sender=Membership, weak=False)
     post_delete.connect(membership_changed, sender=Membership, weak=False)
+    post_save.connect(user_changed, sender=User, weak=False)
+    post_delete.connect(user_changed, sender=User, weak=False)

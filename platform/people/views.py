@@ -112,7 +112,7 @@ def invitation_accept(request, token):
             password=form.cleaned_data["password1"],
             name=form.cleaned_data["name"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="polku.people.auth.ModelBackend")
         messages.success(request, _("Welcome to Polku!"))
         return language_cookie_set(
             redirect("cohort_path", cohort_slug=invitation.membership.cohort.slug),

@@ -175,9 +175,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["BACKEND"] = "polku.caching.ClientReusingRedisCache"
 
 AUTH_USER_MODEL = "people.User"
+# Django's and allauth's, reading the logged-in user through the cache (polku.people.auth).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "polku.people.auth.ModelBackend",
+    "polku.people.auth.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
