@@ -4,6 +4,7 @@ short-lived, so one that a failed delete left behind is gone within `SHORT`."""
 
 import logging
 import uuid
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -47,11 +48,31 @@ def _version_key(name: str) -> str:
     return f"version:{name}"
 
 
+# Within one request a version is read once: a page's cached reads mostly share theirs (the
+# structure's), and each read is a round trip to Redis. A request's own bump forgets it.
+_request_tokens: ContextVar[dict | None] = ContextVar("polku_request_tokens", default=None)
+
+
+class VersionsOncePerRequestMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reset = _request_tokens.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_tokens.reset(reset)
+
+
 def versions_token(names) -> str | None:
     """The current tokens of these versions, joined; None when the cache is down."""
     keys = [_version_key(name) for name in names]
+    known = _request_tokens.get()
+    found = {key: known[key] for key in keys if key in known} if known is not None else {}
     try:
-        found = cache.get_many(keys)
+        if missing := [key for key in keys if key not in found]:
+            found |= cache.get_many(missing)
         for key in keys:
             if key not in found:
                 cache.add(key, uuid.uuid4().hex[:12], timeout=None)
@@ -59,6 +80,8 @@ def versions_token(names) -> str | None:
     except Exception:  # noqa: BLE001
         logger.warning("cache unavailable (versions %s)", names, exc_info=True)
         return None
+    if known is not None:
+        known.update(found)
     return ".".join(str(found[key]) for key in keys)
 
 
@@ -68,8 +91,11 @@ def version_bump(*names: str) -> None:
     under the token of now)."""
 
     def bump():
+        known = _request_tokens.get()
         for name in names:
             cache_set(_version_key(name), uuid.uuid4().hex[:12], timeout=None)
+            if known is not None:
+                known.pop(_version_key(name), None)
 
     bump()
     transaction.on_commit(bump)

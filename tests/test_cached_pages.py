@@ -128,3 +128,28 @@ def test_a_cache_that_lost_its_versions_builds_afresh(world, lost):
     else:
         cache.clear()  # Redis restarted without its data
     assert "Uusi nimi" in client.get(_path(world)).content.decode()
+
+
+def test_a_request_reads_each_version_once_and_sees_its_own_change(db):
+    """Within one request the versions come from Redis once (a page's cached reads share the
+    structure's); a change the request makes itself is seen by its next read."""
+    from unittest import mock
+
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from polku.caching import VersionsOncePerRequestMiddleware, cached, version_bump
+
+    seen = []
+
+    def view(request):
+        with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+            seen.append(cached("t:a", lambda: "first", versions=["v"]))
+            cached("t:b", lambda: "other", versions=["v"])
+            seen.append(get_many.call_count)
+            version_bump("v")
+            seen.append(cached("t:a", lambda: "after the change", versions=["v"]))
+        return HttpResponse()
+
+    VersionsOncePerRequestMiddleware(view)(RequestFactory().get("/"))
+    assert seen == ["first", 1, "after the change"]
