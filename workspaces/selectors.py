@@ -170,28 +170,31 @@ def activity_by_group(*, cohort, since, ids) -> dict[int, dict]:
     }
 
 
+def _group_readers(group):
+    return User.objects.filter(
+        Q(memberships__small_group=group, memberships__role=Role.PARTICIPANT)
+        | Q(memberships__cohort_id=group.cohort_id, memberships__role=Role.TRAINER)
+    ).distinct()
+
+
 def group_people(group) -> list[User]:
     """Who reads a group's workspace: its members and the cohort's trainers."""
-    return list(
-        User.objects.filter(
-            Q(memberships__small_group=group, memberships__role=Role.PARTICIPANT)
-            | Q(memberships__cohort_id=group.cohort_id, memberships__role=Role.TRAINER)
-        ).distinct()
-    )
+    return list(_group_readers(group))
 
 
 def mention_handles(group) -> list[dict]:
     """Whom a post or comment in the group can @mention, as the composer offers them: the
-    first name when it is unique in the group, else First.Last (what text.mentioned reads)."""
-    people = group_people(group)
-    firsts = [p.first_name.lower() for p in people]
+    first name when it is unique in the group, else First.Last (what text.mentioned reads).
+    Names only: the feed asks on every visit."""
+    # With the id: two people of the same name are two (DISTINCT is over the columns read).
+    people = list(_group_readers(group).values_list("id", "first_name", "last_name"))
+    firsts = [first.lower() for _id, first, _last in people]
     handles = []
-    for person in people:
-        if not person.first_name:
+    for _id, first, last in people:
+        if not first:
             continue
-        unique = firsts.count(person.first_name.lower()) == 1
-        handle = person.first_name if unique else f"{person.first_name}.{person.last_name}"
-        handles.append({"handle": handle.replace(" ", "."), "name": person.get_full_name()})
+        handle = first if firsts.count(first.lower()) == 1 else f"{first}.{last}"
+        handles.append({"handle": handle.replace(" ", "."), "name": f"{first} {last}".strip()})
     return sorted(handles, key=lambda h: h["name"])
 
 

@@ -119,3 +119,39 @@ def test_people_choose_how_often_they_are_emailed(world):
         reverse("notification_preferences"), {"mode": "hourly"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "Unknown choice" in page.content.decode()
+
+
+def test_the_composer_offers_first_names_and_first_last_where_a_first_name_repeats(world):
+    """Two group members called Anna are offered as Anna.Virtanen and Anna.Korhonen (what a
+    mention reads); a first name of its own is offered alone."""
+    import json
+
+    from django.urls import reverse
+
+    from polku.people.models import Membership, Role, User
+    from tests.conftest import client_for
+
+    group = world.participant.small_group
+    for last in ("Virtanen", "Korhonen"):
+        user = User.objects.create(
+            email=f"anna.{last}@example.com", first_name="Anna", last_name=last
+        )
+        Membership.objects.create(
+            user=user, cohort=world.cohort, role=Role.PARTICIPANT, small_group=group
+        )
+    user = User.objects.create(email="onni@example.com", first_name="Onni", last_name="Ainoa")
+    Membership.objects.create(
+        user=user, cohort=world.cohort, role=Role.PARTICIPANT, small_group=group
+    )
+    page = (
+        client_for(world.participant.user)
+        .get(reverse("workspace", args=[world.cohort.slug, group.id]))
+        .content.decode()
+    )
+    offered = json.loads(
+        page.split('id="mention-people" type="application/json">')[1].split("</script>")[0]
+    )
+    handles = {h["name"]: h["handle"] for h in offered}
+    assert handles["Anna Virtanen"] == "Anna.Virtanen"
+    assert handles["Anna Korhonen"] == "Anna.Korhonen"
+    assert handles["Onni Ainoa"] == "Onni"
