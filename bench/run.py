@@ -148,13 +148,13 @@ class Browser:
             raise SystemExit(f"login failed for {email}: HTTP {status}")
 
 
-def _time(browser, path, requests):
+def _time(browser, path, requests, expect=200):
     for _ in range(max(3, requests // 10)):  # warm-up
         browser.request("GET", path)
     times = []
     for _ in range(requests):
         status, _content, elapsed = browser.request("GET", path)
-        if status != 200:
+        if status != expect:
             raise SystemExit(f"{path}: HTTP {status}")
         times.append(elapsed)
     times.sort()
@@ -427,6 +427,7 @@ def main():
             p50, p95 = _time(who, path, args.requests)
             rows.append((label, p50, p95, _queries(email, path)))
         base50, base95 = rows[0][1], rows[0][2]
+        anonymous50, _p95 = _time(Browser(), "/ping/", args.requests, expect=302)
         print(
             f"\n{args.participants} participants, {args.cohorts} cohorts, "
             f"{args.requests} requests per page, gunicorn 2 sync workers, DEBUG off\n"
@@ -443,6 +444,10 @@ def main():
                 f"{label:44} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {p50 / base50:7.1f} "
                 f"{p95 / base95:7.1f} {queries:8d}"
             )
+        print(
+            f"(anonymous /ping/, a redirect to the login page: p50 {anonymous50 * 1000:.1f} ms; "
+            f"logged in costs {base50 / anonymous50:.1f}x that, target <= 2x)"
+        )
         samples = min(args.requests, 20)
         drafts, submits = _answering(seeded, assignment, samples)
         print(f"\n{'answering':44} {'p50 ms':>8} {'p95 ms':>8} {'p50 x':>7} {'p95 x':>7}")
