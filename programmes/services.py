@@ -14,10 +14,17 @@ from .models import PageVisit, ProgrammeIndexPage, ProgrammePage
 
 
 def page_visit_record(*, user, page, now: datetime | None = None) -> datetime | None:
-    """Stores that the person opened the page now (one upsert, safe under a double tap) and
-    returns when they had opened it before, if ever."""
+    """Stores that the person opened the page (one upsert, safe under a double tap) and
+    returns when they had opened it before, if ever.
+
+    The visit is what marks a page "updated since your last visit": published after it. So
+    the row moves only when the page was published since; a later visit of an unchanged page
+    would mark nothing differently, and every view of a day or an assignment would otherwise
+    be a write (the visit kept is the first since the page last changed)."""
     previous = last_seen(PageVisit, user=user, page=page)
-    seen_store(PageVisit, now or timezone.now(), user=user, page=page)
+    published = page.last_published_at
+    if previous is None or (published and published > previous):
+        seen_store(PageVisit, now or timezone.now(), user=user, page=page)
     return previous
 
 

@@ -30,6 +30,19 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language (Finnish), as a fresh process does: a
+    request activates its language in the thread and leaves it there, so without this a test
+    would read messages in whatever language the test before it asked for."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Runs what is enqueued on commit (emails, renditions), as a real commit would."""

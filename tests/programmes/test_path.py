@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from polku.people.models import Cohort
 from programmes.models import AssignmentSchedule, TrainingDaySchedule
@@ -122,12 +122,25 @@ def test_a_material_change_shows_as_updated_since_the_last_visit(world):
     )
 
 
+def test_opening_an_unchanged_page_again_writes_nothing(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.participant.user)
+    day_url = reverse("cohort_training_day", args=[world.cohort.slug, world.day.id])
+    client.get(day_url)  # the first visit is stored
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(day_url).status_code == 200
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "UPDATE"))]
+    assert writes == []
+
+
 def test_a_due_date_before_the_opening_is_refused(world):
     now = timezone.now()
     schedule = AssignmentSchedule(
         cohort=world.cohort, page=world.assignment, opens_at=now, due_at=now - timedelta(days=1)
     )
-    with pytest.raises(ValidationError, match="after the opening"):
+    with translation.override("en"), pytest.raises(ValidationError, match="after the opening"):
         schedule.full_clean(validate_unique=False)
 
 
@@ -138,7 +151,7 @@ def test_a_schedule_for_another_programmes_page_is_refused(world, other_world):
         starts_at=timezone.now(),
         ends_at=timezone.now() + timedelta(hours=1),
     )
-    with pytest.raises(ValidationError, match="another programme"):
+    with translation.override("en"), pytest.raises(ValidationError, match="another programme"):
         schedule.full_clean(validate_unique=False)
 
 
