@@ -5,7 +5,8 @@ third of a trivial logged-in request's CPU, docs/performance.md).
 Never stale: the entry is kept under the person's version (polku.caching.cached), which every
 save or delete of the user bumps (versions.connect), so a deactivation, a new password or an
 erasure is seen by the next request. An inactive person is never kept (get_user answers None,
-and None is not cached)."""
+and None is not cached). The copy holds what the row holds, the password hash included (the
+session check derives from it): the cache is as private as the database, and as sessions."""
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
