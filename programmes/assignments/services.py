@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -213,25 +213,30 @@ def answer_file_add(
     # Count under the answer's row lock: eight photos sent at once must not all see room
     # for one more.
     Answer.objects.select_for_update().filter(id=answer.id).first()
-    current = answer.files.filter(removed_at=None)
-    if part.kind == "photos" and current.filter(part_id=part.id).count() >= part.max_photos:
+    # The part's count and the answer's total size in one statement.
+    current = answer.files.filter(removed_at=None).aggregate(
+        in_part=Count("id", filter=Q(part_id=part.id)), total=Sum("stored_file__size")
+    )
+    if part.kind == "photos" and current["in_part"] >= part.max_photos:
         message = ngettext(
             "This part takes at most %(n)s photo.",
             "This part takes at most %(n)s photos.",
             part.max_photos,
         )
         raise UploadRefused(message % {"n": part.max_photos})
-    used = current.aggregate(total=Sum("stored_file__size"))["total"] or 0
+    used = current["total"] or 0
     if used + upload.size > settings.POLKU_ANSWER_MAX_BYTES:
         raise UploadRefused(
             _("The answer's files would exceed %(mb)s MB in all.")
             % {"mb": settings.POLKU_ANSWER_MAX_BYTES // (1024 * 1024)}
         )
     kinds = {"photo"} if part.kind == "photos" else {"photo", "document"}
-    stored, _created = stored_file_create(owner=user, upload=upload, client_key=key, kinds=kinds)
-    answer_file, _created = AnswerFile.objects.get_or_create(
-        stored_file=stored, defaults={"answer": answer, "part_id": part.id, "added_by": user}
-    )
+    stored, created = stored_file_create(owner=user, upload=upload, client_key=key, kinds=kinds)
+    attach = {"answer": answer, "part_id": part.id, "added_by": user}
+    if created:  # a new file has no attachment yet
+        return AnswerFile.objects.create(stored_file=stored, **attach)
+    # The same upload stored by a retry running alongside: attached once.
+    answer_file, _attached = AnswerFile.objects.get_or_create(stored_file=stored, defaults=attach)
     return answer_file
 
 

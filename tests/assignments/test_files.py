@@ -221,3 +221,22 @@ def test_the_page_learns_a_photo_is_ready_from_its_state(form):
 
     stored_file_render(str(StoredFile.objects.get().id))
     assert form.client.get(url, HTTP_ACCEPT="application/json").json()["state"] == "ready"
+
+
+def test_a_photo_upload_checks_its_limits_in_one_statement_and_attaches_once(form):
+    """A phone sends photos one by one: each costs a few statements (the limit and the size
+    counted together), and a retry of the same photo attaches nothing twice."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def photo():
+        return SimpleUploadedFile("kuva.png", png_bytes(), "image/png")
+
+    assert form.upload(photo(), client_key="first").status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        assert form.upload(photo(), client_key="second").status_code == 201
+    statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) <= 7, statements
+    assert form.upload(photo(), client_key="second").status_code == 201  # a retry
+    answer = Answer.objects.get(participant=form.membership)
+    assert answer.files.filter(removed_at=None).count() == 2
