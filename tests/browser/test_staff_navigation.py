@@ -46,3 +46,57 @@ def test_the_staff_menu_fits_a_phone_and_marks_the_current_page(
     assert phone.evaluate("document.activeElement.classList.contains('skip-link')")
     phone.keyboard.press("Enter")
     assert phone.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.fixture
+def big_cohort():
+    """A cohort larger than a page of the review list and the overview."""
+    from django.utils import timezone
+
+    from polku.people.models import Membership, Role, User
+    from programmes.assignments.views import REVIEW_PAGE
+    from workspaces.selectors import OVERVIEW_PAGE
+
+    world = world_build("big")  # before Playwright's event loop starts
+    pages_worth = max(REVIEW_PAGE, OVERVIEW_PAGE)
+    users = User.objects.bulk_create(
+        [User(email=f"big{i}@example.com", first_name=f"Iso{i:03d}") for i in range(pages_worth)]
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                user=u,
+                cohort=world.cohort,
+                role=Role.PARTICIPANT,
+                small_group=world.participant.small_group,
+                joined_at=timezone.now(),
+            )
+            for u in users
+        ]
+    )
+    return {
+        "trainer": world.trainer.user,
+        "answers": reverse("review_list", args=[world.cohort.slug, world.assignment.id]),
+        "overview": reverse("cohort_overview", args=[world.cohort.slug]),
+    }
+
+
+@pytest.mark.parametrize("page", ["answers", "overview"])
+def test_a_long_list_pages_on_a_phone_with_controls_a_thumb_can_hit(
+    big_cohort, browser, live_server, screenshots, page
+):
+    from tests.browser.conftest import small_controls
+
+    phone = _log_in(
+        browser, live_server, big_cohort["trainer"], viewport=PHONE, is_mobile=True, locale="fi-FI"
+    )
+    phone.goto(live_server.url + big_cohort[page])
+    pager = phone.locator("nav[aria-label='Sivut']")
+    pager.scroll_into_view_if_needed()
+    assert "Sivu 1 / 2" in pager.inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert small_controls(phone) == []
+    pager.locator("a").last.click()  # Seuraava: the next page
+    phone.wait_for_load_state()
+    assert "page=2" in phone.url
+    phone.screenshot(path=screenshots / f"pager-{page}-360.png", full_page=False)
