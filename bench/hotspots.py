@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import _env, prepare  # noqa: E402
+from bench.run import _env, prepare, service_arguments  # noqa: E402
 
 KINDS = (
     "ping",
@@ -120,9 +120,7 @@ def main():
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--participants", type=int, default=2000)
     parser.add_argument("--cohorts", type=int, default=10)
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--database", default="polku_bench_profile")
-    parser.add_argument("--broker", default="redis://127.0.0.1:6379/15")
+    service_arguments(parser, database="polku_bench_profile", broker="redis://127.0.0.1:6379/15")
     parser.add_argument("--reuse", action="store_true", help="the database as the last run left it")
     parser.add_argument("--top", type=int, default=30)
     args = parser.parse_args()

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import Browser, _queries, _time, prepare, served  # noqa: E402
+from bench.run import Browser, _queries, _time, prepare, served, service_arguments  # noqa: E402
 
 TEAM = 8  # team members per supervisor
 
@@ -150,9 +150,7 @@ def main():
     parser.add_argument("--participants", type=int, default=10_000)
     parser.add_argument("--cohorts", type=int, default=50)
     parser.add_argument("--requests", type=int, default=100)
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--database", default="polku_bench_impact")
-    parser.add_argument("--broker", default="redis://127.0.0.1:6379/14")
+    service_arguments(parser, database="polku_bench_impact", broker="redis://127.0.0.1:6379/14")
     args = parser.parse_args()
 
     # Every timed answer comes from 127.0.0.1 through one team link: no rate limit here.

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import PORT, Browser, prepare, served, session_cookies  # noqa: E402
+from bench.run import PORT, Browser, prepare, served, service_arguments, session_cookies  # noqa: E402
 
 POLLERS = 16  # threads that poll for the phones, each for every 16th phone
 POLL_SECONDS = 1.5  # as static/live.js
@@ -63,9 +63,7 @@ def main():
     )
     parser.add_argument("--answers", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--database", default="polku_bench_live")
-    parser.add_argument("--broker", default="redis://127.0.0.1:6379/14")
+    service_arguments(parser, database="polku_bench_live", broker="redis://127.0.0.1:6379/14")
     args = parser.parse_args()
 
     prepare(args.postgres, args.database, args.broker)

@@ -26,7 +26,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import BIN, PORT, ROOT, _children, _rss_mb, prepare, served, session_cookies  # noqa: E402
+from bench.run import (  # noqa: E402
+    BIN,
+    PORT,
+    ROOT,
+    _children,
+    _rss_mb,
+    prepare,
+    served,
+    service_arguments,
+    session_cookies,
+)
 
 TARGET_P95_MS = 1000
 KINDS = [  # Locust's request names, in the order printed, and the phone's method for each
@@ -215,9 +225,7 @@ def main():
     parser.add_argument("--cohorts", type=int, default=10)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn's (its config)")
     parser.add_argument("--check", action="store_true", help="exit 1 if the target is missed")
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--database", default="polku_bench_load")
-    parser.add_argument("--broker", default="redis://127.0.0.1:6379/12")
+    service_arguments(parser, database="polku_bench_load", broker="redis://127.0.0.1:6379/12")
     args = parser.parse_args()
     counts = [int(n) for n in args.users.split(",")]
 

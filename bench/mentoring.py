@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.impact import _p, _trivial_post_times  # noqa: E402
-from bench.run import Browser, _queries, _time, prepare, served  # noqa: E402
+from bench.run import Browser, _queries, _time, prepare, served, service_arguments  # noqa: E402
 
 WEEKS = 52
 
@@ -143,9 +143,7 @@ def main():
     )
     parser.add_argument("--pairs", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=100)
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--database", default="polku_bench_mentoring")
-    parser.add_argument("--broker", default="redis://127.0.0.1:6379/13")
+    service_arguments(parser, database="polku_bench_mentoring", broker="redis://127.0.0.1:6379/13")
     args = parser.parse_args()
 
     prepare(args.postgres, args.database, args.broker)

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import Browser, _queries, _time, prepare, served  # noqa: E402
+from bench.run import Browser, _queries, _time, prepare, served, service_arguments  # noqa: E402
 
 
 def _activity(now):
@@ -210,9 +210,7 @@ def main():
     parser.add_argument("--scales", default="1x500,50x10000", help="cohorts x participants")
     parser.add_argument("--requests", type=int, default=200, help="timed dashboard requests")
     parser.add_argument("--samples", type=int, default=50, help="timed incremental updates")
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--database", default="polku_bench")
-    parser.add_argument("--broker", default="redis://127.0.0.1:6379/15")
+    service_arguments(parser, database="polku_bench", broker="redis://127.0.0.1:6379/15")
     args = parser.parse_args()
     results = {}
     for item in args.scales.split(","):

@@ -300,6 +300,14 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in result.stdout.split()]
 
 
+def service_arguments(parser, *, database: str, broker: str) -> None:
+    """--postgres, --database and --broker, as every benchmark takes them (each script its own
+    database and Redis database, so two never share one)."""
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default=database)
+    parser.add_argument("--broker", default=broker)
+
+
 def prepare(postgres: str, database: str, broker: str, **extra_env) -> dict:
     """A fresh database, migrated, with static files collected, and Django set up for this
     process with the same settings the server gets."""
@@ -380,9 +388,7 @@ def main():
     parser.add_argument("--participants", type=int, default=10_000)
     parser.add_argument("--cohorts", type=int, default=50)
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--database", default="polku_bench")
-    parser.add_argument("--broker", default="redis://127.0.0.1:6379/15")
+    service_arguments(parser, database="polku_bench", broker="redis://127.0.0.1:6379/15")
     args = parser.parse_args()
 
     prepare(args.postgres, args.database, args.broker)
