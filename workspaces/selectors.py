@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from polku.people.models import Role, User
+from polku.people.models import Role, User, full_name
 from programmes.access import cohort_calendar
 from programmes.assignments.models import Answer
 from programmes.assignments.selectors import answer_status
@@ -130,14 +130,15 @@ def overview_page(*, cohort, number, since):
     )
     page_obj = Paginator(participants, OVERVIEW_PAGE).get_page(number)
     shown = {m.small_group_id for m in page_obj.object_list}
+    group_ids = [g for g in shown if g is not None]
     sizes = dict(
         participants.order_by()
-        .filter(small_group_id__in=[g for g in shown if g])
+        .filter(small_group_id__in=group_ids)
         .values_list("small_group_id")
         .annotate(Count("id"))
     )
     sizes[None] = participants.filter(small_group=None).count() if None in shown else 0
-    activity = activity_by_group(cohort=cohort, since=since, ids=[g for g in shown if g])
+    activity = activity_by_group(cohort=cohort, since=since, ids=group_ids)
     groups: dict[int | None, OverviewGroup] = {}
     for member in page_obj.object_list:
         group = member.small_group
@@ -194,7 +195,7 @@ def mention_handles(group) -> list[dict]:
         if not first:
             continue
         handle = first if firsts.count(first.lower()) == 1 else f"{first}.{last}"
-        handles.append({"handle": handle.replace(" ", "."), "name": f"{first} {last}".strip()})
+        handles.append({"handle": handle.replace(" ", "."), "name": full_name(first, last)})
     return sorted(handles, key=lambda h: h["name"])
 
 

@@ -32,6 +32,12 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+def full_name(first_name: str, last_name: str) -> str:
+    """A person's name as pages show it (User.get_full_name), from its two columns: for lists
+    that read values rather than whole users."""
+    return f"{first_name} {last_name}".strip()
+
+
 class User(AbstractUser):
     """A person who logs in with an email address; there is no username."""
 
@@ -55,6 +61,9 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def get_full_name(self):
+        return full_name(self.first_name, self.last_name)
 
     def __str__(self):
         if self.erased_at:

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from polku.people.models import Membership, SmallGroup
+from polku.people.models import Membership, SmallGroup, full_name
 from programmes.models import AnswerScope
 
 from .models import Answer, FeedbackSeen, ReviewComment
@@ -136,7 +136,7 @@ def review_rows_get(*, cohort, assignment) -> list[ReviewRow]:
         )
         rows = [
             ReviewRow(
-                f"{first} {last}".strip() or email,
+                full_name(first, last) or email,
                 answer_status(by_member.get(member_id)),
                 by_member.get(member_id),
                 member_id,
