@@ -62,8 +62,11 @@ def _requests(kind: str, seeded: dict, requests: int):
         "review": f"/c/{cohort}/assignment/{assignment.id}/answers/",
     }
     if kind == "feed":
-        group = Membership.objects.get(user__email=who, cohort__slug=cohort).small_group_id
-        paths["feed"] = f"/c/{cohort}/groups/{group}/"
+        from bench.run import feed_grow
+
+        group = Membership.objects.get(user__email=who, cohort__slug=cohort).small_group
+        feed_grow(group, 50)  # as bench/run.py's first feed
+        paths["feed"] = f"/c/{cohort}/groups/{group.id}/"
     if kind not in ("autosave", "photo"):
         path = paths[kind]
         return lambda: client.get(path)
@@ -123,6 +126,7 @@ def main():
     service_arguments(parser, database="polku_bench_profile", broker="redis://127.0.0.1:6379/15")
     parser.add_argument("--reuse", action="store_true", help="the database as the last run left it")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--save", metavar="FILE", help="write the profile here (pstats format)")
     args = parser.parse_args()
 
     seeded_file = Path(f"/tmp/{args.database}.json")
@@ -165,6 +169,8 @@ def main():
     profile.disable()
     cpu = (time.process_time() - cpu) / args.requests * 1000
     wall = (time.perf_counter() - started) / args.requests * 1000
+    if args.save:
+        profile.dump_stats(args.save)  # for pstats or snakeviz: callers, callees, one function
     stats = pstats.Stats(profile).strip_dirs()
     print(f"\n{args.kind}: {cpu:.1f} ms CPU, {wall:.1f} ms wall per request (under cProfile)")
     print(f"{len(queries)} statements in one request:")

@@ -226,45 +226,51 @@ def _answering(seeded, assignment, samples):
     return drafts, submits
 
 
-def _feed(participant, seeded, requests):
-    """The participant's small-group feed with 50 posts, then with 5,000."""
+def feed_grow(group, total: int) -> None:
+    """The group's feed grown to `total` posts by its members, each with two comments."""
     from bench.seed import analyze
-    from polku.people.models import Membership, User
+    from polku.people.models import User
     from workspaces.models import Comment, Post
 
-    member = Membership.objects.select_related("small_group").get(user__email=seeded["participant"])
-    group = member.small_group
     authors = list(User.objects.filter(memberships__small_group=group)[:6])
-    path = f"/c/{seeded['cohort']}/groups/{group.id}/"
+    missing = total - Post.objects.filter(small_group=group).count()
+    posts = Post.objects.bulk_create(
+        [
+            Post(
+                small_group=group,
+                author=authors[i % len(authors)],
+                body=f"Kokeilu {i}: aamukahvi",
+                body_html=f"<p>Kokeilu {i}: aamukahvi</p>",
+            )
+            for i in range(missing)
+        ],
+        batch_size=1000,
+    )
+    Comment.objects.bulk_create(
+        [
+            Comment(
+                post=post,
+                author=authors[(i + 1) % len(authors)],
+                body="Hyvä!",
+                body_html="<p>Hyvä!</p>",
+            )
+            for i, post in enumerate(posts)
+            for _ in range(2)
+        ],
+        batch_size=2000,
+    )
+    analyze()
+
+
+def _feed(participant, seeded, requests):
+    """The participant's small-group feed with 50 posts, then with 5,000."""
+    from polku.people.models import Membership
+
+    member = Membership.objects.select_related("small_group").get(user__email=seeded["participant"])
+    path = f"/c/{seeded['cohort']}/groups/{member.small_group_id}/"
     rows = []
     for total in (50, 5000):
-        missing = total - Post.objects.filter(small_group=group).count()
-        posts = Post.objects.bulk_create(
-            [
-                Post(
-                    small_group=group,
-                    author=authors[i % len(authors)],
-                    body=f"Kokeilu {i}: aamukahvi",
-                    body_html=f"<p>Kokeilu {i}: aamukahvi</p>",
-                )
-                for i in range(missing)
-            ],
-            batch_size=1000,
-        )
-        Comment.objects.bulk_create(
-            [
-                Comment(
-                    post=post,
-                    author=authors[(i + 1) % len(authors)],
-                    body="Hyvä!",
-                    body_html="<p>Hyvä!</p>",
-                )
-                for i, post in enumerate(posts)
-                for _ in range(2)
-            ],
-            batch_size=2000,
-        )
-        analyze()
+        feed_grow(member.small_group, total)
         p50, p95 = _time(participant, path, requests)
         rows.append(
             (f"workspace feed ({total} posts)", p50, p95, _queries(seeded["participant"], path))

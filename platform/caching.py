@@ -9,6 +9,11 @@ from contextvars import ContextVar
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 SHORT = 20  # seconds: how long a cached entry may outlive a change it missed
@@ -65,24 +70,25 @@ class VersionsOncePerRequestMiddleware:
             _request_tokens.reset(reset)
 
 
-def versions_token(names) -> str | None:
-    """The current tokens of these versions, joined; None when the cache is down."""
+def _versions_read(names, entry_key: str):
+    """The current tokens of these versions, joined, and the entry under `entry_key`, in one
+    round trip to the cache; (None, None) when the cache is down."""
     keys = [_version_key(name) for name in names]
     known = _request_tokens.get()
     found = {key: known[key] for key in keys if key in known} if known is not None else {}
     try:
-        if missing := [key for key in keys if key not in found]:
-            found |= cache.get_many(missing)
+        found |= cache.get_many([key for key in keys if key not in found] + [entry_key])
+        entry = found.pop(entry_key, None)
         for key in keys:
             if key not in found:
                 cache.add(key, uuid.uuid4().hex[:12], timeout=None)
                 found[key] = cache.get(key)
     except Exception:  # noqa: BLE001
         logger.warning("cache unavailable (versions %s)", names, exc_info=True)
-        return None
+        return None, None
     if known is not None:
         known.update(found)
-    return ".".join(str(found[key]) for key in keys)
+    return ".".join(str(found[key]) for key in keys), entry
 
 
 def version_bump(*names: str) -> None:
@@ -102,18 +108,39 @@ def version_bump(*names: str) -> None:
 
 
 def cached(key: str, build, *, versions):
-    """`build()`'s value, kept under the current tokens of `versions`. None is never kept
+    """`build()`'s value, kept with the current tokens of `versions`: an entry kept under other
+    tokens is a miss. The versions and the entry come in one round trip. None is never kept
     (a thing that does not exist yet may exist on the next read)."""
-    token = versions_token(versions)
+    entry_key = f"cached:{key}"
+    token, entry = _versions_read(versions, entry_key)
     if token is None:
         return build()
-    full_key = f"{key}@{token}"
-    value = cache_get(full_key)
-    if value is None:
-        value = build()
-        if value is not None:
-            cache_set(full_key, value, timeout=VERSIONED_SECONDS)
+    if entry is not None and entry[0] == token:
+        return entry[1]
+    value = build()
+    if value is not None:
+        cache_set(entry_key, (token, value), timeout=VERSIONED_SECONDS)
     return value
+
+
+def _csrf_placeholder() -> str:
+    # Stable across processes (a fragment is read by others than its writer) and unguessable
+    # (a post that contains it must not be given the reader's token in place of the text).
+    return "csrf-" + salted_hmac("polku.caching.fragment", "csrf").hexdigest()[:24]
+
+
+def cached_fragment(request, key: str, template_name: str, context: dict, *, versions) -> str:
+    """A template rendered once and kept under the current tokens of `versions`, as `cached`
+    keeps values. The key must name everything else the HTML depends on (the reader, the
+    language); the reader's CSRF token is put into the kept HTML on every read, so a fragment
+    with forms is never stale on that account."""
+    placeholder = _csrf_placeholder()
+    html = cached(
+        f"fragment:{key}:{get_language()}",
+        lambda: render_to_string(template_name, {**context, "csrf_token": placeholder}, request),
+        versions=versions,
+    )
+    return mark_safe(html.replace(placeholder, get_token(request)))  # noqa: S308 - our template
 
 
 class _ClientReusingRedisCacheClient(RedisCacheClient):

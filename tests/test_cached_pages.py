@@ -2,15 +2,17 @@
 calendar, a page of the path: polku.caching.cached under people.versions) is primed by a
 request, the data changes the way people change it, and the very next request shows it."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from polku.people.models import Role, SmallGroup
 from programmes.models import TrainingDaySchedule
-from tests.conftest import client_for
+from tests.conftest import client_for, live_question_build, png_bytes
 
 
 def _path(world):
@@ -132,7 +134,8 @@ def test_a_cache_that_lost_its_versions_builds_afresh(world, lost):
 
 def test_a_request_reads_each_version_once_and_sees_its_own_change(db):
     """Within one request the versions come from Redis once (a page's cached reads share the
-    structure's); a change the request makes itself is seen by its next read."""
+    structure's; each read asks for its entry and the versions not yet known in one round
+    trip); a change the request makes itself is seen by its next read."""
     from unittest import mock
 
     from django.http import HttpResponse
@@ -146,10 +149,39 @@ def test_a_request_reads_each_version_once_and_sees_its_own_change(db):
         with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
             seen.append(cached("t:a", lambda: "first", versions=["v"]))
             cached("t:b", lambda: "other", versions=["v"])
-            seen.append(get_many.call_count)
+            asked = [key for call in get_many.call_args_list for key in call.args[0]]
+            seen.append(asked.count("version:v"))
             version_bump("v")
             seen.append(cached("t:a", lambda: "after the change", versions=["v"]))
         return HttpResponse()
 
     VersionsOncePerRequestMiddleware(view)(RequestFactory().get("/"))
     assert seen == ["first", 1, "after the change"]
+
+
+def test_the_kept_path_shows_the_persons_own_progress_at_once(world):
+    """My path's timeline is kept as rendered HTML under a digest of what it shows: a draft
+    saved, a submission, a day's summary published each show on the very next view."""
+    from programmes.live.services import day_publish, question_close
+    from tests.assignments.conftest import AnswerForm
+
+    form = AnswerForm(world)
+    badges = re.compile(r'<span class="badge[^"]*">([^<]+)</span>')
+
+    def path():
+        return form.client.get(_path(world), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Draft" not in badges.findall(path())
+    form.autosave(0, "Aamukahvilla jokainen kertoi onnistumisen.")
+    assert "Draft" in badges.findall(path())
+    form.post(
+        1,
+        "Aamukahvilla jokainen kertoi onnistumisen.",
+        submit=True,
+        files=[SimpleUploadedFile("taulu.png", png_bytes(), "image/png")],
+    )
+    assert {"Submitted", "Submitted late"} & set(badges.findall(path()))
+    assert "Summary of the day" not in path()
+    question_close(question=live_question_build(world))
+    day_publish(cohort=world.cohort, training_day=world.day, by=world.trainer.user)
+    assert "Summary of the day" in path()

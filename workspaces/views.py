@@ -1,4 +1,3 @@
-from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -8,15 +7,16 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from polku.access import STAFF_ROLES, membership_get
+from polku.caching import cached_fragment
 from polku.exports import table_response
 from polku.forms import SwitchForm
-from polku.people.models import Membership, Role
+from polku.people.models import Role
+from polku.people.versions import NAMES, STRUCTURE, member_version
 from polku.uploads.serving import stored_file_response
 from polku.uploads.validation import ACCEPT_FILES
 from programmes.assignments.selectors import SUBMITTED_STATES
@@ -37,7 +37,10 @@ from .selectors import (
     overview_page,
     pinned_get,
     posts_get,
+    schedules_get,
+    staff_get,
 )
+from .versions import feed_version
 
 
 def _context(membership, group, **extra):
@@ -81,19 +84,44 @@ def workspace(request, cohort_slug, group_id):
             messages.error(request, error)
         return redirect("workspace", cohort_slug=cohort_slug, group_id=group.id)
     # A draft to start from, e.g. a team survey item the supervisor takes to their group.
-    context = _feed_context(request, membership, group, draft=request.GET.get("draft", "")[:500])
-    context["seen_before"] = services.workspace_visit_record(group=group, user=request.user)
+    context = _feed_context(
+        request,
+        membership,
+        group,
+        draft=request.GET.get("draft", "")[:500],
+        seen_before=services.workspace_visit_record(group=group, user=request.user),
+    )
     context["mention_people"] = mention_handles(group)
     return render(request, "workspaces/workspace.html", context)
 
 
-def _feed_context(request, membership, group, draft=""):
+def _posts_html(request, context) -> str:
+    """The page of posts as this reader sees it (their role, their own posts and marks, what
+    is new since their last visit), kept until the feed, a name, their membership or the
+    cohort changes: most of the feed's time was rendering its posts."""
+    seen_before = context["seen_before"]
+    return cached_fragment(
+        request,
+        f"posts:{context['group'].id}:{request.GET.get('before', '')}:{request.user.id}:"
+        f"{seen_before.timestamp() if seen_before else ''}",
+        "workspaces/includes/posts.html",
+        context,
+        versions=[
+            feed_version(context["group"].id),
+            NAMES,
+            member_version(request.user.id),
+            STRUCTURE,
+        ],
+    )
+
+
+def _feed_context(request, membership, group, draft="", seen_before=None):
     before = request.GET.get("before")
     posts = posts_get(
         group=group, user=request.user, before=int(before) if before and before.isdigit() else None
     )
     pinned = pinned_get(group=group) if not before else []
-    return _context(
+    context = _context(
         membership,
         group,
         posts=posts,
@@ -103,7 +131,10 @@ def _feed_context(request, membership, group, draft=""):
         older=posts[-1].id if len(posts) == PAGE_SIZE else None,
         tasks=group_tasks_get(group=group, cohort=membership.cohort),
         latest_comment=max((c.id for p in posts for c in p.comments.all()), default=0),
+        seen_before=seen_before,
     )
+    context["posts_html"] = _posts_html(request, context)
+    return context
 
 
 @login_required
@@ -289,9 +320,7 @@ def cohort_overview(request, cohort_slug):
     workspace this week. For trainers and organisers (who see counts, not conversations)."""
     membership = membership_get(request.user, cohort_slug, roles=STAFF_ROLES)
     cohort = membership.cohort
-    page_obj, groups = overview_page(
-        cohort=cohort, number=request.GET.get("page"), since=timezone.now() - timedelta(days=7)
-    )
+    page_obj, groups = overview_page(cohort=cohort, number=request.GET.get("page"))
     return render(
         request,
         "people/cohort_overview.html",
@@ -300,12 +329,8 @@ def cohort_overview(request, cohort_slug):
             "cohort": cohort,
             "page_obj": page_obj,
             "groups": groups,
-            "staff": Membership.objects.filter(cohort=cohort)
-            .exclude(role=Role.PARTICIPANT)
-            .select_related("user")
-            .order_by("user__first_name", "user__last_name"),
-            "training_days": cohort.training_days.select_related("page"),
-            "assignments": cohort.assignments.select_related("page"),
+            "staff": staff_get(cohort=cohort),
+            **schedules_get(cohort=cohort),
         },
     )
 

@@ -23,7 +23,7 @@ from polku.coalescing import enqueue_after_commit
 from polku.links import link_token, link_value
 
 from .models import Cohort, Invitation, Membership, Organisation, Role, SmallGroup, User
-from .versions import member_version
+from .versions import MEMBERSHIPS, member_version
 
 INVITATION_SALT = "polku.people.invitation"
 CSV_MAX_BYTES = 1024 * 1024
@@ -177,7 +177,7 @@ def memberships_join(*, user: User, now=None) -> None:
     if not waiting:  # every login but the first: one query
         return
     Membership.objects.filter(id__in=[row[0] for row in waiting]).update(joined_at=now)
-    version_bump(member_version(user.id))  # an update() sends no signal
+    version_bump(member_version(user.id), MEMBERSHIPS)  # an update() sends no signal
     for membership_id, cohort_id, role in waiting:
         if role == Role.PARTICIPANT:
             events.PARTICIPANTS_CHANGED.announce(

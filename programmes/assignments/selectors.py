@@ -1,9 +1,10 @@
 """Reads of answers, each in a fixed number of queries."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import models
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from polku.people.models import Membership, SmallGroup, full_name
@@ -67,41 +68,43 @@ def answer_of(*, membership: Membership, assignment) -> Answer | None:
     )
 
 
-def new_feedback_of(*, membership: Membership) -> set[int]:
-    """The assignments whose coaching thread has a message by someone else that the person
-    has not seen yet. One query."""
-    owner = Q(answer__participant_id=membership.id)
-    if membership.small_group_id:
-        owner |= Q(answer__small_group_id=membership.small_group_id)
-    seen = FeedbackSeen.objects.filter(
-        user_id=membership.user_id, answer_id=OuterRef("answer_id")
-    ).values("seen_at")[:1]
-    latest = (
-        ReviewComment.objects.filter(owner, answer__cohort_id=membership.cohort_id)
-        .exclude(author_id=membership.user_id)
-        .values("answer_id", "answer__assignment_id")
-        .annotate(last=Max("created_at"), seen=Subquery(seen))
-    )
-    return {
-        row["answer__assignment_id"]
-        for row in latest
-        if row["seen"] is None or row["seen"] < row["last"]
-    }
-
-
 def latest_feedback(comments: list, user) -> "ReviewComment | None":
     """The newest message of a thread by someone other than the person (read from the list
     the page already has)."""
     return next((c for c in reversed(comments) if c.author_id != user.id), None)
 
 
-def answer_statuses_of(*, membership: Membership) -> dict[int, str]:
-    """The person's status for every assignment of the cohort (theirs or their group's)."""
+class MyAnswers(NamedTuple):
+    statuses: dict[int, str]  # assignment id: the person's status (theirs or their group's)
+    new_feedback: set[int]  # assignments whose coaching thread has a message not seen yet
+
+
+def my_answers_of(*, membership: Membership) -> MyAnswers:
+    """The person's status for every assignment of the cohort, and where a message by someone
+    else came after they last saw the thread. One query: a few rows, each with its thread's
+    newest message by others and when the person last saw it."""
     owner = Q(participant_id=membership.id)
     if membership.small_group_id:
         owner |= Q(small_group_id=membership.small_group_id)
-    answers = Answer.objects.filter(owner, cohort_id=membership.cohort_id).only(*STATUS_FIELDS)
-    return {a.assignment_id: answer_status(a) for a in answers}
+    others = ReviewComment.objects.filter(answer=OuterRef("pk")).exclude(
+        author_id=membership.user_id
+    )
+    seen = FeedbackSeen.objects.filter(user_id=membership.user_id, answer=OuterRef("pk"))
+    answers = (
+        Answer.objects.filter(owner, cohort_id=membership.cohort_id)
+        .only(*STATUS_FIELDS)
+        .annotate(
+            last_feedback=Subquery(others.order_by("-created_at").values("created_at")[:1]),
+            seen_at=Subquery(seen.values("seen_at")[:1]),
+        )
+    )
+    statuses, new_feedback = {}, set()
+    for answer in answers:
+        statuses[answer.assignment_id] = answer_status(answer)
+        unseen = answer.seen_at is None or answer.seen_at < answer.last_feedback
+        if answer.last_feedback and unseen:
+            new_feedback.add(answer.assignment_id)
+    return MyAnswers(statuses, new_feedback)
 
 
 @dataclass

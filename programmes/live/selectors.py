@@ -9,9 +9,10 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from polku.caching import cache_get, cache_set
+from polku.caching import cache_get, cache_set, cached
 from polku.panels import Panel
 from polku.people.models import Membership
+from polku.people.versions import STRUCTURE
 from programmes.models import AssignmentPage
 
 from .models import LiveAnswer, LiveQuestion, LiveSummary, PublishedDay
@@ -235,27 +236,26 @@ class DaySummaryLink:
     corrected: bool
 
 
-def published_days_key(cohort_id: int) -> str:
-    return f"live:published:v1:{cohort_id}"
+def published_days_version(cohort_id: int) -> str:
+    return f"live:published:{cohort_id}"
 
 
 def published_days(*, cohort) -> list[DaySummaryLink]:
     """The cohort's published day summaries in the path's order: for the path and the
-    workspaces, from the cache (services delete it on every publish), so those pages keep
+    workspaces, from the cache (kept until a publish bumps the version), so those pages keep
     their query counts."""
-    key = published_days_key(cohort.id)
-    links = cache_get(key)
-    if links is None:
-        links = [
+    return cached(
+        f"live:published:{cohort.id}",
+        lambda: [
             DaySummaryLink(day_id, title, corrected is not None)
             for day_id, title, corrected in PublishedDay.objects.filter(
                 cohort=cohort, published_at__isnull=False
             )
             .order_by("training_day__path")
             .values_list("training_day_id", "training_day__title", "corrected_at")
-        ]
-        cache_set(key, links, timeout=ROOM_CACHE_SECONDS)
-    return links
+        ],
+        versions=[published_days_version(cohort.id), STRUCTURE],
+    )
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from polku import events
-from polku.caching import cache_delete
+from polku.caching import cache_delete, version_bump
 from polku.coalescing import Coalescing, enqueue_after_commit
 from polku.pdf import Document
 from programmes.models import AssignmentPage, TrainingDaySchedule
 
 from .models import LiveAnswer, LiveQuestion, LiveRoom, LiveSummary, PublishedDay
-from .selectors import ANSWERS_SHOWN_FROM, published_days_key, room_cache_key
+from .selectors import ANSWERS_SHOWN_FROM, published_days_version, room_cache_key
 from .summaries import choice_summary, curated, scale_summary, themes_summary, word_summary
 
 OPEN_MAX = 1000
@@ -403,8 +403,7 @@ def day_unpublish(*, cohort, training_day) -> None:
 
 
 def _published_days_forget(cohort_id: int) -> None:
-    key = published_days_key(cohort_id)
-    transaction.on_commit(lambda: cache_delete(key))
+    version_bump(published_days_version(cohort_id))
 
 
 def published_day_get(*, cohort, training_day) -> PublishedDay | None:

@@ -13,8 +13,7 @@ from programmes.access import cohort_calendar
 from programmes.assignments.selectors import (
     SUBMITTED_STATES,
     AnswerStatus,
-    answer_statuses_of,
-    new_feedback_of,
+    my_answers_of,
 )
 from programmes.live.selectors import my_commitments, published_days
 from programmes.models import (
@@ -137,8 +136,7 @@ def cohort_path_get(*, membership: Membership, now: datetime | None = None) -> l
         for page in pages
     ]
     if membership.role == Role.PARTICIPANT:
-        statuses = answer_statuses_of(membership=membership)
-        new_feedback = new_feedback_of(membership=membership)
+        statuses, new_feedback = my_answers_of(membership=membership)
         for item in items:
             if item.kind == "assignment":
                 item.answer_status = statuses.get(item.page.id, AnswerStatus.NOT_STARTED)

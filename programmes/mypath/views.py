@@ -1,10 +1,19 @@
+import dataclasses
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
 from polku.access import membership_get
+from polku.caching import cached_fragment
+from polku.people.versions import STRUCTURE
 
-from .selectors import cohort_path_get, commitments_until_next_day
+from .selectors import PathItem, cohort_path_get, commitments_until_next_day
+
+# What a path item shows beyond its page and dates (which the structure's version covers):
+# every other field of PathItem, so a field added later is part of the key by itself.
+_ITEM_STATE = [f.name for f in dataclasses.fields(PathItem) if f.name not in ("page", "schedule")]
 
 
 @login_required
@@ -13,17 +22,35 @@ def cohort_path(request, cohort_slug):
     membership = membership_get(request.user, cohort_slug)
     now = timezone.now()
     items = cohort_path_get(membership=membership, now=now)
-    return render(
-        request,
-        "programmes/cohort_path.html",
-        {
-            "membership": membership,
-            "cohort": membership.cohort,
-            "programme": membership.cohort.programme,
-            "items": items,
-            "next_item": next((item for item in items if item.is_next), None),
-            "commitments": commitments_until_next_day(membership=membership, items=items, now=now)
-            if membership.is_participant
-            else [],
-        },
+    context = {
+        "membership": membership,
+        "cohort": membership.cohort,
+        "programme": membership.cohort.programme,
+        "items": items,
+        "next_item": next((item for item in items if item.is_next), None),
+        "commitments": commitments_until_next_day(membership=membership, items=items, now=now)
+        if membership.is_participant
+        else [],
+    }
+    # Rendering the timeline was most of the page's time, and it is the same until the path
+    # or this person's statuses change: it is kept under a digest of everything it shows
+    # that the structure's version does not cover.
+    state = (
+        membership.role,
+        membership.small_group_id,
+        context["commitments"],
+        [
+            (item.page.id, item.schedule and item.schedule.id)
+            + tuple(getattr(item, name) for name in _ITEM_STATE)
+            for item in items
+        ],
     )
+    digest = hashlib.sha256(repr(state).encode()).hexdigest()[:32]
+    context["body"] = cached_fragment(
+        request,
+        f"path:{membership.id}:{digest}",
+        "programmes/includes/path_body.html",
+        context,
+        versions=[STRUCTURE],
+    )
+    return render(request, "programmes/cohort_path.html", context)

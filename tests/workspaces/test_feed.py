@@ -331,3 +331,78 @@ def test_posts_and_comments_by_others_are_marked_new_until_the_next_visit(world)
 
     assert new_badges() == 1
     assert new_badges() == 0  # seen now
+
+
+def test_the_cached_feed_shows_every_change_at_once(world):
+    """The feed's posts, pinned list and @mention names are kept in the cache
+    (workspaces.versions): each change below is on the very next view, however it was made."""
+    from workspaces.models import HelpedMark
+
+    post = post_build(world, body="Aamukahvi toimi", comment="Hienoa")
+    mate = client_for(world.group_mate.user)
+
+    def feed(client=mate):
+        return client.get(_feed(world), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Aamukahvi toimi" in feed() and "Hienoa" in feed()  # cached now
+    _act(world, world.trainer.user, post, "comment_add", body="Mitä seuraavaksi?")
+    assert "Mitä seuraavaksi?" in feed()
+    _act(world, world.participant.user, post, "post_edit", body="Aamukahvi toimi hyvin")
+    assert "Aamukahvi toimi hyvin" in feed()
+    _act(world, world.group_mate.user, post, "post_helped")
+    assert 'aria-pressed="true">This helped me · 1<' in feed()
+    assert 'aria-pressed="false">This helped me · 1<' in feed(client_for(world.trainer.user))
+    HelpedMark.objects.create(post=post, user=world.trainer.user)  # not through a view
+    assert "This helped me · 2<" in feed()
+    _act(world, world.trainer.user, post, "post_pin", on="true")
+    assert "Pinned by the trainer" in feed()
+    world.participant.user.first_name = "Uudelleennimetty"
+    world.participant.user.save()
+    assert "Uudelleennimetty" in feed()
+    _act(world, world.trainer.user, post, "post_hide", on="true")
+    assert "This post was hidden by a trainer." in feed()
+    assert "Pinned by the trainer" not in feed()
+    world.classmate.small_group = world.participant.small_group  # moved from another group
+    world.classmate.save()
+    assert world.classmate.user.first_name in feed().split('id="mention-people"')[1]
+
+    _act(world, world.participant.user, post, "post_delete")
+    assert "Aamukahvi" not in feed() and "Hienoa" not in feed()
+    Post.objects.create(
+        small_group=world.participant.small_group,
+        author=world.group_mate.user,
+        body="Suoraan tietokantaan",
+        body_html="<p>Suoraan tietokantaan</p>",
+    )
+    assert "Suoraan tietokantaan" in feed()
+
+
+def test_the_kept_overview_shows_every_change_at_once(world):
+    """The overview's people, activity, staff and dates are kept in the cache: a post, a
+    person joining, a new name, a new trainer and a moved date show on the next view."""
+    from polku.people.models import Membership, Role
+    from polku.people.services import memberships_join
+    from programmes.models import TrainingDaySchedule
+    from tests.factories import MembershipFactory
+
+    organiser = client_for(world.organiser.user)
+
+    def overview():
+        url = reverse("cohort_overview", args=[world.cohort.slug])
+        return organiser.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    Membership.objects.filter(id=world.group_mate.id).update(joined_at=None)
+    assert "Invited, not joined yet" in overview() and "1 post" not in overview()
+    post_build(world)
+    assert "Workspace: 1 post, 0 comments; 1 post in the last 7 days" in overview()
+    memberships_join(user=world.group_mate.user)
+    assert "Invited, not joined yet" not in overview()
+    world.group_mate.user.last_name = "Uusinimi"
+    world.group_mate.user.save()
+    assert "Uusinimi" in overview()
+    trainer = MembershipFactory(cohort=world.cohort, role=Role.TRAINER)
+    assert trainer.user.get_full_name() in overview()
+    schedule = TrainingDaySchedule.objects.get(cohort=world.cohort, page=world.day)
+    schedule.place = "Uusi paikka"
+    schedule.save()
+    assert "Uusi paikka" in overview()

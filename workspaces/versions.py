@@ -1,0 +1,39 @@
+"""The version a group's cached feed depends on (polku.caching.cached): every save or delete of
+its posts, comments, files and "this helped me" marks bumps it, by signal, so the next read of
+the feed builds afresh. Nothing in workspaces changes these models with a bulk update()."""
+
+from django.db.models.signals import post_delete, post_save
+
+from polku.caching import version_bump
+
+
+def feed_version(group_id: int) -> str:
+    return f"feed:{group_id}"
+
+
+def _post_changed(instance, **_kwargs) -> None:
+    version_bump(feed_version(instance.small_group_id))
+
+
+def _part_changed(instance, **_kwargs) -> None:
+    """A comment, file or mark: its post's group. A post deleted with its parts (a cascade)
+    has already bumped the group itself, and may be gone from the database by now."""
+    from .models import Post
+
+    if type(instance).post.is_cached(instance):
+        group_id = instance.post.small_group_id
+    else:
+        posts = Post.objects.filter(id=instance.post_id)
+        group_id = posts.values_list("small_group_id", flat=True).first()
+    if group_id:
+        version_bump(feed_version(group_id))
+
+
+def connect() -> None:
+    from .models import Comment, HelpedMark, Post, PostFile
+
+    post_save.connect(_post_changed, sender=Post, weak=False)
+    post_delete.connect(_post_changed, sender=Post, weak=False)
+    for model in (Comment, HelpedMark, PostFile):
+        post_save.connect(_part_changed, sender=model, weak=False)
+        post_delete.connect(_part_changed, sender=model, weak=False)
