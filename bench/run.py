@@ -148,17 +148,37 @@ class Browser:
             raise SystemExit(f"login failed for {email}: HTTP {status}")
 
 
-def _time(browser, path, requests, expect=200):
+def _time(browser, path, requests, expect=200, baseline=None):
+    """p50 and p95 of `requests` GETs of the page. With a baseline browser, a GET of /ping/
+    by it follows each request, and its p50 and p95 come too: the machine's speed drifts
+    (a shared host) by more than the targets' margins over a run, so each page is compared
+    with the trivial page timed in the same moments."""
     for _ in range(max(3, requests // 10)):  # warm-up
         browser.request("GET", path)
-    times = []
+    times, base = [], []
     for _ in range(requests):
         status, _content, elapsed = browser.request("GET", path)
         if status != expect:
             raise SystemExit(f"{path}: HTTP {status}")
         times.append(elapsed)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1 if len(times) > 1 else 0]
+        if baseline is not None:
+            base.append(_ping(baseline))
+    return _p50_p95(times) + (_p50_p95(base) if baseline is not None else ())
+
+
+HEADER = f" {'p50 ms':>7} {'p95 ms':>7} {'ping':>5} {'p50 x':>6} {'p95 x':>6}"
+
+
+def _ping(browser) -> float:
+    status, _content, elapsed = browser.request("GET", "/ping/")
+    if status != 200:
+        raise SystemExit(f"/ping/: HTTP {status}")
+    return elapsed
+
+
+def _p50_p95(times) -> tuple[float, float]:
+    times = sorted(times)
+    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
 
 
 def _photo(n: int) -> bytes:
@@ -184,7 +204,7 @@ def _answering(seeded, assignment, samples):
     save_path = f"/c/{seeded['cohort']}/assignment/{assignment.id}/answer/"
     upload_path = save_path + "files/"
     photos = [_photo(n) for n in range(3)]
-    drafts, submits = [], []
+    drafts, submits, pings = [], [], []
     for n in range(samples):
         person = Browser()
         person.login(f"p0-{n}@bench.example", seeded["password"])
@@ -201,6 +221,7 @@ def _answering(seeded, assignment, samples):
                 raise SystemExit(f"draft save: HTTP {status} {body[:200]!r}")
             version = json.loads(body)["version"]
             drafts.append(elapsed)
+            pings.append(_ping(person))
         started = time.perf_counter()
         for i, photo in enumerate(photos):
             status, body, _t = person.post_form(
@@ -221,9 +242,8 @@ def _answering(seeded, assignment, samples):
         if status != 200:
             raise SystemExit(f"submit: HTTP {status} {body[:200]!r}")
         submits.append(time.perf_counter() - started)
-    drafts.sort()
-    submits.sort()
-    return drafts, submits
+        pings.append(_ping(person))
+    return drafts, submits, pings
 
 
 def feed_grow(group, total: int) -> None:
@@ -271,10 +291,9 @@ def _feed(participant, seeded, requests):
     rows = []
     for total in (50, 5000):
         feed_grow(member.small_group, total)
-        p50, p95 = _time(participant, path, requests)
-        rows.append(
-            (f"workspace feed ({total} posts)", p50, p95, _queries(seeded["participant"], path))
-        )
+        timed = _time(participant, path, requests, baseline=participant)
+        queries = _queries(seeded["participant"], path)
+        rows.append((f"workspace feed ({total} posts)", *timed, queries))
     return rows
 
 
@@ -436,43 +455,39 @@ def main():
                 (people[role] for role in people if role in label),
                 (participant, seeded["participant"]),
             )
-            p50, p95 = _time(who, path, args.requests)
-            rows.append((label, p50, p95, _queries(email, path)))
-        base50, base95 = rows[0][1], rows[0][2]
-        anonymous50, _p95 = _time(Browser(), "/ping/", args.requests, expect=302)
+            timed = _time(who, path, args.requests, baseline=participant)
+            rows.append((label, *timed, _queries(email, path)))
+        rows += _feed(participant, seeded, args.requests)
+        anonymous = _time(Browser(), "/ping/", args.requests, expect=302, baseline=participant)
         print(
             f"\n{args.participants} participants, {args.cohorts} cohorts, "
             f"{args.requests} requests per page, gunicorn 2 sync workers, DEBUG off\n"
+            "(each request is followed by the participant's /ping/: a page's ratios are to the "
+            "/ping/ of its own moments, shown as 'ping')\n"
         )
-        print(f"{'page':44} {'p50 ms':>8} {'p95 ms':>8} {'p50 x':>7} {'p95 x':>7} {'queries':>8}")
-        for label, p50, p95, queries in rows:
+        print(f"{'page':40}{HEADER} {'queries':>8}")
+        for label, p50, p95, base50, base95, queries in rows:
             print(
-                f"{label:44} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {p50 / base50:7.1f} "
-                f"{p95 / base95:7.1f} {queries:8d}"
-            )
-        feed_rows = _feed(participant, seeded, args.requests)
-        for label, p50, p95, queries in feed_rows:
-            print(
-                f"{label:44} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {p50 / base50:7.1f} "
-                f"{p95 / base95:7.1f} {queries:8d}"
+                f"{label:40} {p50 * 1000:7.1f} {p95 * 1000:7.1f} {base50 * 1000:5.1f} "
+                f"{p50 / base50:6.1f} {p95 / base95:6.1f} {queries:8d}"
             )
         print(
-            f"(anonymous /ping/, a redirect to the login page: p50 {anonymous50 * 1000:.1f} ms; "
-            f"logged in costs {base50 / anonymous50:.1f}x that, target <= 2x)"
+            f"(anonymous /ping/, a redirect to the login page: p50 {anonymous[0] * 1000:.1f} ms; "
+            f"logged in costs {anonymous[2] / anonymous[0]:.1f}x that, target <= 2x)"
         )
         samples = min(args.requests, 20)
-        drafts, submits = _answering(seeded, assignment, samples)
-        print(f"\n{'answering':44} {'p50 ms':>8} {'p95 ms':>8} {'p50 x':>7} {'p95 x':>7}")
+        drafts, submits, pings = _answering(seeded, assignment, samples)
+        base50, base95 = _p50_p95(pings)
+        print(f"\n{'answering':40}{HEADER}")
         for label, times in (("save a draft (autosave)", drafts), ("3 photos + submit", submits)):
-            p50 = statistics.median(times)
-            p95 = times[max(0, int(len(times) * 0.95) - 1)]
+            p50, p95 = _p50_p95(times)
             print(
-                f"{label:44} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {p50 / base50:7.1f} "
-                f"{p95 / base95:7.1f}"
+                f"{label:40} {p50 * 1000:7.1f} {p95 * 1000:7.1f} {base50 * 1000:5.1f} "
+                f"{p50 / base50:6.1f} {p95 / base95:6.1f}"
             )
         print(
             f"({len(drafts)} draft saves and {len(submits)} submissions by {samples} "
-            "participants; ratios to the /ping/ baseline above)"
+            "participants, each followed by their /ping/)"
         )
         web = [_rss_mb(pid) for pid in _children(server.pid)]
         celery_children = [_rss_mb(pid) for pid in _children(worker.pid)]

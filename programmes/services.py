@@ -7,10 +7,25 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, Site
 
+from polku.caching import cached, version_bump
 from polku.people.services import organisation_editors_get
-from polku.seen import last_seen, seen_store
+from polku.seen import seen_store
 
 from .models import PageVisit, ProgrammeIndexPage, ProgrammePage
+
+
+def visits_version(user_id: int) -> str:
+    return f"visits:{user_id}"
+
+
+def page_visits_of(user_id: int) -> dict[int, datetime]:
+    """When the person last opened each page (that changed since), by page id: every page of
+    a path reads it, so it is kept until page_visit_record stores a visit."""
+    return cached(
+        f"visits:{user_id}",
+        lambda: dict(PageVisit.objects.filter(user_id=user_id).values_list("page_id", "seen_at")),
+        versions=[visits_version(user_id)],
+    )
 
 
 def page_visit_record(*, user, page, now: datetime | None = None) -> datetime | None:
@@ -21,10 +36,11 @@ def page_visit_record(*, user, page, now: datetime | None = None) -> datetime | 
     the row moves only when the page was published since; a later visit of an unchanged page
     would mark nothing differently, and every view of a day or an assignment would otherwise
     be a write (the visit kept is the first since the page last changed)."""
-    previous = last_seen(PageVisit, user=user, page=page)
+    previous = page_visits_of(user.id).get(page.id)
     published = page.last_published_at
     if previous is None or (published and published > previous):
         seen_store(PageVisit, now or timezone.now(), user=user, page=page)
+        version_bump(visits_version(user.id))
     return previous
 
 

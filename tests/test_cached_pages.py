@@ -185,3 +185,44 @@ def test_the_kept_path_shows_the_persons_own_progress_at_once(world):
     question_close(question=live_question_build(world))
     day_publish(cohort=world.cohort, training_day=world.day, by=world.trainer.user)
     assert "Summary of the day" in path()
+
+
+def test_kept_answers_show_every_change_at_once(world):
+    """A person's answers, their group's and their threads are kept for the path, the
+    assignment and the group's feed (assignments.versions): a group mate's save, a trainer's
+    review and message, and the person's own typing show on the next view of each."""
+    from programmes.assignments.models import Answer
+    from programmes.models import AnswerScope
+    from tests.assignments.conftest import AnswerForm
+
+    assignment = world.assignment  # a fresh copy on every read
+    assignment.answer_scope = AnswerScope.SMALL_GROUP
+    assignment.save_revision().publish()
+    mine, mates = AnswerForm(world), AnswerForm(world, world.group_mate)
+    feed = reverse("workspace", args=[world.cohort.slug, world.participant.small_group_id])
+    badges = re.compile(r'<span class="badge[^"]*">([^<]+)</span>')
+
+    def seen(url):
+        return mine.client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    for url in (_path(world), mine.page_url, feed):
+        assert ">Draft</span>" not in seen(url)
+    mates.autosave(0, "Ryhmän yhteinen luonnos")
+    assert "Ryhmän yhteinen luonnos" in seen(mine.page_url)
+    for url in (_path(world), feed):
+        assert ">Draft</span>" in seen(url)
+    mine.autosave(1, "Ryhmän yhteinen luonnos, jatkettu")
+    assert "Ryhmän yhteinen luonnos, jatkettu" in seen(mine.page_url)
+    photo = SimpleUploadedFile("taulu.png", png_bytes(), "image/png")
+    mates.post(2, "Ryhmän vastaus", submit=True, files=[photo])
+    assert {"Submitted", "Submitted late"} & set(badges.findall(seen(feed)))
+
+    answer = Answer.objects.get()
+    trainer = client_for(world.trainer.user)
+    trainer.post(reverse("answer_comment", args=[world.cohort.slug, answer.id]), {"body": "Hyvä!"})
+    assert "New feedback" in seen(_path(world))
+    assert "Hyvä!" in seen(mine.page_url)
+    assert "New feedback" not in seen(_path(world))  # read on the assignment page
+    reviewed = reverse("answer_reviewed", args=[world.cohort.slug, answer.id])
+    trainer.post(reviewed, {"reviewed": "true"})
+    assert ">Reviewed</span>" in seen(feed)

@@ -18,7 +18,8 @@ from polku.people.models import Role, User, full_name
 from polku.people.versions import MEMBERSHIPS, NAMES, STRUCTURE
 from programmes.access import cohort_calendar
 from programmes.assignments.models import Answer
-from programmes.assignments.selectors import answer_status
+from programmes.assignments.selectors import STATUS_FIELDS, answer_status
+from programmes.assignments.versions import owner_version
 from programmes.models import AnswerScope
 
 from .models import Comment, HelpedMark, Post, PostFile, SharedOutput
@@ -101,13 +102,20 @@ def group_tasks_get(*, group, cohort) -> list[dict]:
         key=lambda p: p.path,
     )
     schedules = calendar.assignment_dates
-    answers = {a.assignment_id: a for a in Answer.objects.filter(small_group=group)}
+    statuses = cached(  # kept until one of the group's answers changes
+        f"group-statuses:{group.id}",
+        lambda: {
+            a.assignment_id: answer_status(a)
+            for a in Answer.objects.filter(small_group=group).only(*STATUS_FIELDS)
+        },
+        versions=[owner_version(small_group_id=group.id)],
+    )
     now = timezone.now()
     return [
         {
             "page": p,
             "schedule": schedules.get(p.id),
-            "status": answer_status(answers.get(p.id)),
+            "status": statuses.get(p.id, answer_status(None)),
             "opens_later": bool(schedules.get(p.id) and schedules[p.id].opens_at > now),
         }
         for p in pages

@@ -6,3 +6,8 @@ class AssignmentsConfig(AppConfig):
     name = "programmes.assignments"
     label = "assignments"
     verbose_name = _("Assignment answers")
+
+    def ready(self):
+        from . import versions
+
+        versions.connect()

@@ -7,10 +7,12 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from polku.caching import cached
 from polku.people.models import Membership, SmallGroup, full_name
 from programmes.models import AnswerScope
 
 from .models import Answer, FeedbackSeen, ReviewComment
+from .versions import feedback_seen_version, owner_version, versions_of
 
 
 class AnswerStatus(models.TextChoices):
@@ -55,17 +57,22 @@ def answer_status(answer: Answer | None) -> AnswerStatus:
 
 
 def answer_of(*, membership: Membership, assignment) -> Answer | None:
+    """The person's (or their group's) answer, kept until it changes (versions.py): the form
+    reads it on every view. Kept as a 1-tuple, so that "not started" is kept too."""
     from .services import answer_owner
 
-    return (
-        Answer.objects.select_related("updated_by", "submitted_revision")
-        .filter(
-            cohort_id=membership.cohort_id,
-            assignment=assignment,
-            **answer_owner(membership=membership, assignment=assignment),
-        )
-        .first()
+    owner = answer_owner(membership=membership, assignment=assignment)
+    (answer,) = cached(
+        f"answer:{membership.cohort_id}:{assignment.id}:{owner_version(**owner)}",
+        lambda: (
+            Answer.objects.select_related("updated_by", "submitted_revision")
+            .defer("updated_by__password")
+            .filter(cohort_id=membership.cohort_id, assignment=assignment, **owner)
+            .first(),
+        ),
+        versions=[owner_version(**owner)],
     )
+    return answer
 
 
 def latest_feedback(comments: list, user) -> "ReviewComment | None":
@@ -79,7 +86,7 @@ class MyAnswers(NamedTuple):
     new_feedback: set[int]  # assignments whose coaching thread has a message not seen yet
 
 
-def my_answers_of(*, membership: Membership) -> MyAnswers:
+def my_answers_read(*, membership: Membership) -> MyAnswers:
     """The person's status for every assignment of the cohort, and where a message by someone
     else came after they last saw the thread. One query: a few rows, each with its thread's
     newest message by others and when the person last saw it."""
@@ -105,6 +112,16 @@ def my_answers_of(*, membership: Membership) -> MyAnswers:
         if answer.last_feedback and unseen:
             new_feedback.add(answer.assignment_id)
     return MyAnswers(statuses, new_feedback)
+
+
+def my_answers_of(*, membership: Membership) -> MyAnswers:
+    """my_answers_read, kept until the person's or their group's answers or threads change,
+    or they read a thread (versions.py)."""
+    return cached(
+        f"my-answers:{membership.id}:{membership.small_group_id}",
+        lambda: my_answers_read(membership=membership),
+        versions=[*versions_of(membership), feedback_seen_version(membership.user_id)],
+    )
 
 
 @dataclass

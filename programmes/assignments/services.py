@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from polku import events
 from polku.audit.models import Action
 from polku.audit.services import audit_record
+from polku.caching import version_bump
 from polku.coalescing import enqueue_after_commit
 from polku.people.models import Membership
 from polku.seen import last_seen, seen_store
@@ -26,6 +27,7 @@ from programmes.models import AnswerScope, AssignmentSchedule
 
 from .models import Answer, AnswerFile, AnswerRevision, FeedbackSeen, ReviewComment
 from .parts import AnswerPart, answer_parts, required_missing
+from .versions import answer_changed, feedback_seen_version
 
 REVISION_WINDOW = timedelta(minutes=10)  # one person's saves within this fold into one revision
 
@@ -107,6 +109,7 @@ def answer_save(
         Answer.objects.filter(pk=answer.pk).update(
             version=F("version") + 1, updated_at=now, updated_by=user
         )
+    answer_changed(answer)  # the updates above send no signal
     if saved and answer.version == base_version:
         # The row is what was read plus what was written: no need to read it again (one
         # statement less on every autosave).
@@ -296,4 +299,5 @@ def feedback_seen_record(*, answer: Answer, user, latest_at) -> bool:
     if latest_at is None or (seen_at is not None and seen_at >= latest_at):
         return False
     seen_store(FeedbackSeen, latest_at, user=user, answer=answer)
+    version_bump(feedback_seen_version(user.id))
     return True

@@ -19,9 +19,9 @@ from programmes.live.selectors import my_commitments, published_days
 from programmes.models import (
     DUE_SOON,
     AssignmentSchedule,
-    PageVisit,
     TrainingDaySchedule,
 )
+from programmes.services import page_visits_of
 
 
 class Badge(NamedTuple):
@@ -116,11 +116,7 @@ def cohort_path_get(*, membership: Membership, now: datetime | None = None) -> l
     now = now or timezone.now()
     cohort = membership.cohort
     days, assignments, day_dates, assignment_dates = cohort_calendar(cohort)
-    visits = dict(
-        PageVisit.objects.filter(
-            user_id=membership.user_id, page_id__in=[p.id for p in days + assignments]
-        ).values_list("page_id", "seen_at")
-    )
+    visits = page_visits_of(membership.user_id)
 
     def is_updated(page):
         seen_at = visits.get(page.id)
