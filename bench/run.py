@@ -435,6 +435,7 @@ def main():
         "my path": f"/c/{cohort}/",
         "training day": f"/c/{cohort}/day/{day.id}/",
         "assignment": f"/c/{cohort}/assignment/{assignment.id}/",
+        "live questions of the day": f"/c/{cohort}/day/{day.id}/live/",
         "cohort overview (organiser)": f"/c/{cohort}/overview/",
         "review list (trainer)": f"/c/{cohort}/assignment/{assignment.id}/answers/",
     }

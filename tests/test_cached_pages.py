@@ -226,3 +226,19 @@ def test_kept_answers_show_every_change_at_once(world):
     reviewed = reverse("answer_reviewed", args=[world.cohort.slug, answer.id])
     trainer.post(reviewed, {"reviewed": "true"})
     assert ">Reviewed</span>" in seen(feed)
+
+
+def test_the_kept_room_size_follows_who_joins_at_once(world):
+    """The live room's "still answering" counts the cohort's joined participants, kept until
+    memberships change: a newcomer counts on the next view of the projector."""
+    from programmes.live.services import question_open
+    from tests.factories import MembershipFactory
+
+    question_open(question=live_question_build(world))
+    trainer = client_for(world.trainer.user)
+    projector = reverse("live_projector", args=[world.cohort.slug, world.day.id])
+    waiting = re.compile(r"<span data-waiting>(\d+)</span>")
+
+    before = int(waiting.search(trainer.get(projector).content.decode()).group(1))
+    MembershipFactory(cohort=world.cohort, role=Role.PARTICIPANT)
+    assert int(waiting.search(trainer.get(projector).content.decode()).group(1)) == before + 1

@@ -10,7 +10,10 @@ class LiveConfig(AppConfig):
     def ready(self):
         from polku.panels import ASSIGNMENT, panel
 
+        from . import versions
         from .selectors import commitment_panel
+
+        versions.connect()
 
         # A participant's commitment comes back in the assignment its trainer linked it to
         # (assignments do not import live: see polku.panels).

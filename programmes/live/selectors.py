@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from polku.caching import cache_get, cache_set, cached
 from polku.panels import Panel
 from polku.people.models import Membership
-from polku.people.versions import STRUCTURE
+from polku.people.versions import MEMBERSHIPS, STRUCTURE
 from programmes.models import AssignmentPage
 
 from .models import LiveAnswer, LiveQuestion, LiveSummary, PublishedDay
+from .versions import commitments_version, questions_version
 
 TEXT_KINDS = (LiveQuestion.Kind.OPEN, LiveQuestion.Kind.COMMITMENT)
 ANSWERS_SHOWN_FROM = 3  # fewer: no quotes on the screen, nothing of the question published
@@ -47,7 +48,12 @@ def room_version(cohort_id: int, day_id: int) -> str:
 
 
 def participant_count(cohort_id: int) -> int:
-    return Membership.objects.joined_participants().filter(cohort_id=cohort_id).count()
+    """Who the room waits for: kept until anyone's memberships change (or someone joins)."""
+    return cached(
+        f"live:participants:{cohort_id}",
+        lambda: Membership.objects.joined_participants().filter(cohort_id=cohort_id).count(),
+        versions=[MEMBERSHIPS],
+    )
 
 
 def _summary_of(question: LiveQuestion) -> LiveSummary | None:
@@ -267,18 +273,36 @@ class Commitment:
 
 def my_commitments(*, membership, **question) -> list[Commitment]:
     """The participant's own commitments, of the commitment questions that match `question`
-    (a training day, or the assignment they come back in): one query."""
-    filters = {f"question__{name}": value for name, value in question.items()}
+    (training_day_id, or follow_up_id: the assignment they come back in). All of the
+    person's commitments in the cohort are kept until they answer again or a question
+    changes (versions.py): the path and every assignment page ask."""
+    rows = cached(
+        f"commitments:{membership.cohort_id}:{membership.user_id}",
+        lambda: list(
+            LiveAnswer.objects.filter(
+                user_id=membership.user_id,
+                question__cohort_id=membership.cohort_id,
+                question__kind=LiveQuestion.Kind.COMMITMENT,
+            )
+            .order_by("question__training_day__path", "question_id")
+            .values(
+                "question__training_day__title",
+                "value",
+                "id",
+                "question__training_day_id",
+                "question__follow_up_id",
+            )
+        ),
+        versions=[
+            commitments_version(membership.user_id),
+            questions_version(membership.cohort_id),
+            STRUCTURE,
+        ],
+    )
     return [
-        Commitment(title, text, answer_id)
-        for title, text, answer_id in LiveAnswer.objects.filter(
-            user_id=membership.user_id,
-            question__cohort_id=membership.cohort_id,
-            question__kind=LiveQuestion.Kind.COMMITMENT,
-            **filters,
-        )
-        .order_by("question__training_day__path", "question_id")
-        .values_list("question__training_day__title", "value", "id")
+        Commitment(row["question__training_day__title"], row["value"], row["id"])
+        for row in rows
+        if all(row[f"question__{name}"] == value for name, value in question.items())
     ]
 
 

@@ -21,6 +21,7 @@ from programmes.models import AssignmentPage, TrainingDaySchedule
 from .models import LiveAnswer, LiveQuestion, LiveRoom, LiveSummary, PublishedDay
 from .selectors import ANSWERS_SHOWN_FROM, published_days_version, room_cache_key
 from .summaries import choice_summary, curated, scale_summary, themes_summary, word_summary
+from .versions import questions_version
 
 OPEN_MAX = 1000
 WORD_MAX = 30
@@ -463,6 +464,7 @@ def commitment_link(*, question: LiveQuestion, assignment_id: int | None) -> Non
         if page is None:
             raise ValidationError(_("Choose an assignment of this path."))
     LiveQuestion.objects.filter(id=question.id).update(follow_up=page)
+    version_bump(questions_version(question.cohort_id))  # an update() sends no signal
 
 
 def commitment_follow_up_ask(*, commitment: LiveQuestion, training_day) -> LiveQuestion:

@@ -128,3 +128,26 @@ def test_a_participant_may_share_their_commitment_with_their_group(world):
     feed = client_for(world.group_mate.user).get(group).content.decode()
     assert feed.count(MINE) == 1
     assert client_for(world.classmate.user).post(share).status_code == 404  # not theirs
+
+
+def test_kept_commitments_follow_a_new_answer_and_a_new_link_at_once(world):
+    """A person's commitments are kept for the path and every assignment (live.versions):
+    answering, changing the answer and linking the question each show on the next view."""
+    assignment = AssignmentPage.objects.child_of(world.cohort.programme).get(title="Assignment 2")
+    participant = client_for(world.participant.user)
+    url = reverse("cohort_assignment", args=[world.cohort.slug, assignment.id])
+    path = reverse("cohort_path", args=[world.cohort.slug])
+    assert MINE not in participant.get(url).content.decode()
+    assert MINE not in participant.get(path).content.decode()
+
+    question = _committed(world)
+    assert MINE in participant.get(path).content.decode()
+    client_for(world.trainer.user).post(
+        reverse("live_commitment_link", args=[world.cohort.slug, question.id]),
+        {"assignment": assignment.id},
+    )
+    assert MINE in participant.get(url).content.decode()
+    LiveQuestion.objects.filter(id=question.id).update(state=LiveQuestion.State.OPEN)
+    question.refresh_from_db()
+    services.answer_submit(question=question, user=world.participant.user, raw=ALSO + "!")
+    assert ALSO + "!" in participant.get(url).content.decode()
