@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from polku import events
+from polku.caching import cached, version_bump
 from polku.coalescing import enqueue_after_commit
 from polku.notifications.models import Notice, NotificationPreference
 from polku.notifications.services import Topic, activity_modes, send_once
@@ -40,6 +41,7 @@ from .models import (
 )
 from .selectors import group_people
 from .text import mentioned, render
+from .versions import workspace_visit_version
 
 POST_MAX = 10_000
 VISIT_KEPT_FOR = timedelta(minutes=1)
@@ -302,9 +304,14 @@ def workspace_visit_record(*, group, user):
     it before (None the first time): what others wrote since is new to them. A reload within
     a minute keeps the earlier visit (and costs no write): what was new a moment ago still is."""
     now = timezone.now()
-    previous = last_seen(WorkspaceVisit, user=user, small_group=group)
+    previous = cached(  # kept until the next visit is stored: every view of the feed asks
+        f"workspace-visit:{group.id}:{user.id}",
+        lambda: last_seen(WorkspaceVisit, user=user, small_group=group),
+        versions=[workspace_visit_version(user.id)],
+    )
     if previous is None or now - previous >= VISIT_KEPT_FOR:
         seen_store(WorkspaceVisit, now, user=user, small_group=group)
+        version_bump(workspace_visit_version(user.id))
     return previous
 
 

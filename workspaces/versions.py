@@ -11,6 +11,11 @@ def feed_version(group_id: int) -> str:
     return f"feed:{group_id}"
 
 
+def workspace_visit_version(user_id: int) -> str:
+    """When the person last opened their groups' feeds (services.workspace_visit_record)."""
+    return f"workspace-visits:{user_id}"
+
+
 def _post_changed(instance, **_kwargs) -> None:
     version_bump(feed_version(instance.small_group_id))
 
