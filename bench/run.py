@@ -182,7 +182,7 @@ def _p50_p95(times) -> tuple[float, float]:
 
 
 def _photo(n: int) -> bytes:
-    """A phone-like photo: 1600x1200 JPEG with some texture, about 100-200 kB."""
+    """A phone-like photo: 1600x1200 JPEG with some texture, about 360 kB."""
     import io
 
     from PIL import Image, ImageDraw
@@ -204,7 +204,7 @@ def _answering(seeded, assignment, samples):
     save_path = f"/c/{seeded['cohort']}/assignment/{assignment.id}/answer/"
     upload_path = save_path + "files/"
     photos = [_photo(n) for n in range(3)]
-    drafts, submits, pings = [], [], []
+    drafts, uploads, submits, flows, pings = [], [], [], [], []
     for n in range(samples):
         person = Browser()
         person.login(f"p0-{n}@bench.example", seeded["password"])
@@ -224,14 +224,15 @@ def _answering(seeded, assignment, samples):
             pings.append(_ping(person))
         started = time.perf_counter()
         for i, photo in enumerate(photos):
-            status, body, _t = person.post_form(
+            status, body, elapsed = person.post_form(
                 upload_path,
                 {"part": parts["photos"].id, "client_key": f"bench-{n}-{i}"},
                 {"file": (f"photo{i}.jpg", photo)},
             )
             if status != 201:
                 raise SystemExit(f"photo upload: HTTP {status} {body[:200]!r}")
-        status, body, _t = person.post_form(
+            uploads.append(elapsed)
+        status, body, elapsed = person.post_form(
             save_path,
             {
                 "version": version,
@@ -241,9 +242,10 @@ def _answering(seeded, assignment, samples):
         )
         if status != 200:
             raise SystemExit(f"submit: HTTP {status} {body[:200]!r}")
-        submits.append(time.perf_counter() - started)
+        submits.append(elapsed)
+        flows.append(time.perf_counter() - started)
         pings.append(_ping(person))
-    return drafts, submits, pings
+    return drafts, uploads, submits, flows, pings
 
 
 def feed_grow(group, total: int) -> None:
@@ -477,10 +479,15 @@ def main():
             f"logged in costs {anonymous[2] / anonymous[0]:.1f}x that, target <= 2x)"
         )
         samples = min(args.requests, 20)
-        drafts, submits, pings = _answering(seeded, assignment, samples)
+        drafts, uploads, submits, flows, pings = _answering(seeded, assignment, samples)
         base50, base95 = _p50_p95(pings)
         print(f"\n{'answering':40}{HEADER}")
-        for label, times in (("save a draft (autosave)", drafts), ("3 photos + submit", submits)):
+        for label, times in (
+            ("save a draft (autosave)", drafts),
+            ("a photo upload (1600x1200 JPEG)", uploads),
+            ("submit an answer with 3 photos", submits),
+            ("3 photo uploads + submit, summed", flows),
+        ):
             p50, p95 = _p50_p95(times)
             print(
                 f"{label:40} {p50 * 1000:7.1f} {p95 * 1000:7.1f} {base50 * 1000:5.1f} "
