@@ -257,3 +257,24 @@ def test_a_live_summary_never_waits_behind_media_work(tmp_path):
         photo.refresh_from_db()
         assert photo.state == "processing"  # still waiting in its own queue
         assert LiveSummary.objects.get(question=question).data["count"] == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_makes_a_phone_video_playable_on_the_media_queue(worker, tmp_path):
+    """A phone's MOV (turned on its side, with where it was shot), kept on commit, is made an
+    upright H.264 copy with a poster by a worker process, as in production."""
+    from tests.factories import UserFactory
+    from tests.test_video import _phone_mov, _stored_video, require_ffmpeg
+
+    require_ffmpeg()
+    _mail_dir, process = worker
+    video = _stored_video(tmp_path, UserFactory(), _phone_mov(tmp_path))
+
+    def done():
+        video.refresh_from_db()
+        return video.state != "processing"
+
+    _wait_for(done, process)
+    assert video.state == "ready" and (video.width, video.height) == (240, 320)
+    assert video.full.name.endswith(".mp4") and video.display and not video.original

@@ -306,6 +306,15 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "p
 POLKU_UPLOAD_MAX_BYTES = env.int("POLKU_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 POLKU_ANSWER_MAX_BYTES = env.int("POLKU_ANSWER_MAX_BYTES", default=100 * 1024 * 1024)
 POLKU_IMAGE_MAX_PIXELS = env.int("POLKU_IMAGE_MAX_PIXELS", default=60_000_000)  # 48 MP phones fit
+# Video (polku.uploads.video): a phone's 10 minutes fit; 4K is the largest picture phones record.
+POLKU_VIDEO_MAX_BYTES = env.int("POLKU_VIDEO_MAX_BYTES", default=1024 * 1024 * 1024)
+POLKU_VIDEO_MAX_SECONDS = env.int("POLKU_VIDEO_MAX_SECONDS", default=10 * 60)
+POLKU_VIDEO_MAX_PIXELS = env.int("POLKU_VIDEO_MAX_PIXELS", default=4096 * 2160)
+# How long ffmpeg may take per second of video before it is stopped (2 cores, veryfast).
+POLKU_VIDEO_SECONDS_PER_SECOND = env.float("POLKU_VIDEO_SECONDS_PER_SECOND", default=4.0)
+# Keep a video's original (private, never served) after its web copy is made; off: phones'
+# originals carry where they were shot, and are ten times the copy's size.
+POLKU_VIDEO_KEEP_ORIGINAL = env.bool("POLKU_VIDEO_KEEP_ORIGINAL", default=False)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
 
 LOGGING = {

@@ -38,9 +38,12 @@ class StoredFile(models.Model):
     class Kind(models.TextChoices):
         PHOTO = "photo"
         DOCUMENT = "document"
+        VIDEO = "video"
 
     class State(models.TextChoices):
-        PROCESSING = "processing"  # a photo waiting for its upright, EXIF-free renditions
+        # A photo waiting for its upright, EXIF-free renditions; a video for its web copy
+        # and poster. Never shown as ready before they exist.
+        PROCESSING = "processing"
         READY = "ready"
         FAILED = "failed"
 
@@ -55,12 +58,16 @@ class StoredFile(models.Model):
     size = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
     # A photo's raw upload is kept only until its renditions exist, then deleted: it may carry
-    # GPS and other EXIF data. A document is served as uploaded.
+    # GPS and other EXIF data. A video's likewise, unless POLKU_VIDEO_KEEP_ORIGINAL keeps it
+    # (private, never served). A document is served as uploaded. `full` is a photo's large
+    # JPEG or a video's web copy (MP4); `display` a photo's phone-sized JPEG or a video's
+    # poster.
     original = models.FileField(storage=private_storage, upload_to=_upload_path, blank=True)
     full = models.FileField(storage=private_storage, upload_to=_upload_path, blank=True)
     display = models.FileField(storage=private_storage, upload_to=_upload_path, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)  # a video's length
 
     class Meta:
         constraints = [
@@ -73,6 +80,10 @@ class StoredFile(models.Model):
     @property
     def is_photo(self) -> bool:
         return self.kind == self.Kind.PHOTO
+
+    @property
+    def is_video(self) -> bool:
+        return self.kind == self.Kind.VIDEO
 
     @property
     def is_ready(self) -> bool:

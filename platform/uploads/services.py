@@ -11,19 +11,20 @@ def stored_file_create(
 ) -> tuple[StoredFile, bool]:
     """Keeps an upload privately after checking its content (raises UploadRefused). The same
     client key returns the file already kept, so a retried upload is stored once. Photos get
-    their renditions from a worker once the transaction commits."""
+    their renditions, videos their web copy and poster, from a worker (the media queue) once
+    the transaction commits."""
     from .tasks import stored_file_render
 
     existing = StoredFile.objects.filter(owner=owner, client_key=client_key).first()
     if existing is not None:
         return existing, False
     accepted = upload_check(upload, kinds=kinds)
-    is_photo = accepted.kind == StoredFile.Kind.PHOTO
+    processed = accepted.kind in (StoredFile.Kind.PHOTO, StoredFile.Kind.VIDEO)
     stored = StoredFile(
         owner=owner,
         client_key=client_key,
         kind=accepted.kind,
-        state=StoredFile.State.PROCESSING if is_photo else StoredFile.State.READY,
+        state=StoredFile.State.PROCESSING if processed else StoredFile.State.READY,
         name=accepted.name,
         content_type=accepted.content_type,
         size=upload.size,
@@ -35,7 +36,7 @@ def stored_file_create(
     except IntegrityError:  # the same upload won a race from a second tap
         stored.original.delete(save=False)
         return StoredFile.objects.get(owner=owner, client_key=client_key), False
-    if is_photo:
+    if processed:
         enqueue_after_commit(stored_file_render.name, [str(stored.id)])
     return stored, True
 

@@ -1,12 +1,18 @@
 import io
 import logging
-from pathlib import PurePath
+import shutil
+import tempfile
+from pathlib import Path, PurePath
 
 from celery import shared_task
+from django.conf import settings
+from django.core.files import File
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
 
 from .models import StoredFile
+from .validation import UploadRefused
+from .video import VideoFailed, video_probe, video_render
 
 logger = logging.getLogger(__name__)
 FULL_SIZE = 2560
@@ -23,10 +29,14 @@ def _jpeg(image: Image.Image, size: int) -> bytes:
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def stored_file_render(file_id: str) -> None:
-    """Turns a photo upright, makes EXIF-free JPEG renditions, then deletes the raw upload.
-    Runs again safely: a photo already ready is left alone."""
-    stored = StoredFile.objects.filter(id=file_id, kind=StoredFile.Kind.PHOTO).first()
-    if stored is None or stored.state == StoredFile.State.READY or not stored.original:
+    """Turns a photo upright, makes EXIF-free JPEG renditions, then deletes the raw upload; or
+    makes a video's web copy and poster. Runs again safely: a file already ready (or failed)
+    is left alone."""
+    stored = StoredFile.objects.filter(id=file_id).exclude(kind=StoredFile.Kind.DOCUMENT).first()
+    if stored is None or stored.state != StoredFile.State.PROCESSING or not stored.original:
+        return
+    if stored.kind == StoredFile.Kind.VIDEO:
+        _video_render(stored)
         return
     try:
         with stored.original.open("rb") as raw, Image.open(raw) as image:
@@ -49,3 +59,37 @@ def stored_file_render(file_id: str) -> None:
     stored.state = StoredFile.State.READY
     stored.save(update_fields=["full", "display", "width", "height", "original", "state"])
     stored.original.storage.delete(raw_name)
+
+
+def _video_render(stored: StoredFile) -> None:
+    """ffmpeg works on files: the original is copied to a temporary folder in chunks (the
+    storage may be remote), the copy and the poster are made there and stored, streamed. The
+    row turns ready only when both are stored: a half-made video never shows."""
+    with tempfile.TemporaryDirectory(prefix="polku-video-") as folder:
+        source, rendition, poster = (Path(folder) / n for n in ("source", "web.mp4", "poster.jpg"))
+        with stored.original.open("rb") as raw, source.open("wb") as out:
+            shutil.copyfileobj(raw, out, length=1024 * 1024)
+        try:
+            probe = video_probe(source)
+            video_render(source, rendition, poster, probe)
+        except (UploadRefused, VideoFailed):
+            logger.warning("video %s could not be processed", stored.id, exc_info=True)
+            StoredFile.objects.filter(id=stored.id).update(state=StoredFile.State.FAILED)
+            return
+        stem = PurePath(stored.name).stem
+        for field in (stored.full, stored.display):
+            if field:
+                field.delete(save=False)
+        with rendition.open("rb") as web, poster.open("rb") as still:
+            stored.full.save(f"{stem}.mp4", File(web), save=False)
+            stored.display.save(f"{stem}-poster.jpg", File(still), save=False)
+    stored.width, stored.height, stored.seconds = probe.width, probe.height, probe.seconds
+    raw_name = "" if settings.POLKU_VIDEO_KEEP_ORIGINAL else stored.original.name
+    if raw_name:
+        stored.original = ""
+    stored.state = StoredFile.State.READY
+    stored.save(
+        update_fields=["full", "display", "width", "height", "seconds", "original", "state"]
+    )
+    if raw_name:
+        stored.original.storage.delete(raw_name)

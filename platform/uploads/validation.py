@@ -1,9 +1,11 @@
 """What an upload really is, decided by its content, never by its name."""
 
+import shutil
+import tempfile
 import warnings
 import zipfile
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.utils.text import get_valid_filename
@@ -127,18 +129,49 @@ def _not_accepted() -> str:
     )
 
 
+def _sniff_video(head: bytes) -> bool:
+    """MP4, QuickTime (an iPhone's MOV), 3GP or WebM/Matroska: ffprobe decides the rest."""
+    is_iso_media = head[4:8] == b"ftyp" and head[8:12] not in HEIF_BRANDS
+    return is_iso_media or head.startswith(b"\x1aE\xdf\xa3")
+
+
+def _check_video(upload) -> tuple[str, str]:
+    """ffprobe reads the file where it lies (a large upload is already a temporary file)."""
+    from .video import video_probe
+
+    if hasattr(upload, "temporary_file_path"):
+        video_probe(Path(upload.temporary_file_path()))
+    else:
+        with tempfile.NamedTemporaryFile(suffix=".video") as copy:
+            upload.seek(0)
+            shutil.copyfileobj(upload, copy, length=1024 * 1024)
+            copy.flush()
+            video_probe(Path(copy.name))
+    return "video/mp4", "mp4"  # what is served is the web copy
+
+
+def _too_large(limit: int) -> UploadRefused:
+    return UploadRefused(
+        _("The file is too large: at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
+    )
+
+
 def upload_check(upload, kinds=frozenset({"photo", "document"})) -> Accepted:
-    """Accepts a photo or a document by its content, or raises UploadRefused."""
-    if upload.size > settings.POLKU_UPLOAD_MAX_BYTES:
-        raise UploadRefused(
-            _("The file is too large: at most %(mb)s MB.")
-            % {"mb": settings.POLKU_UPLOAD_MAX_BYTES // (1024 * 1024)}
-        )
+    """Accepts a photo, a document or (where `kinds` has it) a video by its content, or raises
+    UploadRefused."""
+    largest = settings.POLKU_VIDEO_MAX_BYTES if "video" in kinds else 0
+    if upload.size > max(largest, settings.POLKU_UPLOAD_MAX_BYTES):
+        raise _too_large(max(largest, settings.POLKU_UPLOAD_MAX_BYTES))
     if upload.size == 0:
         raise UploadRefused(_("The file is empty."))
     upload.seek(0)
     head = upload.read(16)
-    if _sniff_photo(head):
+    if "video" in kinds and _sniff_video(head):
+        content_type, extension = _check_video(upload)
+        kind = "video"
+    elif upload.size > settings.POLKU_UPLOAD_MAX_BYTES:
+        raise _too_large(settings.POLKU_UPLOAD_MAX_BYTES)
+    elif _sniff_photo(head):
         content_type, extension = _check_photo(upload)
         kind = "photo"
     elif head.startswith(b"%PDF-"):

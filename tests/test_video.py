@@ -1,0 +1,207 @@
+"""Video by its content (ffprobe) and its web copy (ffmpeg), on real files that FFmpeg makes
+here: a phone's MOV turned on its side with where it was shot, an audio-only file, a renamed
+executable, a truncated video, one too long."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from polku.uploads.validation import UploadRefused
+from polku.uploads.video import ffmpeg_available, video_probe, video_render
+
+GPS = "+60.1699+024.9384/"  # Helsinki, as an iPhone writes it
+
+
+def require_ffmpeg():
+    if not ffmpeg_available():
+        if os.environ.get("CI"):
+            pytest.fail("CI must have ffmpeg (apt-get install ffmpeg)")
+        pytest.skip("no ffmpeg: apt-get install ffmpeg")
+
+
+@pytest.fixture(autouse=True)
+def _ffmpeg():
+    require_ffmpeg()
+
+
+def _ffmpeg_make(path, *arguments):
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *arguments, str(path)], check=True)
+    return path
+
+
+def _phone_mov(tmp_path, seconds=2):
+    """A landscape 320x240 recording with sound, flagged as turned 90 degrees (as a phone held
+    upright writes it) and carrying the place it was shot."""
+    plain = _ffmpeg_make(
+        tmp_path / "plain.mov",
+        *("-f", "lavfi", "-i", f"testsrc=size=320x240:rate=25:duration={seconds}"),
+        *("-f", "lavfi", "-i", f"sine=duration={seconds}"),
+        *("-metadata", f"location={GPS}"),
+        *("-metadata", f"com.apple.quicktime.location.ISO6709={GPS}"),
+        *("-c:v", "libx264", "-c:a", "aac", "-movflags", "use_metadata_tags"),
+    )
+    return _ffmpeg_make(
+        tmp_path / "IMG_0001.MOV",
+        *("-i", str(plain), "-c", "copy", "-map_metadata", "0"),
+        *("-metadata:s:v:0", "rotate=90", "-movflags", "use_metadata_tags"),
+    )
+
+
+def _described(path) -> dict:
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", path],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return json.loads(out)
+
+
+def test_a_phone_video_becomes_an_upright_h264_mp4_without_where_it_was_shot(tmp_path):
+    source = _phone_mov(tmp_path)
+    assert GPS.encode() in source.read_bytes()
+    probe = video_probe(source)
+    assert (probe.width, probe.height, probe.has_audio) == (240, 320, True)  # as shown
+    assert 1.9 < probe.seconds < 2.2
+
+    rendition, poster = tmp_path / "web.mp4", tmp_path / "poster.jpg"
+    video_render(source, rendition, poster, probe)
+
+    described = _described(rendition)
+    video = next(s for s in described["streams"] if s["codec_type"] == "video")
+    audio = next(s for s in described["streams"] if s["codec_type"] == "audio")
+    assert (video["codec_name"], audio["codec_name"]) == ("h264", "aac")
+    assert (video["width"], video["height"]) == (240, 320)  # upright ...
+    assert "side_data_list" not in video and "rotate" not in video.get("tags", {})  # ... for all
+    assert GPS.encode() not in rendition.read_bytes()
+    tags = [described["format"].get("tags", {})] + [s.get("tags", {}) for s in described["streams"]]
+    assert not [key for found in tags for key in found if "location" in key.lower()]
+    data = rendition.read_bytes()
+    assert data.index(b"moov") < data.index(b"mdat")  # plays while it loads
+    assert poster.read_bytes().startswith(b"\xff\xd8\xff")  # a JPEG
+
+
+def test_a_large_video_is_made_at_most_720p_and_keeps_its_shape(tmp_path):
+    source = _ffmpeg_make(
+        tmp_path / "wide.mp4",
+        *("-f", "lavfi", "-i", "testsrc=size=1920x1080:rate=25:duration=1"),
+        *("-c:v", "libx264", "-preset", "ultrafast"),
+    )
+    probe = video_probe(source)
+    assert not probe.has_audio  # a silent video is a video
+    video_render(source, tmp_path / "web.mp4", tmp_path / "poster.jpg", probe)
+    video = _described(tmp_path / "web.mp4")["streams"][0]
+    assert (video["width"], video["height"]) == (1280, 720)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        ("audio", "sound but no picture"),
+        ("exe", "not a video"),
+        ("truncated", "not a video"),
+        ("long", "The video is too long: at most 1 minute."),
+    ],
+)
+def test_what_is_not_a_playable_video_is_told_why(tmp_path, make, message, settings):
+    translation.activate("en")
+    if make == "audio":
+        path = _ffmpeg_make(
+            tmp_path / "voice.m4a", "-f", "lavfi", "-i", "sine=duration=2", "-c:a", "aac"
+        )
+    elif make == "exe":
+        path = tmp_path / "video.mp4"
+        path.write_bytes(b"MZ\x90\x00" + os.urandom(4096))  # a Windows program, renamed
+    elif make == "truncated":
+        whole = _phone_mov(tmp_path).read_bytes()
+        path = tmp_path / "cut.mov"
+        path.write_bytes(whole[: len(whole) // 3])  # the index is at the end: gone
+    else:
+        settings.POLKU_VIDEO_MAX_SECONDS = 60
+        path = _phone_mov(tmp_path, seconds=61)
+    with pytest.raises(UploadRefused) as refused:
+        video_probe(path)
+    assert message in refused.value.message
+
+
+def _stored_video(tmp_path, user, source=None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from polku.uploads.services import stored_file_create
+
+    source = source or _phone_mov(tmp_path)
+    upload = SimpleUploadedFile("IMG_0001.MOV", source.read_bytes(), "video/quicktime")
+    stored, created = stored_file_create(
+        owner=user, upload=upload, client_key="video-1", kinds=frozenset({"video"})
+    )
+    assert created
+    return stored
+
+
+@pytest.mark.django_db
+def test_a_stored_video_turns_ready_only_with_its_web_copy_and_poster(tmp_path, settings):
+    from polku.uploads.tasks import stored_file_render
+    from tests.factories import UserFactory
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    stored = _stored_video(tmp_path, UserFactory())
+    assert (stored.kind, stored.state, stored.name) == ("video", "processing", "IMG_0001.mp4")
+    assert not stored.full and not stored.display  # nothing to show yet
+    original = stored.original.path
+
+    stored_file_render(str(stored.id))
+    stored.refresh_from_db()
+    assert stored.state == "ready" and (stored.width, stored.height) == (240, 320)
+    assert 1.9 < stored.seconds < 2.2
+    copy = _described(stored.full.path)
+    assert copy["streams"][0]["codec_name"] == "h264"
+    assert GPS.encode() not in Path(stored.full.path).read_bytes()
+    assert Path(stored.display.path).read_bytes()[:3] == b"\xff\xd8\xff"
+    assert not stored.original and not os.path.exists(original)  # where it was shot: gone
+
+    stored_file_render(str(stored.id))  # again (a redelivered task): nothing changes
+    stored.refresh_from_db()
+    assert stored.state == "ready"
+
+
+@pytest.mark.django_db
+def test_a_video_that_cannot_be_played_fails_and_is_never_shown_as_ready(tmp_path, settings):
+    from polku.uploads.tasks import stored_file_render
+    from tests.factories import UserFactory
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    stored = _stored_video(tmp_path, UserFactory())
+    with open(stored.original.path, "wb") as damaged:  # broken after it was accepted
+        damaged.write(b"\x00\x00\x00\x18ftypqt  " + os.urandom(50_000))
+    stored_file_render(str(stored.id))
+    stored.refresh_from_db()
+    assert stored.state == "failed" and not stored.full and not stored.display
+
+
+@pytest.mark.django_db
+def test_the_original_is_kept_privately_when_the_setting_says_so(tmp_path, settings):
+    from polku.uploads.tasks import stored_file_render
+    from tests.factories import UserFactory
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.POLKU_VIDEO_KEEP_ORIGINAL = True
+    stored = _stored_video(tmp_path, UserFactory())
+    stored_file_render(str(stored.id))
+    stored.refresh_from_db()
+    assert stored.state == "ready" and os.path.exists(stored.original.path)
+
+
+@pytest.mark.django_db
+def test_a_video_is_refused_where_only_photos_and_documents_are_taken(tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from polku.uploads.validation import upload_check
+
+    translation.activate("en")
+    upload = SimpleUploadedFile("clip.mov", _phone_mov(tmp_path).read_bytes())
+    with pytest.raises(UploadRefused) as refused:
+        upload_check(upload)  # the answer parts and posts of today
+    assert "not accepted" in refused.value.message
