@@ -205,3 +205,41 @@ def test_a_video_is_refused_where_only_photos_and_documents_are_taken(tmp_path):
     with pytest.raises(UploadRefused) as refused:
         upload_check(upload)  # the answer parts and posts of today
     assert "not accepted" in refused.value.message
+
+
+@pytest.mark.django_db
+def test_a_groups_video_plays_in_its_feed_with_a_poster_and_seeks_by_range(
+    world, tmp_path, settings
+):
+    """A video in a post shows as a player with its poster; the web copy is served privately
+    with range requests (a phone's player asks for ranges to start and to seek); another
+    small group's member gets 404."""
+    from django.urls import reverse
+
+    from polku.uploads.tasks import stored_file_render
+    from tests.conftest import client_for, post_build
+    from workspaces.models import PostFile
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    post = post_build(world, body="Roolileikki")
+    video = _stored_video(tmp_path, world.participant.user)
+    post_file = PostFile.objects.create(post=post, stored_file=video)
+    url = reverse("post_file", args=[world.cohort.slug, post.small_group_id, post.id, post_file.id])
+    mate = client_for(world.group_mate.user)
+    feed = reverse("workspace", args=[world.cohort.slug, post.small_group_id])
+    translation.activate("en")
+    assert "Processing the video" in mate.get(feed, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    stored_file_render(str(video.id))
+    html = mate.get(feed).content.decode()
+    assert f'poster="{url}" src="{url}?v=video"' in html
+    assert b"".join(mate.get(url).streaming_content)[:3] == b"\xff\xd8\xff"  # the poster
+    whole = b"".join(mate.get(url, {"v": "video"}).streaming_content)
+    ranged = mate.get(url, {"v": "video"}, HTTP_RANGE="bytes=100-199")
+    assert ranged.status_code == 206 and ranged["Content-Range"] == f"bytes 100-199/{len(whole)}"
+    assert b"".join(ranged.streaming_content) == whole[100:200]
+    tail = mate.get(url, {"v": "video"}, HTTP_RANGE="bytes=-10")
+    assert b"".join(tail.streaming_content) == whole[-10:]
+    assert mate.get(url, {"v": "video"}, HTTP_RANGE=f"bytes={len(whole)}-").status_code == 416
+    assert "private" in ranged["Cache-Control"]
+    assert client_for(world.classmate.user).get(url, {"v": "video"}).status_code == 404

@@ -253,7 +253,7 @@ def post_file(request, cohort_slug, group_id, post_id, file_id):
     post_file = get_object_or_404(
         PostFile.objects.select_related("stored_file"), id=file_id, post=post
     )
-    return stored_file_response(post_file.stored_file, variant=request.GET.get("v", "display"))
+    return stored_file_response(request, post_file.stored_file)
 
 
 @login_required

@@ -1,6 +1,8 @@
 """The one way a private file leaves the server. Callers check access first."""
 
-from django.http import FileResponse, HttpResponse
+import re
+
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -11,11 +13,16 @@ PLACEHOLDER_SVG = (
     '<rect width="400" height="300" fill="#e8f3ee"/><text x="200" y="155" font-family="sans-serif"'
     ' font-size="20" text-anchor="middle" fill="#0b6e4f">{}</text></svg>'
 )
+CHUNK = 256 * 1024
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-def stored_file_response(stored: StoredFile, *, variant: str = "display") -> HttpResponse:
-    """A photo in its "display" or "full" rendition (a placeholder while it is processed), or
-    a document as a download. Always private, with a safe file name."""
+def stored_file_response(request, stored: StoredFile) -> HttpResponse:
+    """What `?v=` asks for: a photo's "display" or "full" rendition, a video's web copy
+    ("video", with range requests, so a phone can seek) or its poster (the default), a
+    placeholder while either is processed; or a document as a download. Always private, with
+    a safe file name."""
+    variant = request.GET.get("v", "display")
     if stored.kind == StoredFile.Kind.DOCUMENT:
         response = FileResponse(
             stored.original.open("rb"),
@@ -24,13 +31,21 @@ def stored_file_response(stored: StoredFile, *, variant: str = "display") -> Htt
             content_type=stored.content_type,
         )
     elif stored.state != StoredFile.State.READY:
-        response = HttpResponse(
-            PLACEHOLDER_SVG.format(escape(_("Processing the photo…"))), content_type="image/svg+xml"
-        )
+        if stored.state == StoredFile.State.FAILED:
+            text = (
+                _("This video could not be played.")
+                if stored.is_video
+                else _("This photo could not be read.")
+            )
+        else:
+            text = _("Processing the video…") if stored.is_video else _("Processing the photo…")
+        response = HttpResponse(PLACEHOLDER_SVG.format(escape(text)), content_type="image/svg+xml")
         response["Cache-Control"] = "no-store"
         return response
+    elif stored.is_video and variant == "video":
+        response = _ranged(request, stored.full, "video/mp4")
     else:
-        rendition = stored.full if variant == "full" else stored.display
+        rendition = stored.full if variant == "full" and stored.is_photo else stored.display
         stem = stored.name.rsplit(".", 1)[0]
         response = FileResponse(
             rendition.open("rb"),
@@ -40,4 +55,43 @@ def stored_file_response(stored: StoredFile, *, variant: str = "display") -> Htt
         )
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _ranged(request, field, content_type: str) -> HttpResponse:
+    """The file, or the one byte range the browser asks for (206), streamed a chunk at a time.
+    Django's FileResponse answers every request whole; a phone's video player asks for ranges
+    to start playing and to seek. Several ranges in one request are answered whole (players do
+    not ask for them)."""
+    size = field.size
+    first, last = 0, size - 1
+    match = RANGE.match(request.headers.get("Range", "").strip())
+    partial = bool(match and (match[1] or match[2]))
+    if partial:
+        if match[1]:
+            first, last = int(match[1]), min(int(match[2] or last), last)
+        else:  # the last N bytes
+            first = max(0, size - int(match[2]))
+        if first > last or first >= size:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+
+    def chunks():
+        with field.open("rb") as handle:
+            handle.seek(first)
+            left = last - first + 1
+            while left > 0:
+                data = handle.read(min(CHUNK, left))
+                if not data:
+                    return
+                left -= len(data)
+                yield data
+
+    response = StreamingHttpResponse(chunks(), status=206 if partial else 200)
+    response["Content-Type"] = content_type
+    response["Content-Length"] = str(last - first + 1)
+    response["Accept-Ranges"] = "bytes"
+    if partial:
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
     return response

@@ -43,7 +43,7 @@ def stored_file_render(file_id: str) -> None:
             upright = ImageOps.exif_transpose(image).convert("RGB")
     except (OSError, ValueError):
         logger.exception("photo %s could not be read", file_id)
-        StoredFile.objects.filter(id=file_id).update(state=StoredFile.State.FAILED)
+        _failed(stored)
         return
     stem = PurePath(stored.name).stem
     for field in (stored.full, stored.display):
@@ -61,6 +61,12 @@ def stored_file_render(file_id: str) -> None:
     stored.original.storage.delete(raw_name)
 
 
+def _failed(stored: StoredFile) -> None:
+    # A save, not an update(): what shows the file listens (workspaces.versions).
+    stored.state = StoredFile.State.FAILED
+    stored.save(update_fields=["state"])
+
+
 def _video_render(stored: StoredFile) -> None:
     """ffmpeg works on files: the original is copied to a temporary folder in chunks (the
     storage may be remote), the copy and the poster are made there and stored, streamed. The
@@ -74,7 +80,7 @@ def _video_render(stored: StoredFile) -> None:
             video_render(source, rendition, poster, probe)
         except (UploadRefused, VideoFailed):
             logger.warning("video %s could not be processed", stored.id, exc_info=True)
-            StoredFile.objects.filter(id=stored.id).update(state=StoredFile.State.FAILED)
+            _failed(stored)
             return
         stem = PurePath(stored.name).stem
         for field in (stored.full, stored.display):

@@ -274,7 +274,7 @@ def answer_file(request, cohort_slug, answer_id, file_id):
     answer_file = get_object_or_404(files, id=file_id)
     if wants_json(request):  # the page asks whether a photo's renditions are ready
         return JsonResponse(_file_json(cohort_slug, answer_file))
-    return stored_file_response(answer_file.stored_file, variant=request.GET.get("v", "display"))
+    return stored_file_response(request, answer_file.stored_file)
 
 
 REVIEW_PAGE = 50  # answers listed a page at a time
