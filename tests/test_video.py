@@ -243,3 +243,15 @@ def test_a_groups_video_plays_in_its_feed_with_a_poster_and_seeks_by_range(
     assert mate.get(url, {"v": "video"}, HTTP_RANGE=f"bytes={len(whole)}-").status_code == 416
     assert "private" in ranged["Cache-Control"]
     assert client_for(world.classmate.user).get(url, {"v": "video"}).status_code == 404
+
+
+def test_the_worker_lets_the_longest_video_finish(settings):
+    """Celery's default limits are for quick tasks: the render task's own are longer than
+    ffmpeg may take for the longest video accepted, or a long video would be killed halfway
+    at every redelivery."""
+    from polku.uploads.tasks import stored_file_render
+
+    longest = settings.POLKU_VIDEO_MAX_SECONDS * settings.POLKU_VIDEO_SECONDS_PER_SECOND
+    assert stored_file_render.soft_time_limit > longest
+    assert stored_file_render.time_limit > stored_file_render.soft_time_limit
+    assert longest > settings.CELERY_TASK_TIME_LIMIT  # why the task needs its own

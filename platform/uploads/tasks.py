@@ -27,7 +27,20 @@ def _jpeg(image: Image.Image, size: int) -> bytes:
     return out.getvalue()
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+# The longest video ffmpeg may work on (video.video_render stops it then), and a margin: the
+# worker's default limits (CELERY_TASK_TIME_LIMIT) are for quick tasks and would kill a long
+# video's processing halfway, again at every redelivery.
+RENDER_SECONDS = settings.POLKU_VIDEO_MAX_SECONDS * settings.POLKU_VIDEO_SECONDS_PER_SECOND + 120
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=RENDER_SECONDS,
+    time_limit=RENDER_SECONDS + 30,
+)
 def stored_file_render(file_id: str) -> None:
     """Turns a photo upright, makes EXIF-free JPEG renditions, then deletes the raw upload; or
     makes a video's web copy and poster. Runs again safely: a file already ready (or failed)
