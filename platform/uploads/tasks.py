@@ -58,10 +58,7 @@ def stored_file_render(file_id: str) -> None:
         logger.exception("photo %s could not be read", file_id)
         _failed(stored)
         return
-    stem = PurePath(stored.name).stem
-    for field in (stored.full, stored.display):
-        if field:
-            field.delete(save=False)
+    stem = _renditions_clear(stored)
     stored.full.save(f"{stem}.jpg", ContentFile(_jpeg(upright, FULL_SIZE)), save=False)
     stored.display.save(
         f"{stem}-display.jpg", ContentFile(_jpeg(upright, DISPLAY_SIZE)), save=False
@@ -72,6 +69,14 @@ def stored_file_render(file_id: str) -> None:
     stored.state = StoredFile.State.READY
     stored.save(update_fields=["full", "display", "width", "height", "original", "state"])
     stored.original.storage.delete(raw_name)
+
+
+def _renditions_clear(stored: StoredFile) -> str:
+    """Deletes what an earlier, interrupted run stored; returns the stem for the new names."""
+    for field in (stored.full, stored.display):
+        if field:
+            field.delete(save=False)
+    return PurePath(stored.name).stem
 
 
 def _failed(stored: StoredFile) -> None:
@@ -95,10 +100,7 @@ def _video_render(stored: StoredFile) -> None:
             logger.warning("video %s could not be processed", stored.id, exc_info=True)
             _failed(stored)
             return
-        stem = PurePath(stored.name).stem
-        for field in (stored.full, stored.display):
-            if field:
-                field.delete(save=False)
+        stem = _renditions_clear(stored)
         with rendition.open("rb") as web, poster.open("rb") as still:
             stored.full.save(f"{stem}.mp4", File(web), save=False)
             stored.display.save(f"{stem}-poster.jpg", File(still), save=False)

@@ -121,72 +121,22 @@ SCALE = "scale='if(gte(iw,ih),-2,min(720,iw))':'if(gte(iw,ih),min(720,ih),-2)',f
 def video_render(source: Path, rendition: Path, poster: Path, probe: VideoProbe) -> None:
     """Writes the web copy and a poster (a JPEG of a frame a second in, from the copy, so it
     is upright and carries nothing of the original). Raises VideoFailed."""
-    timeout = max(60.0, probe.seconds * settings.POLKU_VIDEO_SECONDS_PER_SECOND)
-    _run(
-        [
-            _program("ffmpeg"),
-            "-nostdin",
-            "-v",
-            "error",
-            "-y",
-            "-i",
-            str(source),
-            "-map",
-            "0:v:0",
-            "-map",
-            "0:a:0?",
-            "-map_metadata",
-            "-1",
-            "-map_chapters",
-            "-1",
-            "-sn",
-            "-dn",
-            "-vf",
-            SCALE,
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-crf",
-            "23",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "128k",
-            "-movflags",
-            "+faststart",
-            "-fflags",
-            "+bitexact",
-            "-f",
-            "mp4",
-            str(rendition),
-        ],
-        timeout,
+    _ffmpeg(
+        *("-i", str(source), "-map", "0:v:0", "-map", "0:a:0?"),
+        *("-map_metadata", "-1", "-map_chapters", "-1", "-sn", "-dn", "-vf", SCALE),
+        *("-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-c:a", "aac", "-b:a", "128k"),
+        *("-movflags", "+faststart", "-fflags", "+bitexact", "-f", "mp4", str(rendition)),
+        timeout=max(60.0, probe.seconds * settings.POLKU_VIDEO_SECONDS_PER_SECOND),
     )
-    _run(
-        [
-            _program("ffmpeg"),
-            "-nostdin",
-            "-v",
-            "error",
-            "-y",
-            "-ss",
-            f"{min(1.0, probe.seconds / 2):.2f}",
-            "-i",
-            str(rendition),
-            "-frames:v",
-            "1",
-            "-q:v",
-            "4",
-            "-f",
-            "image2",
-            str(poster),
-        ],
-        60,
+    _ffmpeg(
+        *("-ss", f"{min(1.0, probe.seconds / 2):.2f}", "-i", str(rendition)),
+        *("-frames:v", "1", "-q:v", "4", "-f", "image2", str(poster)),
+        timeout=60,
     )
 
 
-def _run(command: list[str], timeout: float) -> None:
+def _ffmpeg(*arguments: str, timeout: float) -> None:
+    command = [_program("ffmpeg"), "-nostdin", "-v", "error", "-y", *arguments]
     try:
         result = subprocess.run(  # noqa: S603 - fixed programs, our paths
             command, capture_output=True, timeout=timeout, check=False
