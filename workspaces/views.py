@@ -102,7 +102,7 @@ def _posts_html(request, context) -> str:
     seen_before = context["seen_before"]
     return cached_fragment(
         request,
-        f"posts:{context['group'].id}:{request.GET.get('before', '')}:{request.user.id}:"
+        f"posts:{context['group'].id}:{context['before'] or ''}:{request.user.id}:"
         f"{seen_before.timestamp() if seen_before else ''}",
         "workspaces/includes/posts.html",
         context,
@@ -116,14 +116,14 @@ def _posts_html(request, context) -> str:
 
 
 def _feed_context(request, membership, group, draft="", seen_before=None):
-    before = request.GET.get("before")
-    posts = posts_get(
-        group=group, user=request.user, before=int(before) if before and before.isdigit() else None
-    )
+    raw = request.GET.get("before", "")
+    before = int(raw) if raw.isdigit() else None  # an older page, or the newest
+    posts = posts_get(group=group, user=request.user, before=before)
     pinned = pinned_get(group=group) if not before else []
     context = _context(
         membership,
         group,
+        before=before,
         posts=posts,
         pinned=pinned,
         day_summaries=[] if before else published_days(cohort=membership.cohort),

@@ -407,3 +407,19 @@ def test_the_kept_overview_shows_every_change_at_once(world):
     schedule.place = "Uusi paikka"
     schedule.save()
     assert "Uusi paikka" in overview()
+
+
+def test_older_posts_and_a_malformed_page_link_each_show_their_own_page(world):
+    """The kept posts are per page: an older page is not the newest one, and a link with
+    junk in it shows the newest page (never a 500)."""
+    from workspaces.selectors import PAGE_SIZE
+
+    posts = [post_build(world, body=f"Kokeilu numero {n}") for n in range(PAGE_SIZE + 2)]
+    mate = client_for(world.group_mate.user)
+    newest = mate.get(_feed(world)).content.decode()
+    older = mate.get(_feed(world), {"before": posts[2].id}).content.decode()
+    junk = mate.get(_feed(world), {"before": "abc' OR 1=1"})
+    assert f"Kokeilu numero {PAGE_SIZE + 1}<" in newest and "Kokeilu numero 0<" not in newest
+    assert "Kokeilu numero 0<" in older and f"Kokeilu numero {PAGE_SIZE + 1}<" not in older
+    assert junk.status_code == 200
+    assert f"Kokeilu numero {PAGE_SIZE + 1}<" in junk.content.decode()
