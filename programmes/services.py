@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, Site
 
-from polku.caching import cached, version_bump
+from polku.caching import cached
 from polku.people.services import organisation_editors_get
 from polku.seen import seen_store
 
@@ -39,8 +39,9 @@ def page_visit_record(*, user, page, now: datetime | None = None) -> datetime | 
     previous = page_visits_of(user.id).get(page.id)
     published = page.last_published_at
     if previous is None or (published and published > previous):
-        seen_store(PageVisit, now or timezone.now(), user=user, page=page)
-        version_bump(visits_version(user.id))
+        seen_store(
+            PageVisit, now or timezone.now(), version=visits_version(user.id), user=user, page=page
+        )
     return previous
 
 

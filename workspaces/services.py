@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from polku import events
-from polku.caching import cached, version_bump
+from polku.caching import cached
 from polku.coalescing import enqueue_after_commit
 from polku.notifications.models import Notice, NotificationPreference
 from polku.notifications.services import Topic, activity_modes, send_once
@@ -310,8 +310,8 @@ def workspace_visit_record(*, group, user):
         versions=[workspace_visit_version(user.id)],
     )
     if previous is None or now - previous >= VISIT_KEPT_FOR:
-        seen_store(WorkspaceVisit, now, user=user, small_group=group)
-        version_bump(workspace_visit_version(user.id))
+        version = workspace_visit_version(user.id)
+        seen_store(WorkspaceVisit, now, version=version, user=user, small_group=group)
     return previous
 
 

@@ -43,7 +43,6 @@ def _stored_file_changed(instance, **_kwargs) -> None:
 
     if instance.kind != instance.Kind.VIDEO:
         return
-
     groups = PostFile.objects.filter(stored_file_id=instance.pk).values_list(
         "post__small_group_id", flat=True
     )
@@ -57,7 +56,6 @@ def connect() -> None:
     from .models import Comment, HelpedMark, Post, PostFile
 
     post_save.connect(_stored_file_changed, sender=StoredFile, weak=False)
-
     post_save.connect(_post_changed, sender=Post, weak=False)
     post_delete.connect(_post_changed, sender=Post, weak=False)
     for model in (Comment, HelpedMark, PostFile):

@@ -62,15 +62,16 @@ def answer_of(*, membership: Membership, assignment) -> Answer | None:
     from .services import answer_owner
 
     owner = answer_owner(membership=membership, assignment=assignment)
+    version = owner_version(**owner)
     (answer,) = cached(
-        f"answer:{membership.cohort_id}:{assignment.id}:{owner_version(**owner)}",
+        f"answer:{membership.cohort_id}:{assignment.id}:{version}",
         lambda: (
             Answer.objects.select_related("updated_by", "submitted_revision")
             .defer("updated_by__password")
             .filter(cohort_id=membership.cohort_id, assignment=assignment, **owner)
             .first(),
         ),
-        versions=[owner_version(**owner)],
+        versions=[version],
     )
     return answer
 

@@ -15,7 +15,6 @@ from django.utils.translation import ngettext
 from polku import events
 from polku.audit.models import Action
 from polku.audit.services import audit_record
-from polku.caching import version_bump
 from polku.coalescing import enqueue_after_commit
 from polku.people.models import Membership
 from polku.seen import last_seen, seen_store
@@ -298,6 +297,7 @@ def feedback_seen_record(*, answer: Answer, user, latest_at) -> bool:
     seen_at = last_seen(FeedbackSeen, user=user, answer=answer)
     if latest_at is None or (seen_at is not None and seen_at >= latest_at):
         return False
-    seen_store(FeedbackSeen, latest_at, user=user, answer=answer)
-    version_bump(feedback_seen_version(user.id))
+    seen_store(
+        FeedbackSeen, latest_at, version=feedback_seen_version(user.id), user=user, answer=answer
+    )
     return True

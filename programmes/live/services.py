@@ -392,7 +392,7 @@ def day_publish(*, cohort, training_day, by, note: str = "", correction: str = "
     published.note = note.strip()[:4000]
     published.published_by = by
     published.save()
-    _published_days_forget(cohort.id)
+    version_bump(published_days_version(cohort.id))
     return published
 
 
@@ -400,11 +400,7 @@ def day_unpublish(*, cohort, training_day) -> None:
     PublishedDay.objects.filter(cohort=cohort, training_day=training_day).update(
         published_at=None, corrections=0, corrected_at=None, correction_note=""
     )
-    _published_days_forget(cohort.id)
-
-
-def _published_days_forget(cohort_id: int) -> None:
-    version_bump(published_days_version(cohort_id))
+    version_bump(published_days_version(cohort.id))
 
 
 def published_day_get(*, cohort, training_day) -> PublishedDay | None:
