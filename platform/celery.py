@@ -52,6 +52,7 @@ TASK_KINDS = {
     "workspaces.tasks.digest_batch_send": "email",
     # media: files turned into what is served or downloaded
     "polku.uploads.tasks.stored_file_render": "media",
+    "polku.uploads.tasks.resumable_expired_sweep": "media",
     "privacy.tasks.export_build": "media",
 }
 
@@ -121,6 +122,10 @@ app.conf.beat_schedule = {
     "live-commitment-reminders": {
         "task": "programmes.live.tasks.commitment_reminders_send",
         "schedule": crontab(hour=8, minute=30),
+    },
+    "unfinished-uploads": {
+        "task": "polku.uploads.tasks.resumable_expired_sweep",
+        "schedule": 60 * 60,
     },
     "clear-expired-sessions": {
         "task": "polku.people.tasks.sessions_clear",

@@ -99,6 +99,10 @@ class Coalescing:
         rows = self.model.objects.filter(self._free(now), pk=pk)
         return bool(rows.update(**{self.since: now, self.wanted: None}))
 
+    def keep(self, pk) -> None:
+        """A long rebuild (a video) says it is alive, so it is not taken for dead."""
+        self.model.objects.filter(pk=pk).update(**{self.since: timezone.now()})
+
     def release(self, pk) -> None:
         self.model.objects.filter(pk=pk).update(**{self.since: None})
 

@@ -255,3 +255,53 @@ def test_the_worker_lets_the_longest_video_finish(settings):
     assert stored_file_render.soft_time_limit > longest
     assert stored_file_render.time_limit > stored_file_render.soft_time_limit
     assert longest > settings.CELERY_TASK_TIME_LIMIT  # why the task needs its own
+
+
+@pytest.mark.django_db
+def test_a_render_lost_with_its_worker_is_taken_up_again_but_a_running_one_is_left_alone(
+    tmp_path, settings
+):
+    """A worker killed in the middle of a video, or a message lost with the broker: the sweep
+    asks again. A long video still rendering keeps its claim fresh and is never rendered
+    twice at once."""
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from polku.coalescing import coalesced_sweep
+    from polku.uploads import tasks, video
+    from polku.uploads.models import StoredFile
+    from tests.factories import UserFactory
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    stored = _stored_video(tmp_path, UserFactory())  # its message never reached a worker
+    assert coalesced_sweep() == 0  # a fresh wish may still be on its way
+    StoredFile.objects.filter(id=stored.id).update(
+        render_wanted_at=timezone.now() - timedelta(seconds=31)
+    )
+    # Another worker took it up 10 s ago and is still at it: left alone.
+    StoredFile.objects.filter(id=stored.id).update(
+        render_wanted_at=None, render_since=timezone.now() - timedelta(seconds=10)
+    )
+    assert coalesced_sweep() == 0
+    tasks.stored_file_render(str(stored.id))  # a duplicate message: it does not render
+    stored.refresh_from_db()
+    assert stored.state == "processing"
+    # That worker was killed: its claim goes stale and the sweep renders it.
+    StoredFile.objects.filter(id=stored.id).update(
+        render_since=timezone.now() - timedelta(seconds=91)
+    )
+    assert coalesced_sweep() == 1
+    stored.refresh_from_db()
+    assert stored.state == "ready" and stored.render_since is None
+
+    # While ffmpeg works, the render says it is alive (a tiny heartbeat here).
+    beats = []
+    with mock.patch.object(video, "HEARTBEAT_SECONDS", 0.05):
+        source = _phone_mov(tmp_path, seconds=3)
+        probe = video.video_probe(source)
+        video.video_render(
+            source, tmp_path / "w.mp4", tmp_path / "p.jpg", probe, alive=lambda: beats.append(1)
+        )
+    assert beats

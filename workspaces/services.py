@@ -97,7 +97,10 @@ def post_create(
     for position, upload in enumerate(uploads):
         try:
             stored, _created = stored_file_create(
-                owner=author, upload=upload, client_key=f"post:{post.id}:{position}"
+                owner=author,
+                upload=upload,
+                client_key=f"post:{post.id}:{position}",
+                kinds={"photo", "document", "video"},
             )
             PostFile.objects.get_or_create(stored_file=stored, defaults={"post": post})
         except UploadRefused as refused:

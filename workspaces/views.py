@@ -17,6 +17,7 @@ from polku.exports import table_response
 from polku.forms import SwitchForm
 from polku.people.models import Role
 from polku.people.versions import NAMES, STRUCTURE, member_version
+from polku.uploads.resumable import resumable_files
 from polku.uploads.serving import stored_file_response
 from polku.uploads.validation import ACCEPT_FILES
 from programmes.assignments.selectors import SUBMITTED_STATES
@@ -64,15 +65,20 @@ def workspace(request, cohort_slug, group_id):
         form = PostForm(request.POST)
         form.is_valid()  # every field is optional: post_create judges the body
         data = form.cleaned_data
+        # Files come sent ahead by the page (resumable uploads, by id) or, without
+        # JavaScript, with the form.
+        upload_ids = request.POST.getlist("uploads")
         try:
-            _post, errors = services.post_create(
-                group=group,
-                author=request.user,
-                kind=data.get("kind") or Post.Kind.POST,
-                body=data.get("body", ""),
-                uploads=request.FILES.getlist("files"),
-                client_key=data.get("client_key", ""),
-            )
+            with resumable_files(owner=request.user, upload_ids=upload_ids) as (sent, refused):
+                _post, errors = services.post_create(
+                    group=group,
+                    author=request.user,
+                    kind=data.get("kind") or Post.Kind.POST,
+                    body=data.get("body", ""),
+                    uploads=[*sent, *request.FILES.getlist("files")],
+                    client_key=data.get("client_key", ""),
+                )
+            errors = refused + errors
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return render(

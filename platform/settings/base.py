@@ -309,12 +309,17 @@ POLKU_IMAGE_MAX_PIXELS = env.int("POLKU_IMAGE_MAX_PIXELS", default=60_000_000)  
 # Video (polku.uploads.video): a phone's 10 minutes fit; 4K is the largest picture phones record.
 POLKU_VIDEO_MAX_BYTES = env.int("POLKU_VIDEO_MAX_BYTES", default=1024 * 1024 * 1024)
 POLKU_VIDEO_MAX_SECONDS = env.int("POLKU_VIDEO_MAX_SECONDS", default=10 * 60)
+POLKU_ANSWER_MAX_VIDEOS = env.int("POLKU_ANSWER_MAX_VIDEOS", default=3)  # each up to the above
 POLKU_VIDEO_MAX_PIXELS = env.int("POLKU_VIDEO_MAX_PIXELS", default=4096 * 2160)
 # How long ffmpeg may take per second of video before it is stopped (2 cores, veryfast).
 POLKU_VIDEO_SECONDS_PER_SECOND = env.float("POLKU_VIDEO_SECONDS_PER_SECOND", default=4.0)
 # Keep a video's original (private, never served) after its web copy is made; off: phones'
 # originals carry where they were shot, and are ten times the copy's size.
 POLKU_VIDEO_KEEP_ORIGINAL = env.bool("POLKU_VIDEO_KEEP_ORIGINAL", default=False)
+# Resumable uploads (polku.uploads.resumable): a phone may come back to an unfinished one for
+# a day; a person has at most this many unfinished at once (a full disk is everyone's problem).
+POLKU_RESUMABLE_HOURS = env.int("POLKU_RESUMABLE_HOURS", default=24)
+POLKU_RESUMABLE_OPEN_MAX = env.int("POLKU_RESUMABLE_OPEN_MAX", default=20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
 
 LOGGING = {

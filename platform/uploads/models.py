@@ -68,6 +68,10 @@ class StoredFile(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     seconds = models.FloatField(null=True, blank=True)  # a video's length
+    # Its renditions are wanted since / being made since (polku.coalescing, services.RENDERS):
+    # a render lost with a killed worker or a restarted broker is asked for again.
+    render_wanted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    render_since = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         constraints = [
@@ -88,3 +92,31 @@ class StoredFile(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.state == self.State.READY
+
+
+class ResumableUpload(models.Model):
+    """A file arriving in pieces over the tus protocol (resumable.py): a phone's video survives
+    a dropped connection and goes on from the last byte the server has. The bytes lie in
+    PRIVATE_MEDIA_ROOT/resumable/<id> until the page hands the finished upload to where it
+    belongs (an answer's part, a post); what is already there is the offset, so nothing
+    else is written per piece."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    length = models.PositiveBigIntegerField()
+    name = models.CharField(max_length=200)  # the phone's file name, only for the stored name
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def path(self):
+        return os.path.join(settings.PRIVATE_MEDIA_ROOT, "resumable", str(self.id))
+
+    @property
+    def offset(self) -> int:
+        try:
+            return os.path.getsize(self.path)
+        except FileNotFoundError:
+            return 0

@@ -1,9 +1,25 @@
-from django.db import IntegrityError, transaction
+from datetime import timedelta
 
-from polku.coalescing import enqueue_after_commit
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from polku.coalescing import Coalescing, enqueue_after_commit
 
 from .models import StoredFile
 from .validation import upload_check
+
+# One render per file at a time, and none lost (polku.coalescing). A render keeps its claim
+# fresh while ffmpeg works (tasks.HEARTBEAT_SECONDS), so a long video is never rendered twice,
+# and one whose worker died is taken up again within a minute or two.
+RENDERS = Coalescing(
+    StoredFile,
+    wanted="render_wanted_at",
+    since="render_since",
+    task="polku.uploads.tasks.stored_file_render",
+    countdown=None,
+    stale_after=timedelta(seconds=90),
+    lost_after=timedelta(seconds=30),
+)
 
 
 def stored_file_create(
@@ -13,8 +29,6 @@ def stored_file_create(
     client key returns the file already kept, so a retried upload is stored once. Photos get
     their renditions, videos their web copy and poster, from a worker (the media queue) once
     the transaction commits."""
-    from .tasks import stored_file_render
-
     existing = StoredFile.objects.filter(owner=owner, client_key=client_key).first()
     if existing is not None:
         return existing, False
@@ -28,6 +42,9 @@ def stored_file_create(
         name=accepted.name,
         content_type=accepted.content_type,
         size=upload.size,
+        # Wanted from its first moment, in the same INSERT (RENDERS.request's separate
+        # UPDATE is for rows that exist already).
+        render_wanted_at=timezone.now() if processed else None,
     )
     stored.original.save(accepted.name, upload, save=False)
     try:
@@ -37,7 +54,7 @@ def stored_file_create(
         stored.original.delete(save=False)
         return StoredFile.objects.get(owner=owner, client_key=client_key), False
     if processed:
-        enqueue_after_commit(stored_file_render.name, [str(stored.id)])
+        enqueue_after_commit(RENDERS.task, [str(stored.id)])
     return stored, True
 
 

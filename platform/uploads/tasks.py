@@ -8,6 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from PIL import Image, ImageOps
 
 from .models import StoredFile
@@ -44,18 +45,27 @@ RENDER_SECONDS = settings.POLKU_VIDEO_MAX_SECONDS * settings.POLKU_VIDEO_SECONDS
 def stored_file_render(file_id: str) -> None:
     """Turns a photo upright, makes EXIF-free JPEG renditions, then deletes the raw upload; or
     makes a video's web copy and poster. Runs again safely: a file already ready (or failed)
-    is left alone."""
+    is left alone, and a file another worker is rendering is left to it."""
+    from .services import RENDERS
+
     stored = StoredFile.objects.filter(id=file_id).exclude(kind=StoredFile.Kind.DOCUMENT).first()
     if stored is None or stored.state != StoredFile.State.PROCESSING or not stored.original:
         return
-    if stored.kind == StoredFile.Kind.VIDEO:
-        _video_render(stored)
-        return
+    if not RENDERS.claim(stored.pk, timezone.now()):
+        return  # rendering elsewhere; the sweep comes back if that worker died
+    with RENDERS.holding(stored.pk):
+        if stored.kind == StoredFile.Kind.VIDEO:
+            _video_render(stored, alive=lambda: RENDERS.keep(stored.pk))
+        else:
+            _photo_render(stored)
+
+
+def _photo_render(stored: StoredFile) -> None:
     try:
         with stored.original.open("rb") as raw, Image.open(raw) as image:
             upright = ImageOps.exif_transpose(image).convert("RGB")
     except (OSError, ValueError):
-        logger.exception("photo %s could not be read", file_id)
+        logger.exception("photo %s could not be read", stored.id)
         _failed(stored)
         return
     stem = _renditions_clear(stored)
@@ -85,7 +95,7 @@ def _failed(stored: StoredFile) -> None:
     stored.save(update_fields=["state"])
 
 
-def _video_render(stored: StoredFile) -> None:
+def _video_render(stored: StoredFile, alive) -> None:
     """ffmpeg works on files: the original is copied to a temporary folder in chunks (the
     storage may be remote), the copy and the poster are made there and stored, streamed. The
     row turns ready only when both are stored: a half-made video never shows."""
@@ -95,7 +105,7 @@ def _video_render(stored: StoredFile) -> None:
             shutil.copyfileobj(raw, out, length=1024 * 1024)
         try:
             probe = video_probe(source)
-            video_render(source, rendition, poster, probe)
+            video_render(source, rendition, poster, probe, alive=alive)
         except (UploadRefused, VideoFailed):
             logger.warning("video %s could not be processed", stored.id, exc_info=True)
             _failed(stored)
@@ -114,3 +124,11 @@ def _video_render(stored: StoredFile) -> None:
     )
     if raw_name:
         stored.original.storage.delete(raw_name)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def resumable_expired_sweep() -> int:
+    """Unfinished uploads a phone never came back to (beat, hourly): their bytes and rows."""
+    from .resumable import resumable_expired_delete
+
+    return resumable_expired_delete()

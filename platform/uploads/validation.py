@@ -124,8 +124,8 @@ def _check_zip_document(upload) -> tuple[str, str]:
 
 def _not_accepted() -> str:
     return _(
-        "This kind of file is not accepted. Photos: JPEG, PNG, WebP, HEIC. "
-        "Files: PDF, Word, Excel, PowerPoint and OpenDocument."
+        "This kind of file is not accepted. Photos: JPEG, PNG, WebP, HEIC. Videos: MP4, "
+        "MOV, WebM. Files: PDF, Word, Excel, PowerPoint and OpenDocument."
     )
 
 
@@ -150,10 +150,31 @@ def _check_video(upload) -> tuple[str, str]:
     return "video/mp4", "mp4"  # what is served is the web copy
 
 
-def _too_large(limit: int) -> UploadRefused:
+def too_large(limit: int) -> UploadRefused:
     return UploadRefused(
         _("The file is too large: at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
     )
+
+
+def looks_like_video(upload) -> bool:
+    """By its first bytes, before the content is checked: which limits apply."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    return _sniff_video(head)
+
+
+def content_sniff(head: bytes) -> None:
+    """Refuses what cannot be any accepted kind by its first 16 bytes (a resumable upload's
+    first piece): the whole file is still checked by `upload_check`."""
+    known = (
+        _sniff_video(head)
+        or _sniff_photo(head)
+        or head.startswith(b"%PDF-")
+        or head.startswith(b"PK\x03\x04")
+    )
+    if len(head) >= 16 and not known:
+        raise UploadRefused(_not_accepted())
 
 
 def upload_check(upload, kinds=frozenset({"photo", "document"})) -> Accepted:
@@ -161,7 +182,7 @@ def upload_check(upload, kinds=frozenset({"photo", "document"})) -> Accepted:
     UploadRefused."""
     largest = settings.POLKU_VIDEO_MAX_BYTES if "video" in kinds else 0
     if upload.size > max(largest, settings.POLKU_UPLOAD_MAX_BYTES):
-        raise _too_large(max(largest, settings.POLKU_UPLOAD_MAX_BYTES))
+        raise too_large(max(largest, settings.POLKU_UPLOAD_MAX_BYTES))
     if upload.size == 0:
         raise UploadRefused(_("The file is empty."))
     upload.seek(0)
@@ -170,7 +191,7 @@ def upload_check(upload, kinds=frozenset({"photo", "document"})) -> Accepted:
         content_type, extension = _check_video(upload)
         kind = "video"
     elif upload.size > settings.POLKU_UPLOAD_MAX_BYTES:
-        raise _too_large(settings.POLKU_UPLOAD_MAX_BYTES)
+        raise too_large(settings.POLKU_UPLOAD_MAX_BYTES)
     elif _sniff_photo(head):
         content_type, extension = _check_photo(upload)
         kind = "photo"
@@ -188,4 +209,4 @@ def upload_check(upload, kinds=frozenset({"photo", "document"})) -> Accepted:
 
 # What the file pickers offer (the browser's `accept`); the content still decides on arrival.
 ACCEPT_PHOTOS = "image/*,.heic,.heif"
-ACCEPT_FILES = ACCEPT_PHOTOS + ",.pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp"
+ACCEPT_FILES = ACCEPT_PHOTOS + ",video/*,.mov,.mp4,.pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp"

@@ -9,9 +9,13 @@ The copy is H.264/AAC in MP4 with its index first (it plays while it loads), its
 most 720 pixels, turned upright (a phone's rotation flag applied, then dropped) and without
 the original's metadata: a phone's video carries where it was shot."""
 
+import ctypes
 import json
 import shutil
+import signal
 import subprocess
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,30 +122,65 @@ class VideoFailed(Exception):
 SCALE = "scale='if(gte(iw,ih),-2,min(720,iw))':'if(gte(iw,ih),min(720,ih),-2)',format=yuv420p"
 
 
-def video_render(source: Path, rendition: Path, poster: Path, probe: VideoProbe) -> None:
+def video_render(
+    source: Path, rendition: Path, poster: Path, probe: VideoProbe, alive=lambda: None
+) -> None:
     """Writes the web copy and a poster (a JPEG of a frame a second in, from the copy, so it
-    is upright and carries nothing of the original). Raises VideoFailed."""
+    is upright and carries nothing of the original). Raises VideoFailed. `alive` is called
+    every HEARTBEAT_SECONDS while ffmpeg works."""
     _ffmpeg(
         *("-i", str(source), "-map", "0:v:0", "-map", "0:a:0?"),
         *("-map_metadata", "-1", "-map_chapters", "-1", "-sn", "-dn", "-vf", SCALE),
         *("-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-c:a", "aac", "-b:a", "128k"),
         *("-movflags", "+faststart", "-fflags", "+bitexact", "-f", "mp4", str(rendition)),
         timeout=max(60.0, probe.seconds * settings.POLKU_VIDEO_SECONDS_PER_SECOND),
+        alive=alive,
     )
     _ffmpeg(
         *("-ss", f"{min(1.0, probe.seconds / 2):.2f}", "-i", str(rendition)),
         *("-frames:v", "1", "-q:v", "4", "-f", "image2", str(poster)),
         timeout=60,
+        alive=alive,
     )
 
 
-def _ffmpeg(*arguments: str, timeout: float) -> None:
-    command = [_program("ffmpeg"), "-nostdin", "-v", "error", "-y", *arguments]
+HEARTBEAT_SECONDS = 20
+
+
+def _die_with_parent() -> None:
+    """In the child, before ffmpeg starts (Linux): if the worker is killed, ffmpeg is too,
+    rather than rendering on for nobody while the sweep starts the video again."""
     try:
-        result = subprocess.run(  # noqa: S603 - fixed programs, our paths
-            command, capture_output=True, timeout=timeout, check=False
-        )
-    except subprocess.TimeoutExpired as error:
-        raise VideoFailed(f"{command[0]} ran over {timeout:.0f} s") from error
-    if result.returncode != 0:
-        raise VideoFailed(result.stderr.decode(errors="replace")[-2000:])
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:
+        pass  # not Linux: the render's time limit still stops it
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _ffmpeg(*arguments: str, timeout: float, alive=lambda: None) -> None:
+    command = [_program("ffmpeg"), "-nostdin", "-v", "error", "-y", *arguments]
+    deadline = time.monotonic() + timeout
+    with (
+        tempfile.TemporaryFile() as errors,
+        subprocess.Popen(  # noqa: S603 - fixed program
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            preexec_fn=_die_with_parent,  # only prctl runs in the child: no lock is taken
+        ) as process,
+    ):
+        while True:
+            try:
+                process.wait(timeout=min(HEARTBEAT_SECONDS, max(0.0, deadline - time.monotonic())))
+                break
+            except subprocess.TimeoutExpired:
+                if time.monotonic() >= deadline:
+                    process.kill()
+                    raise VideoFailed(f"{command[0]} ran over {timeout:.0f} s") from None
+                alive()
+        if process.returncode != 0:
+            errors.seek(0)
+            raise VideoFailed(errors.read().decode(errors="replace")[-2000:])

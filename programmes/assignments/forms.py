@@ -57,12 +57,12 @@ class AnswerForm(forms.Form):
 
 
 class FileUploadForm(forms.Form):
-    """One file sent by the page's uploader, with the part it belongs to and the browser's
-    key for it (a retry sends the same key)."""
+    """One file the page's uploader has sent (a resumable upload's id), with the part it
+    belongs to and the browser's key for it (a retry sends the same key)."""
 
     part = forms.CharField()
     client_key = forms.CharField(max_length=40)
-    file = forms.FileField()
+    upload = forms.UUIDField()
 
 
 class CommentForm(forms.Form):

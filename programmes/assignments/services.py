@@ -18,8 +18,9 @@ from polku.audit.services import audit_record
 from polku.coalescing import enqueue_after_commit
 from polku.people.models import Membership
 from polku.seen import last_seen, seen_store
+from polku.uploads.models import StoredFile
 from polku.uploads.services import stored_file_create, stored_file_delete
-from polku.uploads.validation import UploadRefused
+from polku.uploads.validation import UploadRefused, looks_like_video
 from polku.versioning import compare_and_set
 from programmes.access import cohort_calendar
 from programmes.models import AnswerScope, AssignmentSchedule
@@ -200,24 +201,37 @@ def answer_owners_changed(answer: Answer) -> None:
         )
 
 
+def _file_key(answer: Answer, part: AnswerPart, client_key: str) -> str:
+    return hashlib.sha256(f"{answer.id}:{part.id}:{client_key}".encode()).hexdigest()
+
+
+def answer_file_find(*, answer: Answer, user, part: AnswerPart, client_key: str):
+    """The file this client key already attached: a retry whose first reply was lost."""
+    key = _file_key(answer, part, client_key)
+    return AnswerFile.objects.filter(stored_file__owner=user, stored_file__client_key=key).first()
+
+
 @transaction.atomic
 def answer_file_add(
     *, answer: Answer, user, part: AnswerPart, upload, client_key: str
 ) -> AnswerFile:
     """Attaches a photo or file to a part of the answer (raises UploadRefused). The same
     client key attaches it once, however often the phone retries."""
-    key = hashlib.sha256(f"{answer.id}:{part.id}:{client_key}".encode()).hexdigest()
-    existing = AnswerFile.objects.filter(
-        stored_file__owner=user, stored_file__client_key=key
-    ).first()
+    existing = answer_file_find(answer=answer, user=user, part=part, client_key=client_key)
     if existing is not None:
         return existing
+    key = _file_key(answer, part, client_key)
     # Count under the answer's row lock: eight photos sent at once must not all see room
     # for one more.
     Answer.objects.select_for_update().filter(id=answer.id).first()
-    # The part's count and the answer's total size in one statement.
+    # A video has its own limits (POLKU_VIDEO_*) and a number per answer; photos and
+    # documents share the answer's size. The part's count, the videos and the size: one
+    # statement.
+    video = looks_like_video(upload)
     current = answer.files.filter(removed_at=None).aggregate(
-        in_part=Count("id", filter=Q(part_id=part.id)), total=Sum("stored_file__size")
+        in_part=Count("id", filter=Q(part_id=part.id)),
+        videos=Count("id", filter=Q(stored_file__kind=StoredFile.Kind.VIDEO)),
+        total=Sum("stored_file__size", filter=~Q(stored_file__kind=StoredFile.Kind.VIDEO)),
     )
     if part.kind == "photos" and current["in_part"] >= part.max_photos:
         message = ngettext(
@@ -226,13 +240,20 @@ def answer_file_add(
             part.max_photos,
         )
         raise UploadRefused(message % {"n": part.max_photos})
+    if video and current["videos"] >= settings.POLKU_ANSWER_MAX_VIDEOS:
+        message = ngettext(
+            "An answer takes at most %(n)s video.",
+            "An answer takes at most %(n)s videos.",
+            settings.POLKU_ANSWER_MAX_VIDEOS,
+        )
+        raise UploadRefused(message % {"n": settings.POLKU_ANSWER_MAX_VIDEOS})
     used = current["total"] or 0
-    if used + upload.size > settings.POLKU_ANSWER_MAX_BYTES:
+    if not video and used + upload.size > settings.POLKU_ANSWER_MAX_BYTES:
         raise UploadRefused(
             _("The answer's files would exceed %(mb)s MB in all.")
             % {"mb": settings.POLKU_ANSWER_MAX_BYTES // (1024 * 1024)}
         )
-    kinds = {"photo"} if part.kind == "photos" else {"photo", "document"}
+    kinds = {"photo"} if part.kind == "photos" else {"photo", "document", "video"}
     stored, created = stored_file_create(owner=user, upload=upload, client_key=key, kinds=kinds)
     attach = {"answer": answer, "part_id": part.id, "added_by": user}
     if created:  # a new file has no attachment yet

@@ -1,5 +1,6 @@
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from polku.access import STAFF_ROLES, cohort_page_get, membership_get
 from polku.forms import RemindForm, wants_json
 from polku.panels import ASSIGNMENT, panels
 from polku.people.models import Role
+from polku.uploads.resumable import resumable_file
 from polku.uploads.serving import stored_file_response
 from polku.uploads.validation import UploadRefused
 from programmes.models import AssignmentPage
@@ -61,6 +63,7 @@ def _answer_i18n() -> dict:
         "use_other": _("Use this text"),
         "add_other": _("Add it to mine"),
         "upload_failed": _("The upload failed."),
+        "upload_waiting": _("No connection: the file waits on this device and goes on by itself."),
         "retry": _("Try again"),
         "session_lost": _(
             "Not saved: you may have been logged out. Reload the page to log in again; what "
@@ -115,6 +118,7 @@ def assignment_page(request, cohort_slug, page_id):
             "parts": parts,
             "status": answer_status(answer),
             "answer_i18n": _answer_i18n(),
+            "video_minutes": settings.POLKU_VIDEO_MAX_SECONDS // 60,
             "comments": comments,
             # The trainer's latest message stands above the form, marked new until seen.
             "feedback": feedback,
@@ -237,8 +241,8 @@ def answer_save(request, cohort_slug, page_id):
 @login_required
 @require_POST
 def answer_file_upload(request, cohort_slug, page_id):
-    """One file, sent by the page's uploader (JSON): progress shows in the browser, and a retry
-    sends the same client key, so the file is kept once."""
+    """A file the page's uploader has sent (resumably, with progress: polku.uploads.resumable)
+    joins a part of the answer (JSON). A retry sends the same client key: kept once."""
     membership, page, answer = _participant_answer(request, cohort_slug, page_id)
     form = FileUploadForm(request.POST, request.FILES)
     part = form.is_valid() and next(
@@ -247,14 +251,17 @@ def answer_file_upload(request, cohort_slug, page_id):
     )
     if not part:
         return JsonResponse({"error": _("The upload was incomplete. Try again.")}, status=400)
+    client_key = form.cleaned_data["client_key"]
+    # A retry whose first reply was lost: the upload is already this file.
+    answer_file = services.answer_file_find(
+        answer=answer, user=request.user, part=part, client_key=client_key
+    )
     try:
-        answer_file = services.answer_file_add(
-            answer=answer,
-            user=request.user,
-            part=part,
-            upload=form.cleaned_data["file"],
-            client_key=form.cleaned_data["client_key"],
-        )
+        if answer_file is None:
+            with resumable_file(owner=request.user, upload_id=form.cleaned_data["upload"]) as f:
+                answer_file = services.answer_file_add(
+                    answer=answer, user=request.user, part=part, upload=f, client_key=client_key
+                )
     except UploadRefused as refused:
         return JsonResponse({"error": refused.message}, status=400)
     return JsonResponse(_file_json(cohort_slug, answer_file), status=201)

@@ -1,8 +1,17 @@
-/* Files: each uploads on its own, with progress. A failed one can be tried again with the
- * same key, so the server keeps it once. A photo shows as soon as it is stored; its picture is
- * swapped in when the server says its renditions are ready (the file's state, not a guess
- * from the placeholder's size). */
-import { NotJson, Offline, csrfToken, getJson, parseReply } from "./reply.js";
+/* Files: each goes on its own, resumably and with progress (../resumable.js), then joins its
+ * part of the answer. A file waits on this device until the server has it: without a
+ * connection, or after a reload, it goes on by itself. A photo or video shows as soon as it is
+ * stored; its picture is swapped in when the server says its renditions are ready (the file's
+ * state, not a guess from the placeholder's size). */
+import { NotJson, Offline, csrfToken, getJson, postForm } from "./reply.js";
+import {
+  Refused,
+  SessionLost,
+  outboxDelete,
+  outboxOf,
+  outboxPut,
+  sendResumable,
+} from "../resumable.js";
 
 const READY_POLL_MS = 1500;
 const READY_POLLS = 40; // a minute
@@ -35,8 +44,8 @@ function fileItem(body, alt) {
   const item = document.createElement("li");
   item.className = "upload";
   const link = document.createElement("a");
-  if (body.kind === "photo") {
-    link.href = `${body.url}?v=full`;
+  if (body.kind === "photo" || body.kind === "video") {
+    link.href = body.kind === "photo" ? `${body.url}?v=full` : body.url;
     const img = document.createElement("img");
     img.className = "thumb";
     img.alt = alt || body.name; // the part's label: "A photo of the board", not IMG_2034.jpg
@@ -51,8 +60,10 @@ function fileItem(body, alt) {
   return item;
 }
 
-function uploadOne(form, t, part, file, list) {
-  const key = newKey();
+/** Sends one file and joins it to its part. The outbox keeps `key` with the file (and, once
+ * sent, the server's id for it), so after a reload it is still the same file to the server. */
+function uploadOne(form, t, part, file, list, key = newKey(), sentAs = null) {
+  let uploadId = sentAs;
   const item = document.createElement("li");
   item.className = "upload uploading";
   const name = document.createElement("span");
@@ -62,8 +73,11 @@ function uploadOne(form, t, part, file, list) {
   bar.value = 0;
   const note = document.createElement("span");
   note.className = "meta";
+  note.setAttribute("aria-live", "polite");
   item.append(name, bar, note);
   list.append(item);
+  const record = { scope: form.dataset.storageKey, part, file, uploadId };
+  outboxPut(key, record);
 
   function failed(message, canRetry) {
     item.className = "upload failed";
@@ -82,32 +96,43 @@ function uploadOne(form, t, part, file, list) {
     item.append(retry);
   }
 
-  function send() {
+  async function join() {
     const data = new FormData();
     data.append("csrfmiddlewaretoken", csrfToken(form));
     data.append("part", part);
     data.append("client_key", key);
-    data.append("file", file);
-    // XMLHttpRequest, not fetch: only it reports upload progress.
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", form.dataset.uploadUrl);
-    xhr.setRequestHeader("Accept", "application/json");
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable) bar.value = Math.round((100 * event.loaded) / event.total);
-    };
-    xhr.onload = () => {
-      let body;
-      try {
-        body = parseReply(xhr.status, xhr.responseText);
-      } catch (error) {
-        if (error instanceof NotJson) failed(t.session_lost, false);
-        return;
+    data.append("upload", uploadId);
+    const { status, body } = await postForm(form.dataset.uploadUrl, data);
+    outboxDelete(key);
+    if (status === 201) item.replaceWith(fileItem(body, list.dataset.label));
+    else failed(body.error || t.upload_failed, false);
+  }
+
+  async function send() {
+    try {
+      if (!uploadId) {
+        uploadId = await sendResumable(file, {
+          endpoint: form.dataset.resumableUrl,
+          csrf: csrfToken(form),
+          onProgress: (share) => (bar.value = Math.round(100 * share)),
+          onWaiting: (waiting) => (note.textContent = waiting ? t.upload_waiting : ""),
+        });
+        outboxPut(key, { ...record, uploadId });
       }
-      if (xhr.status === 201) item.replaceWith(fileItem(body, list.dataset.label));
-      else failed(body.error || t.upload_failed, xhr.status >= 500);
-    };
-    xhr.onerror = () => failed(t.upload_failed, true); // no connection
-    xhr.send(data);
+      bar.value = 100;
+      await join();
+    } catch (error) {
+      if (error instanceof Refused) {
+        outboxDelete(key);
+        failed(error.message || t.upload_failed, false);
+      } else if (error instanceof SessionLost || error instanceof NotJson) {
+        failed(t.session_lost, false); // kept in the outbox: it goes on after logging in
+      } else if (error instanceof Offline) {
+        failed(t.upload_failed, true); // sent, but not yet joined to the answer
+      } else {
+        throw error;
+      }
+    }
   }
   send();
 }
@@ -123,4 +148,12 @@ export function startUploads(form, t) {
   for (const img of document.querySelectorAll("img[data-processing]")) {
     showWhenReady(img, img.getAttribute("src"));
   }
+  // Files this device still owes the server (chosen offline, or the page was closed).
+  outboxOf(form.dataset.storageKey).then((owed) => {
+    for (const [key, record] of owed) {
+      const list = form.querySelector(`.uploads[data-part='${record.part}']`);
+      if (list) uploadOne(form, t, record.part, record.file, list, key, record.uploadId);
+      else outboxDelete(key); // the trainer removed the part
+    }
+  });
 }

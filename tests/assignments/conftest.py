@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from programmes.assignments.parts import answer_parts
-from tests.conftest import client_for
+from tests.conftest import client_for, tus_send
 
 
 class AnswerForm:
@@ -40,9 +40,27 @@ class AnswerForm:
         return self.client.post(self.save_url, data, HTTP_ACCEPT_LANGUAGE="en", follow=True)
 
     def upload(self, upload, client_key="key-1", part="photos"):
+        """As the page: the file goes over tus, then joins its part. A refusal on the way
+        (the file's first bytes) is the reply."""
+        upload.seek(0)
+        sent = tus_send(self.client, upload.name, upload.read())
+        if not hasattr(sent, "upload_id"):
+            return sent
+        return self.join(sent.upload_id, client_key, part)
+
+    @staticmethod
+    def refusal(response) -> str:
+        """The reason the page shows for a refused file: plain text while it was being sent
+        (tus), JSON when it joined the answer."""
+        assert response.status_code in (400, 413, 415), response.status_code
+        if response["Content-Type"].startswith("text/plain"):
+            return response.content.decode()
+        return response.json()["error"]
+
+    def join(self, upload_id, client_key="key-1", part="photos"):
         return self.client.post(
             self.upload_url,
-            {"part": self.parts[part].id, "file": upload, "client_key": client_key},
+            {"part": self.parts[part].id, "upload": upload_id, "client_key": client_key},
             HTTP_ACCEPT="application/json",
             HTTP_ACCEPT_LANGUAGE="en",
         )
