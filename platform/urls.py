@@ -9,6 +9,7 @@ from mentoring import urls as mentoring_urls
 from polku.notifications import views as notification_views
 from polku.people import views as people_views
 from polku.uploads.resumable import resumable_create, resumable_upload
+from polku.uploads.views import stored_file_captions
 from programmes.live import urls as live_urls
 from workspaces import urls as workspace_urls
 from workspaces import views as workspace_views
@@ -58,6 +59,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("uploads/", resumable_create, name="resumable_create"),
     path("uploads/<uuid:upload_id>/", resumable_upload, name="resumable_upload"),
+    path("files/<uuid:file_id>/captions/", stored_file_captions, name="stored_file_captions"),
     path("c/<slug:cohort_slug>/", include(cohort_urls)),
     path("", include(live_urls.urlpatterns)),
     path("", include(impact_urls.urlpatterns)),

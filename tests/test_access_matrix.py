@@ -114,6 +114,13 @@ MATRIX: dict[str, Rule] = {
     "library_export": TRAINERS_AND_ORGANISERS,
     # A participant shares their own commitment with their group; anyone else's is 404.
     "commitment_share": only("POST", participant=302),
+    # Resumable uploads: those who hand files over (participants and trainers, of any
+    # organisation: the outsider too) begin one of their own (a request without the
+    # protocol's header is refused with 412: the route was reached); an upload is its
+    # sender's alone. Captions are added by the video's sender.
+    "resumable_create": only("POST", **participants(412), trainer=412, outsider=412),
+    "resumable_upload": only("HEAD", participant=200),
+    "stored_file_captions": only("POST", participant=302),
     "notification_preferences": everyone(200),
     # Personal data: everyone's own page; an export downloads for its owner only (the
     # participant's, built in _url), and answers 404 to everyone else.
@@ -390,6 +397,22 @@ def _url(name: str, world: World) -> str:
         "mentoring_home",
     ):
         return _mentoring_url(name, world)
+    if name in ("resumable_upload", "stored_file_captions"):
+        from polku.uploads.models import ResumableUpload, StoredFile
+
+        if name == "resumable_upload":
+            upload = ResumableUpload.objects.create(owner=world.participant.user, length=10)
+            return reverse(name, args=[upload.id])
+        video = StoredFile.objects.create(
+            owner=world.participant.user,
+            client_key="video",
+            kind=StoredFile.Kind.VIDEO,
+            state=StoredFile.State.READY,
+            name="video.mp4",
+            content_type="video/mp4",
+            size=1,
+        )
+        return reverse(name, args=[video.id])
     if name == "wagtail_serve":
         return world.cohort.programme.url
     return reverse(name)
@@ -548,7 +571,7 @@ def test_matrix(name, role, world, other_world, django_user_model):
         "mentoring_pair_act": {"action": "pause"},
         "mentoring_pair_message": {"to": "both", "text": "Miten menee?"},
     }.get(name, {})
-    response = client.post(url, data) if rule.method == "POST" else client.get(url)
+    response = {"POST": client.post, "HEAD": client.head}.get(rule.method, client.get)(url, data)
     expected = rule.expect[role]
     if expected == LOGIN:
         assert response.status_code == 302

@@ -14,7 +14,6 @@ from django.utils import timezone
 from polku.uploads.models import ResumableUpload, StoredFile
 from polku.uploads.resumable import resumable_expired_delete
 from tests.conftest import client_for, png_bytes, tus_send
-from tests.factories import UserFactory
 
 TUS = {"HTTP_TUS_RESUMABLE": "1.0.0"}
 
@@ -49,8 +48,8 @@ def _offset(client, location) -> int:
 
 
 @pytest.fixture
-def person(db):
-    user = UserFactory()
+def person(world):
+    user = world.participant.user
     return user, client_for(user)
 
 
@@ -132,10 +131,10 @@ def test_a_file_larger_than_any_we_take_is_refused_before_a_byte_is_sent(person,
     assert not ResumableUpload.objects.exists()
 
 
-def test_someone_elses_upload_answers_404_and_a_stranger_must_log_in(person, db):
+def test_someone_elses_upload_answers_404_and_a_stranger_must_log_in(person, world):
     _user, client = person
     location = _create(client, 1000)["Location"]
-    other = client_for(UserFactory())
+    other = client_for(world.group_mate.user)
     assert other.head(location, **TUS).status_code == 404
     assert _patch(other, location, 0, b"\x00" * 10).status_code == 404
     assert other.delete(location, **TUS).status_code == 404

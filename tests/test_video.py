@@ -305,3 +305,55 @@ def test_a_render_lost_with_its_worker_is_taken_up_again_but_a_running_one_is_le
             source, tmp_path / "w.mp4", tmp_path / "p.jpg", probe, alive=lambda: beats.append(1)
         )
     assert beats
+
+
+@pytest.mark.django_db
+def test_the_sender_adds_captions_that_play_with_the_video_and_nobody_else_can(
+    world, tmp_path, settings
+):
+    """Captions from the video's sender, WebVTT or SubRip (turned into WebVTT), play as a
+    track wherever the video shows; a binary file is refused with a message; anyone else
+    adding captions to the video gets 404, and another group cannot read them."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from polku.uploads.tasks import stored_file_render
+    from tests.conftest import client_for, post_build
+    from workspaces.models import PostFile
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    post = post_build(world, body="Roolileikki")
+    video = _stored_video(tmp_path, world.participant.user)
+    stored_file_render(str(video.id))
+    post_file = PostFile.objects.create(post=post, stored_file=video)
+    url = reverse("post_file", args=[world.cohort.slug, post.small_group_id, post.id, post_file.id])
+    feed = reverse("workspace", args=[world.cohort.slug, post.small_group_id])
+    captions_url = reverse("stored_file_captions", args=[video.id])
+    owner, mate = client_for(world.participant.user), client_for(world.group_mate.user)
+    assert "Add captions" in owner.get(feed, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Add captions" not in mate.get(feed, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    srt = "1\r\n00:00:00,500 --> 00:00:01,800\r\nHyvää huomenta!\r\n"
+    page = owner.post(
+        captions_url,
+        {"captions": SimpleUploadedFile("puhe.srt", srt.encode()), "next": feed},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "Captions added." in page.content.decode()
+    html = mate.get(feed).content.decode()
+    assert f'<track kind="captions" src="{url}?v=captions"' in html
+    served = mate.get(url, {"v": "captions"})
+    assert served["Content-Type"] == "text/vtt; charset=utf-8"
+    vtt = b"".join(served.streaming_content).decode()
+    assert vtt.startswith("WEBVTT") and "00:00:00.500 --> 00:00:01.800" in vtt
+    assert client_for(world.classmate.user).get(url, {"v": "captions"}).status_code == 404
+
+    binary = SimpleUploadedFile("puhe.vtt", b"\x00\xff\xfe" + os.urandom(100))
+    page = owner.post(
+        captions_url, {"captions": binary, "next": feed}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "Captions must be a WebVTT or SRT text file." in page.content.decode()
+    assert "Hyvää huomenta" in b"".join(mate.get(url, {"v": "captions"}).streaming_content).decode()
+    other = mate.post(captions_url, {"captions": SimpleUploadedFile("x.vtt", b"WEBVTT\n")})
+    assert other.status_code == 404

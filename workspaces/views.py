@@ -140,6 +140,14 @@ def _feed_context(request, membership, group, draft="", seen_before=None):
         seen_before=seen_before,
     )
     context["posts_html"] = _posts_html(request, context)
+    context["composer_i18n"] = {
+        "post": _("Post"),
+        "waiting": _("Sending the files…"),
+        "waiting_network": _("No connection: the file goes on by itself when it returns."),
+        "ready": _("Ready to post"),
+        "failed": _("The upload failed."),
+        "session_lost": _("Not sent: you may have been logged out. Reload the page."),
+    }
     return context
 
 

@@ -68,6 +68,8 @@ class StoredFile(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     seconds = models.FloatField(null=True, blank=True)  # a video's length
+    # A video's captions (WebVTT) its owner added: people who cannot listen, or not now.
+    captions = models.FileField(storage=private_storage, upload_to=_upload_path, blank=True)
     # Its renditions are wanted since / being made since (polku.coalescing, services.RENDERS):
     # a render lost with a killed worker or a restarted broker is asked for again.
     render_wanted_at = models.DateTimeField(null=True, blank=True, db_index=True)

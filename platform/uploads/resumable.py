@@ -8,7 +8,8 @@ A finished upload is not yet anything: the page hands it to where it belongs (an
 part, a post) by its id, and `resumable_file_take` gives it to `stored_file_create`, which
 checks its content like any upload and moves it into place (no copy of a 1 GB file).
 
-Walls: an upload belongs to the person who began it; anyone else's id answers 404."""
+Walls: an upload belongs to the person who began it; anyone else's id answers 404. Only
+people who can hand a file over (participants and trainers: answers, posts) may begin one."""
 
 import base64
 import binascii
@@ -27,6 +28,8 @@ from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from polku.people.models import Membership, Role
 
 from .models import ResumableUpload
 from .validation import UploadRefused, content_sniff, too_large
@@ -81,6 +84,10 @@ def resumable_create(request):
         return _response(
             204, Tus_Version=VERSION, Tus_Extension=EXTENSIONS, Tus_Max_Size=str(_largest())
         )
+    if not Membership.objects.filter(
+        user=request.user, role__in=[Role.PARTICIPANT, Role.TRAINER]
+    ).exists():
+        raise Http404
     if request.headers.get("Tus-Resumable") != VERSION:
         return _response(412, Tus_Version=VERSION)
     try:

@@ -1,12 +1,14 @@
 from datetime import timedelta
+from pathlib import PurePath
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from polku.coalescing import Coalescing, enqueue_after_commit
 
 from .models import StoredFile
-from .validation import upload_check
+from .validation import captions_check, upload_check
 
 # One render per file at a time, and none lost (polku.coalescing). A render keeps its claim
 # fresh while ffmpeg works (tasks.HEARTBEAT_SECONDS), so a long video is never rendered twice,
@@ -60,6 +62,17 @@ def stored_file_create(
 
 def stored_file_delete(stored: StoredFile) -> None:
     """Removes the row now and the files after commit (a rollback keeps both)."""
-    files = [f for f in (stored.original, stored.full, stored.display) if f]
+    files = [f for f in (stored.original, stored.full, stored.display, stored.captions) if f]
     stored.delete()
     transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+
+
+def stored_file_captions_set(stored: StoredFile, upload) -> None:
+    """A video's captions, added or replaced by its owner (raises UploadRefused)."""
+    vtt = captions_check(upload)
+    old = stored.captions.name if stored.captions else ""
+    stored.captions.save(f"{PurePath(stored.name).stem}.vtt", ContentFile(vtt), save=False)
+    # A save, not an update(): what shows the video listens (workspaces.versions).
+    stored.save(update_fields=["captions"])
+    if old:
+        transaction.on_commit(lambda: stored.captions.storage.delete(old))

@@ -2,7 +2,7 @@
 
 import re
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -19,9 +19,9 @@ RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 def stored_file_response(request, stored: StoredFile) -> HttpResponse:
     """What `?v=` asks for: a photo's "display" or "full" rendition, a video's web copy
-    ("video", with range requests, so a phone can seek) or its poster (the default), a
-    placeholder while either is processed; or a document as a download. Always private, with
-    a safe file name."""
+    ("video", with range requests, so a phone can seek), its captions ("captions") or its
+    poster (the default), a placeholder while either is processed; or a document as a
+    download. Always private, with a safe file name."""
     variant = request.GET.get("v", "display")
     if stored.kind == StoredFile.Kind.DOCUMENT:
         response = FileResponse(
@@ -44,6 +44,10 @@ def stored_file_response(request, stored: StoredFile) -> HttpResponse:
         return response
     elif stored.is_video and variant == "video":
         response = _ranged(request, stored.full, "video/mp4")
+    elif stored.is_video and variant == "captions":
+        if not stored.captions:
+            raise Http404
+        response = FileResponse(stored.captions.open("rb"), content_type="text/vtt; charset=utf-8")
     else:
         rendition = stored.full if variant == "full" and stored.is_photo else stored.display
         stem = stored.name.rsplit(".", 1)[0]

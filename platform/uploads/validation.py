@@ -1,5 +1,6 @@
 """What an upload really is, decided by its content, never by its name."""
 
+import re
 import shutil
 import tempfile
 import warnings
@@ -205,6 +206,27 @@ def upload_check(upload, kinds=frozenset({"photo", "document"})) -> Accepted:
         raise UploadRefused(_("This part of the answer takes photos only."))
     upload.seek(0)
     return Accepted(kind, content_type, _safe_name(upload.name, extension))
+
+
+CAPTIONS_MAX_BYTES = 512 * 1024  # ten minutes of speech is a few tens of kilobytes
+SRT_TIME = re.compile(r"(\d\d:\d\d:\d\d),(\d\d\d)")
+
+
+def captions_check(upload) -> bytes:
+    """A video's captions as WebVTT: a WebVTT file as it is, or SubRip (.srt, what most
+    captioning apps export) turned into WebVTT. Raises UploadRefused."""
+    if upload.size > CAPTIONS_MAX_BYTES:
+        raise too_large(CAPTIONS_MAX_BYTES)
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UploadRefused(_("Captions must be a WebVTT or SRT text file.")) from error
+    text = text.replace("\r\n", "\n")
+    if text.startswith("WEBVTT"):
+        return text.encode()
+    if SRT_TIME.search(text) and "-->" in text:
+        return ("WEBVTT\n\n" + SRT_TIME.sub(r"\1.\2", text)).encode()
+    raise UploadRefused(_("Captions must be a WebVTT or SRT text file."))
 
 
 # What the file pickers offer (the browser's `accept`); the content still decides on arrival.

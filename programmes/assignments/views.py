@@ -116,6 +116,13 @@ def assignment_page(request, cohort_slug, page_id):
         context |= {
             "answer": answer,
             "parts": parts,
+            # Its owner adds captions below the form (a form cannot hold another).
+            "ready_videos": [
+                (part, f)
+                for part in parts
+                for f in getattr(part, "files", [])
+                if f.stored_file.is_video and f.stored_file.is_ready
+            ],
             "status": answer_status(answer),
             "answer_i18n": _answer_i18n(),
             "video_minutes": settings.POLKU_VIDEO_MAX_SECONDS // 60,
