@@ -12,7 +12,7 @@ export default [
   },
   {
     // ES modules, loaded with <script type="module">.
-    files: ["static/answer/**/*.js", "static/projector.js", "static/live.js", "static/mentions.js", "static/resumable.js", "static/composer.js"],
+    files: ["static/answer/**/*.js", "static/projector.js", "static/live.js", "static/mentions.js", "static/resumable.js", "static/composer.js", "static/offline.js"],
     languageOptions: { sourceType: "module" },
   },
 ];

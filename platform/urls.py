@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from impact import urls as impact_urls
 from mentoring import urls as mentoring_urls
+from polku import pwa
 from polku.notifications import views as notification_views
 from polku.people import views as people_views
 from polku.uploads.resumable import resumable_create, resumable_upload
@@ -44,6 +45,8 @@ cohort_urls = [
 urlpatterns = [
     path("", people_views.home, name="home"),
     path("ping/", people_views.ping, name="ping"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("language/", people_views.language_set, name="language_set"),
     path("invitation/<str:token>/", people_views.invitation_accept, name="invitation_accept"),
     path(

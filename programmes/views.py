@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from polku.access import cohort_page_get, membership_get
+from polku.pwa import offline_keep
 
 from .access import cohort_calendar
 from .models import TrainingDayPage
@@ -32,4 +33,5 @@ def cohort_page_context(request, cohort_slug, page_id, page_model) -> dict:
 @login_required
 def training_day(request, cohort_slug, page_id):
     context = cohort_page_context(request, cohort_slug, page_id, TrainingDayPage)
-    return render(request, "programmes/training_day.html", context)
+    response = render(request, "programmes/training_day.html", context)
+    return offline_keep(response, context["membership"])

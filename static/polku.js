@@ -3,6 +3,10 @@
 "use strict";
 
 document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-back]")) {
+    history.back();
+    return;
+  }
   const print = event.target.closest("[data-print]");
   if (print) {
     window.print();

@@ -5,8 +5,9 @@
  * after the page was closed and opened again. */
 import { createStore, del, entries, set } from "./vendor/idb-keyval-6.3.0.js";
 
-// A piece a phone sends in seconds on a mobile network: a web worker is never held long.
-const PIECE = 8 * 1024 * 1024;
+// A piece a phone sends in seconds on a mobile network (POLKU_RESUMABLE_PIECE_BYTES).
+const PIECE =
+  Number(document.querySelector("meta[name=polku-upload-piece]")?.content) || 8 * 1024 * 1024;
 const SERVER_RETRY_MS = 15000;
 
 /** The server refused the file: its reason, in the person's language. Retrying won't help. */
@@ -27,6 +28,15 @@ export function outboxPut(key, record) {
 
 export function outboxDelete(key) {
   return del(key, store()).catch(() => {});
+}
+
+/** How many files this device still owes the server, for every page. */
+export async function outboxCount() {
+  try {
+    return (await entries(store())).length;
+  } catch {
+    return 0;
+  }
 }
 
 /** The files this device still owes the server for one page, as [key, record]. */

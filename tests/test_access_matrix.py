@@ -63,6 +63,9 @@ WORKSPACE_READERS = only(participant=200, group_mate=200, trainer=200)
 MATRIX: dict[str, Rule] = {
     "home": Rule("GET", dict.fromkeys(ROLES, 302) | {"anonymous": LOGIN, "staff": 200}),
     "ping": everyone(200),
+    # The installable app's service worker and its page for no connection: nothing personal.
+    "service_worker": everyone(200, anonymous=200),
+    "offline": everyone(200, anonymous=200),
     "language_set": everyone(302, anonymous=302, method="POST"),
     # Anyone holding the link sees the invitation; the invitee (group_mate), already in, is
     # taken to their path. An account with a password joins by logging in, never by a new one.

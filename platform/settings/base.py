@@ -150,6 +150,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mentoring.context_processors.mentoring",
+                "polku.pwa.phone_context",
             ],
         },
     },
@@ -320,6 +321,9 @@ POLKU_VIDEO_KEEP_ORIGINAL = env.bool("POLKU_VIDEO_KEEP_ORIGINAL", default=False)
 # a day; a person has at most this many unfinished at once (a full disk is everyone's problem).
 POLKU_RESUMABLE_HOURS = env.int("POLKU_RESUMABLE_HOURS", default=24)
 POLKU_RESUMABLE_OPEN_MAX = env.int("POLKU_RESUMABLE_OPEN_MAX", default=20)
+# A piece of a resumable upload: one a phone sends in seconds on a mobile network, so a web
+# worker is never held long by one request and a dropped connection costs little.
+POLKU_RESUMABLE_PIECE_BYTES = env.int("POLKU_RESUMABLE_PIECE_BYTES", default=8 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
 
 LOGGING = {

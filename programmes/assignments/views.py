@@ -17,6 +17,7 @@ from polku.access import STAFF_ROLES, cohort_page_get, membership_get
 from polku.forms import RemindForm, wants_json
 from polku.panels import ASSIGNMENT, panels
 from polku.people.models import Role
+from polku.pwa import offline_keep
 from polku.uploads.resumable import resumable_file
 from polku.uploads.serving import stored_file_response
 from polku.uploads.validation import UploadRefused
@@ -134,7 +135,7 @@ def assignment_page(request, cohort_slug, page_id):
                 answer=answer, user=request.user, latest_at=feedback.created_at
             ),
         }
-    return render(request, "assignments/assignment.html", context)
+    return offline_keep(render(request, "assignments/assignment.html", context), membership)
 
 
 def _participant_answer(request, cohort_slug, page_id):

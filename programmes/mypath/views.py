@@ -3,11 +3,13 @@ import hashlib
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from polku.access import membership_get
 from polku.caching import cached_fragment
 from polku.people.versions import STRUCTURE
+from polku.pwa import offline_keep
 
 from .selectors import PathItem, cohort_path_get, commitments_until_next_day
 
@@ -53,4 +55,15 @@ def cohort_path(request, cohort_slug):
         context,
         versions=[STRUCTURE],
     )
-    return render(request, "programmes/cohort_path.html", context)
+    # The next day and the open assignments: the phone keeps them for reading offline.
+    next_day = next((i for i in items if i.is_day and i.status in ("today", "upcoming")), None)
+    context["offline_pages"] = [
+        reverse(
+            "cohort_training_day" if item.is_day else "cohort_assignment",
+            args=[cohort_slug, item.page.id],
+        )
+        for item in items
+        if item is next_day or item.status in ("open", "due_soon", "overdue")
+    ]
+    response = render(request, "programmes/cohort_path.html", context)
+    return offline_keep(response, membership)

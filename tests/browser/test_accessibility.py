@@ -35,6 +35,7 @@ DESKTOP = {"width": 1280, "height": 900}
 # Routes that answer with something other than a page: JSON, files, CSV, redirects.
 NOT_PAGES = {
     "ping",
+    "service_worker",
     "workspace_updates",
     "answer_file",
     "post_file",
@@ -127,6 +128,7 @@ def pages():
         "attendance_qr": reverse("attendance_qr", args=[slug, day]),
         "check_in": reverse("check_in", args=[slug, day, check_in_token(world.cohort, world.day)]),
         "account_login": reverse("account_login"),
+        "offline": reverse("offline"),
     }
     urls["mentoring_home"] = reverse("mentoring_home")
     urls["output_share"] = reverse("output_share", args=[slug, group])
