@@ -18,9 +18,9 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 OFFLINE_HEADER = "X-Polku-Offline"
@@ -65,7 +65,7 @@ def phone_context(request) -> dict:
                 ngettext("%(n)s file", "%(n)s files", 1),
                 ngettext("%(n)s file", "%(n)s files", 2),
             ],
-        }
+        },
     }
 
 

@@ -11,6 +11,7 @@ from polku.notifications import views as notification_views
 from polku.people import views as people_views
 from polku.uploads.resumable import resumable_create, resumable_upload
 from polku.uploads.views import stored_file_captions
+from programmes import materials
 from programmes.live import urls as live_urls
 from workspaces import urls as workspace_urls
 from workspaces import views as workspace_views
@@ -72,6 +73,8 @@ urlpatterns = [
     path("admin/login/", people_views.admin_login, name="admin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("materials/<int:media_id>/", materials.material_media, name="material_media"),
+    path("materials/file/<path:name>", materials.material_file, name="material_file"),
 ]
 
 if settings.DEBUG:

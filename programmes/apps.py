@@ -24,3 +24,10 @@ class ProgrammesConfig(AppConfig):
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(structure_changed, weak=False)
         post_delete.connect(structure_changed, sender=Page, weak=False)
+
+        # A trainer's video or sound is made playable when saved (programmes.materials).
+        from .materials import material_media_deleted, material_media_saved
+        from .models import MaterialMedia
+
+        post_save.connect(material_media_saved, sender=MaterialMedia, weak=False)
+        post_delete.connect(material_media_deleted, sender=MaterialMedia, weak=False)

@@ -2,11 +2,13 @@
 assignment instructions; the answer form of an assignment has its own small stream."""
 
 from django.db import models
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtailmedia.blocks import AbstractMediaChooserBlock
 
 
 class ImageBlock(blocks.StructBlock):
@@ -29,6 +31,19 @@ class DocumentBlock(blocks.StructBlock):
         template = "programmes/blocks/document.html"
         label = _("Document")
         description = _("A file to download, such as slides or a worksheet.")
+
+
+class MediaBlock(AbstractMediaChooserBlock):
+    """A video or sound file the trainer uploaded (programmes.MaterialMedia), played from the
+    web copy the worker made, with its poster; privately, with range requests."""
+
+    class Meta:
+        icon = "media"
+        template = "programmes/blocks/media.html"
+        label = _("Uploaded video or sound")
+
+    def render_basic(self, value, context=None):
+        return render_to_string(self.meta.template, {"value": value})
 
 
 class ReflectionQuestionBlock(blocks.StructBlock):
@@ -70,6 +85,7 @@ class MaterialStreamBlock(blocks.StreamBlock):
         help_text=_("Address of a video, e.g. on YouTube or Vimeo."),
         icon="media",
     )
+    media = MediaBlock()
     document = DocumentBlock()
     reflection_question = ReflectionQuestionBlock()
     callout = CalloutBlock()

@@ -12,12 +12,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, PageChooserPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtailmedia.models import AbstractMedia
+
+from polku.uploads.models import PrivateFileSystemStorage
 
 from .blocks import AgendaItemBlock, AnswerPartsBlock, LiveQuestionBlock, MaterialStreamBlock
 
@@ -313,3 +317,41 @@ class PageVisit(models.Model):
 
     def __str__(self):
         return f"{self.user_id} · {self.page_id} · {self.seen_at:%Y-%m-%d}"
+
+
+class MaterialMediaStorage(PrivateFileSystemStorage):
+    """A trainer's video or sound file, kept privately: its address is a view that lets only
+    the people of the organisation whose collection holds it in (programmes.media_views), as
+    Wagtail's documents."""
+
+    def url(self, name):
+        return reverse("material_file", args=[name])
+
+
+material_media_storage = MaterialMediaStorage()
+
+
+class MaterialMedia(AbstractMedia):
+    """Video and sound for training days and assignments (wagtailmedia's media, with the
+    file kept privately). What participants play is `playable`: the same web copy and poster
+    the worker makes of a participant's video (polku.uploads), made when the file is saved."""
+
+    file = models.FileField(
+        storage=material_media_storage, upload_to="materials", verbose_name=_("file")
+    )
+    thumbnail = models.FileField(
+        storage=material_media_storage,
+        upload_to="materials/thumbnails",
+        blank=True,
+        verbose_name=_("thumbnail"),
+    )
+    playable = models.OneToOneField(
+        "uploads.StoredFile", null=True, blank=True, editable=False, on_delete=models.SET_NULL
+    )
+
+    # The worker measures the file; trainers are not asked for its length or size.
+    admin_form_fields = ("title", "file", "collection", "thumbnail", "tags")
+
+    class Meta:
+        verbose_name = _("video or sound")
+        verbose_name_plural = _("videos and sounds")

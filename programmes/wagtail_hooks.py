@@ -4,8 +4,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from polku.people.models import Membership
-
+from .materials import material_visible
 from .models import ProgrammePage
 from .services import programme_editors_sync
 
@@ -53,17 +52,7 @@ def copy_needs_a_destination(request, page):
 
 @hooks.register("before_serve_document")
 def documents_for_their_organisation_only(document, request):
-    """Course materials are for the people of the organisation whose collection holds them,
-    and for its editors; not for other organisations, and not for the internet. A document
-    outside every organisation's collection is for admins only."""
-    user = request.user
-    if not user.is_authenticated:
-        raise PermissionDenied
-    if user.is_superuser:
-        return
-    organisation = getattr(document.collection, "organisation", None)
-    if organisation is None:
-        raise PermissionDenied
-    member = Membership.objects.filter(user=user, cohort__organisation=organisation).exists()
-    if not member:
+    """Course materials are for the people of the organisation whose collection holds them
+    (programmes.materials.material_visible)."""
+    if not material_visible(request.user, document.collection):
         raise PermissionDenied

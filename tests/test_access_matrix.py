@@ -124,6 +124,10 @@ MATRIX: dict[str, Rule] = {
     "resumable_create": only("POST", **participants(412), trainer=412, outsider=412),
     "resumable_upload": only("HEAD", participant=200),
     "stored_file_captions": only("POST", participant=302),
+    # A trainer's video or sound in materials: the people of its organisation (all roles of
+    # the cohort) and admins; the team member (no cohort) and other organisations get 404.
+    "material_media": only(**participants(200), trainer=200, organiser=200, staff=200),
+    "material_file": only(**participants(200), trainer=200, organiser=200, staff=200),
     "notification_preferences": everyone(200),
     # Personal data: everyone's own page; an export downloads for its owner only (the
     # participant's, built in _url), and answers 404 to everyone else.
@@ -416,9 +420,42 @@ def _url(name: str, world: World) -> str:
             size=1,
         )
         return reverse(name, args=[video.id])
+    if name in ("material_media", "material_file"):
+        return _material_url(name, world)
     if name == "wagtail_serve":
         return world.cohort.programme.url
     return reverse(name)
+
+
+def _material_url(name: str, world: World) -> str:
+    """A trainer's video in the organisation's collection, still being processed."""
+    from django.core.files.base import ContentFile
+
+    from polku.people.services import organisation_editors_get
+    from polku.uploads.models import StoredFile
+    from programmes.models import MaterialMedia
+
+    organisation_editors_get(world.cohort.organisation)
+    world.cohort.organisation.refresh_from_db()
+    playable = StoredFile.objects.create(
+        owner=world.trainer.user,
+        client_key="material",
+        kind=StoredFile.Kind.VIDEO,
+        state=StoredFile.State.PROCESSING,
+        name="aamu.mp4",
+        content_type="video/mp4",
+        size=1,
+    )
+    media = MaterialMedia.objects.create(
+        title="Aamu",
+        type="video",
+        file=ContentFile(b"\x00\x00\x00\x18ftypmp42", "aamu.mp4"),
+        collection=world.cohort.organisation.collection,
+        playable=playable,
+    )
+    if name == "material_media":
+        return reverse(name, args=[media.id])
+    return media.url
 
 
 def _programme(world: World, kind: str):

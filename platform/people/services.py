@@ -34,10 +34,12 @@ CSV_COLUMNS = {
 }
 
 
-# What an organisation's editors may do with its images and documents (its collection).
+# What an organisation's editors may do with its images, documents, video and sound (its
+# collection).
 EDITOR_COLLECTION_PERMISSIONS = {
     "wagtailimages": ["add_image", "change_image", "choose_image"],
     "wagtaildocs": ["add_document", "change_document", "choose_document"],
+    "wagtailmedia": ["add_media", "change_media"],
 }
 
 
@@ -48,6 +50,7 @@ def organisation_editors_get(organisation: Organisation) -> Group:
     are per programme (programmes.services.programme_editors_sync)."""
     organisation = Organisation.objects.select_for_update().get(id=organisation.id)
     if organisation.editors_id and organisation.collection_id:
+        editor_permissions_sync(organisation)  # a kind of material added since
         return organisation.editors
     if organisation.collection_id is None:
         root = Collection.get_first_root_node()
@@ -60,17 +63,29 @@ def organisation_editors_get(organisation: Organisation) -> Group:
     if organisation.editors_id is None:
         organisation.editors = Group.objects.create(name=f"Editors: {organisation.slug}")
         organisation.editors.permissions.add(Permission.objects.get(codename="access_admin"))
-    for app_label, codenames in EDITOR_COLLECTION_PERMISSIONS.items():
-        for permission in Permission.objects.filter(
-            content_type__app_label=app_label, codename__in=codenames
-        ):
-            GroupCollectionPermission.objects.get_or_create(
-                group=organisation.editors,
-                collection=organisation.collection,
-                permission=permission,
-            )
     organisation.save(update_fields=["editors", "collection"])
+    editor_permissions_sync(organisation)
     return organisation.editors
+
+
+def editor_permissions_sync(organisation: Organisation) -> None:
+    """The editors' rights on their organisation's collection, as EDITOR_COLLECTION_PERMISSIONS
+    says: one statement when nothing is missing."""
+    kinds = Q()
+    for app_label, codenames in EDITOR_COLLECTION_PERMISSIONS.items():
+        kinds |= Q(content_type__app_label=app_label, codename__in=codenames)
+    held = GroupCollectionPermission.objects.filter(
+        group=organisation.editors, collection=organisation.collection
+    ).values("permission_id")
+    wanted = Permission.objects.filter(kinds).exclude(id__in=held)
+    GroupCollectionPermission.objects.bulk_create(
+        [
+            GroupCollectionPermission(
+                group=organisation.editors, collection=organisation.collection, permission=p
+            )
+            for p in wanted
+        ]
+    )
 
 
 @transaction.atomic

@@ -35,6 +35,7 @@ THIRD_PARTY_APPS = [
     "wagtail.users",
     "wagtail.snippets",
     "wagtail.documents",
+    "wagtailmedia",
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
@@ -289,6 +290,12 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Trainers' video and sound for materials (wagtailmedia), kept privately and made playable by
+# the worker like a participant's video (programmes.MaterialMedia).
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "programmes.MaterialMedia",
+    "MEDIA_FORM_BASE": "programmes.materials.MaterialMediaForm",  # checked by content
+}
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # every download passes our access hook

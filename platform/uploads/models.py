@@ -39,6 +39,7 @@ class StoredFile(models.Model):
         PHOTO = "photo"
         DOCUMENT = "document"
         VIDEO = "video"
+        AUDIO = "audio"  # sound only: a trainer's recording in materials
 
     class State(models.TextChoices):
         # A photo waiting for its upright, EXIF-free renditions; a video for its web copy
@@ -90,6 +91,10 @@ class StoredFile(models.Model):
     @property
     def is_video(self) -> bool:
         return self.kind == self.Kind.VIDEO
+
+    @property
+    def is_audio(self) -> bool:
+        return self.kind == self.Kind.AUDIO
 
     @property
     def is_ready(self) -> bool:

@@ -35,7 +35,7 @@ def stored_file_create(
     if existing is not None:
         return existing, False
     accepted = upload_check(upload, kinds=kinds)
-    processed = accepted.kind in (StoredFile.Kind.PHOTO, StoredFile.Kind.VIDEO)
+    processed = accepted.kind != StoredFile.Kind.DOCUMENT
     stored = StoredFile(
         owner=owner,
         client_key=client_key,

@@ -33,17 +33,19 @@ def stored_file_response(request, stored: StoredFile) -> HttpResponse:
     elif stored.state != StoredFile.State.READY:
         if stored.state == StoredFile.State.FAILED:
             text = (
-                _("This video could not be played.")
-                if stored.is_video
-                else _("This photo could not be read.")
+                _("This photo could not be read.")
+                if stored.is_photo
+                else _("This video could not be played.")
             )
         else:
-            text = _("Processing the video…") if stored.is_video else _("Processing the photo…")
+            text = _("Processing the photo…") if stored.is_photo else _("Processing the video…")
         response = HttpResponse(PLACEHOLDER_SVG.format(escape(text)), content_type="image/svg+xml")
         response["Cache-Control"] = "no-store"
         return response
     elif stored.is_video and variant == "video":
-        response = _ranged(request, stored.full, "video/mp4")
+        response = range_response(request, stored.full, "video/mp4")
+    elif stored.is_audio:
+        response = range_response(request, stored.full, "audio/mp4")
     elif stored.is_video and variant == "captions":
         if not stored.captions:
             raise Http404
@@ -62,7 +64,7 @@ def stored_file_response(request, stored: StoredFile) -> HttpResponse:
     return response
 
 
-def _ranged(request, field, content_type: str) -> HttpResponse:
+def range_response(request, field, content_type: str) -> HttpResponse:
     """The file, or the one byte range the browser asks for (206), streamed a chunk at a time.
     Django's FileResponse answers every request whole; a phone's video player asks for ranges
     to start playing and to seek. Several ranges in one request are answered whole (players do

@@ -13,7 +13,7 @@ from PIL import Image, ImageOps
 
 from .models import StoredFile
 from .validation import UploadRefused
-from .video import VideoFailed, video_probe, video_render
+from .video import VideoFailed, audio_render, video_probe, video_render
 
 logger = logging.getLogger(__name__)
 FULL_SIZE = 2560
@@ -54,7 +54,7 @@ def stored_file_render(file_id: str) -> None:
     if not RENDERS.claim(stored.pk, timezone.now()):
         return  # rendering elsewhere; the sweep comes back if that worker died
     with RENDERS.holding(stored.pk):
-        if stored.kind == StoredFile.Kind.VIDEO:
+        if stored.kind in (StoredFile.Kind.VIDEO, StoredFile.Kind.AUDIO):
             _video_render(stored, alive=lambda: RENDERS.keep(stored.pk))
         else:
             _photo_render(stored)
@@ -97,23 +97,29 @@ def _failed(stored: StoredFile) -> None:
 
 def _video_render(stored: StoredFile, alive) -> None:
     """ffmpeg works on files: the original is copied to a temporary folder in chunks (the
-    storage may be remote), the copy and the poster are made there and stored, streamed. The
-    row turns ready only when both are stored: a half-made video never shows."""
+    storage may be remote), the copy and the poster (none for sound) are made there and
+    stored, streamed. The row turns ready only when both are stored: a half-made video never
+    shows."""
     with tempfile.TemporaryDirectory(prefix="polku-video-") as folder:
         source, rendition, poster = (Path(folder) / n for n in ("source", "web.mp4", "poster.jpg"))
         with stored.original.open("rb") as raw, source.open("wb") as out:
             shutil.copyfileobj(raw, out, length=1024 * 1024)
         try:
-            probe = video_probe(source)
-            video_render(source, rendition, poster, probe, alive=alive)
+            probe = video_probe(source, sound_only=stored.is_audio)
+            if stored.is_audio:
+                audio_render(source, rendition, probe, alive=alive)
+            else:
+                video_render(source, rendition, poster, probe, alive=alive)
         except (UploadRefused, VideoFailed):
             logger.warning("video %s could not be processed", stored.id, exc_info=True)
             _failed(stored)
             return
         stem = _renditions_clear(stored)
-        with rendition.open("rb") as web, poster.open("rb") as still:
-            stored.full.save(f"{stem}.mp4", File(web), save=False)
-            stored.display.save(f"{stem}-poster.jpg", File(still), save=False)
+        with rendition.open("rb") as web:
+            stored.full.save(f"{stem}.{'m4a' if stored.is_audio else 'mp4'}", File(web), save=False)
+        if not stored.is_audio:
+            with poster.open("rb") as still:
+                stored.display.save(f"{stem}-poster.jpg", File(still), save=False)
     stored.width, stored.height, stored.seconds = probe.width, probe.height, probe.seconds
     raw_name = "" if settings.POLKU_VIDEO_KEEP_ORIGINAL else stored.original.name
     if raw_name:

@@ -44,7 +44,7 @@ class UploadRefused(Exception):
 
 @dataclass(frozen=True)
 class Accepted:
-    kind: str  # "photo" or "document"
+    kind: str  # "photo", "document", "video" or "audio"
     content_type: str
     name: str  # safe, with the extension that matches the content
 
@@ -136,19 +136,24 @@ def _sniff_video(head: bytes) -> bool:
     return is_iso_media or head.startswith(b"\x1aE\xdf\xa3")
 
 
-def _check_video(upload) -> tuple[str, str]:
+def _sniff_sound(head: bytes) -> bool:
+    """MP3, WAV, Ogg or FLAC; M4A is ISO media, as a video."""
+    return head.startswith((b"ID3", b"\xff\xfb", b"\xff\xf3", b"OggS", b"fLaC")) or (
+        head[:4] == b"RIFF" and head[8:12] == b"WAVE"
+    )
+
+
+def _check_video(upload, sound_only: bool):
     """ffprobe reads the file where it lies (a large upload is already a temporary file)."""
     from .video import video_probe
 
     if hasattr(upload, "temporary_file_path"):
-        video_probe(Path(upload.temporary_file_path()))
-    else:
-        with tempfile.NamedTemporaryFile(suffix=".video") as copy:
-            upload.seek(0)
-            shutil.copyfileobj(upload, copy, length=1024 * 1024)
-            copy.flush()
-            video_probe(Path(copy.name))
-    return "video/mp4", "mp4"  # what is served is the web copy
+        return video_probe(Path(upload.temporary_file_path()), sound_only=sound_only)
+    with tempfile.NamedTemporaryFile(suffix=".video") as copy:
+        upload.seek(0)
+        shutil.copyfileobj(upload, copy, length=1024 * 1024)
+        copy.flush()
+        return video_probe(Path(copy.name), sound_only=sound_only)
 
 
 def too_large(limit: int) -> UploadRefused:
@@ -181,16 +186,19 @@ def content_sniff(head: bytes) -> None:
 def upload_check(upload, kinds=frozenset({"photo", "document"})) -> Accepted:
     """Accepts a photo, a document or (where `kinds` has it) a video by its content, or raises
     UploadRefused."""
-    largest = settings.POLKU_VIDEO_MAX_BYTES if "video" in kinds else 0
+    largest = settings.POLKU_VIDEO_MAX_BYTES if {"video", "audio"} & set(kinds) else 0
     if upload.size > max(largest, settings.POLKU_UPLOAD_MAX_BYTES):
         raise too_large(max(largest, settings.POLKU_UPLOAD_MAX_BYTES))
     if upload.size == 0:
         raise UploadRefused(_("The file is empty."))
     upload.seek(0)
     head = upload.read(16)
-    if "video" in kinds and _sniff_video(head):
-        content_type, extension = _check_video(upload)
-        kind = "video"
+    if ("video" in kinds and _sniff_video(head)) or ("audio" in kinds and _sniff_sound(head)):
+        probe = _check_video(upload, sound_only="audio" in kinds)
+        # What is served is the web copy: MP4, or M4A for sound only.
+        kind, content_type, extension = (
+            ("audio", "audio/mp4", "m4a") if probe.is_audio else ("video", "video/mp4", "mp4")
+        )
     elif upload.size > settings.POLKU_UPLOAD_MAX_BYTES:
         raise too_large(settings.POLKU_UPLOAD_MAX_BYTES)
     elif _sniff_photo(head):

@@ -31,9 +31,13 @@ PROBE_SECONDS = 30  # reading a file's headers, even a 1 GB one, takes well unde
 @dataclass(frozen=True)
 class VideoProbe:
     seconds: float
-    width: int  # as shown: a phone's rotation applied
+    width: int  # as shown: a phone's rotation applied; 0 for sound only
     height: int
     has_audio: bool
+
+    @property
+    def is_audio(self) -> bool:
+        return not self.width
 
 
 def ffmpeg_available() -> bool:
@@ -56,7 +60,7 @@ def _rotation(stream: dict) -> int:
     return int(stream.get("tags", {}).get("rotate", 0))
 
 
-def video_probe(path: Path) -> VideoProbe:
+def video_probe(path: Path, sound_only: bool = False) -> VideoProbe:
     """What the file is, or UploadRefused with the reason in the person's language: not a
     video at all, no picture, too long, too many pixels."""
     try:
@@ -89,10 +93,11 @@ def video_probe(path: Path) -> VideoProbe:
         None,
     )
     has_audio = any(s.get("codec_type") == "audio" for s in streams)
-    if video is None:
+    if video is None and not (has_audio and sound_only):
         if has_audio:
             raise UploadRefused(_("This file has sound but no picture. Please send a video."))
         raise UploadRefused(_("This is not a video we can play, or it is damaged."))
+    video = video or {}  # sound only (`sound_only`: a trainer's recording for materials)
     seconds = float(found.get("format", {}).get("duration") or video.get("duration") or 0)
     if seconds <= 0:
         raise UploadRefused(_("This is not a video we can play, or it is damaged."))
@@ -107,6 +112,8 @@ def video_probe(path: Path) -> VideoProbe:
             % {"minutes": minutes}
         )
     width, height = int(video.get("width", 0)), int(video.get("height", 0))
+    if not video:
+        return VideoProbe(seconds=seconds, width=0, height=0, has_audio=True)
     if not width or not height or width * height > settings.POLKU_VIDEO_MAX_PIXELS:
         raise UploadRefused(_("This video's picture is too large. Please send a smaller one."))
     if _rotation(video) % 180:
@@ -140,6 +147,16 @@ def video_render(
         *("-ss", f"{min(1.0, probe.seconds / 2):.2f}", "-i", str(rendition)),
         *("-frames:v", "1", "-q:v", "4", "-f", "image2", str(poster)),
         timeout=60,
+        alive=alive,
+    )
+
+
+def audio_render(source: Path, rendition: Path, probe: VideoProbe, alive=lambda: None) -> None:
+    """Sound only: AAC in MP4 (.m4a), index first, without the original's metadata."""
+    _ffmpeg(
+        *("-i", str(source), "-map", "0:a:0", "-vn", "-map_metadata", "-1"),
+        *("-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", "-f", "mp4", str(rendition)),
+        timeout=max(60.0, probe.seconds),
         alive=alive,
     )
 

@@ -36,6 +36,8 @@ DESKTOP = {"width": 1280, "height": 900}
 NOT_PAGES = {
     "ping",
     "service_worker",
+    "material_media",
+    "material_file",
     "workspace_updates",
     "answer_file",
     "post_file",
