@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 from locust import constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
-from bench.run import _photo, multipart
+from bench.run import _photo
 
 PLAN = json.loads(open(os.environ["POLKU_LOAD_PLAN"]).read())  # noqa: SIM115
 ONLY = os.environ.get("POLKU_LOAD_ONLY", "")
@@ -202,24 +202,52 @@ class Phone(FastHttpUser):
             self.version = response.json()["version"]
 
     def photo(self):
-        """A photo to the assignment (static/answer/uploads.js), three at most per phone."""
+        """A photo to the assignment as static/answer/uploads.js sends it, three at most per
+        phone: over tus (create, one piece: a photo is smaller than a piece), then joined to
+        its part of the answer."""
         if self.photos >= 3:
             return
         self.photos += 1
-        form = multipart(
-            {
-                "csrfmiddlewaretoken": self.me["cookies"]["csrftoken"],
-                "part": self.me["photo_part"],
-                "client_key": f"load-{self.number}-{self.photos}-{time.monotonic_ns()}",
+        tus = {
+            **self.headers,
+            "Tus-Resumable": "1.0.0",
+            "X-CSRFToken": self.me["cookies"]["csrftoken"],
+            "Referer": self.host + self.me["assignment"],
+        }
+        with self.client.post(
+            "/uploads/",
+            name="photo upload",  # each of its three requests
+            headers={**tus, "Upload-Length": str(len(PHOTO))},
+            catch_response=True,
+        ) as created:
+            if created.status_code != 201:
+                created.failure(f"HTTP {created.status_code}")
+                return
+        location = created.headers["Location"]
+        with self.client.patch(
+            location,
+            name="photo upload",
+            data=PHOTO,
+            headers={
+                **tus,
+                "Upload-Offset": "0",
+                "Content-Type": "application/offset+octet-stream",
             },
-            {"file": (f"photo{self.photos}.jpg", PHOTO)},
-        )
+            catch_response=True,
+        ) as sent:
+            if sent.status_code != 204:
+                sent.failure(f"HTTP {sent.status_code}")
+                return
         self._post(
             self.me["upload"],
             "photo upload",
             referer=self.me["assignment"],
             expect=201,
-            form=form,
+            fields={
+                "part": self.me["photo_part"],
+                "client_key": f"load-{self.number}-{self.photos}-{time.monotonic_ns()}",
+                "upload": location.rstrip("/").rsplit("/", 1)[-1],
+            },
             accept="application/json",
         )
 

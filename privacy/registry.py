@@ -60,6 +60,20 @@ REGISTRY: dict[str, PersonalData] = {
         WHILE_IN_A_COHORT,
         DELETE,
     ),
+    "uploads.ResumableUpload": PersonalData(
+        "a file on its way from the person's phone, not yet finished",
+        "uploads that go on after a dropped connection",
+        "a day, unless finished sooner",
+        DELETE,
+        exported=False,  # not yet anything; once handed over it is exported as a file
+    ),
+    "programmes.MaterialMedia": PersonalData(
+        "who uploaded a video or sound to an organisation's materials",
+        "the Wagtail admin (the uploader may edit their own)",
+        "as the materials",
+        KEEP,  # the organisation's material, not the person's
+        exported=False,
+    ),
     "notifications.NotificationPreference": PersonalData(
         "email choices", "sending only what the person wants", "as the account", DELETE
     ),

@@ -37,7 +37,8 @@ from polku.notifications.models import Notice, NotificationPreference
 from polku.notifications.services import send_once
 from polku.people.models import Cohort, Invitation, Membership, Role, User
 from polku.people.versions import STRUCTURE
-from polku.uploads.models import StoredFile, private_storage
+from polku.uploads.models import ResumableUpload, StoredFile, private_storage
+from polku.uploads.resumable import resumable_delete
 from polku.uploads.services import stored_file_delete
 from programmes.assignments.models import Answer, AnswerFile, AnswerRevision, ReviewComment
 from programmes.live.models import LiveAnswer, PublishedDay
@@ -302,7 +303,10 @@ def _account_erase(user: User) -> None:
     from allauth.account.models import EmailAddress
     from wagtail.users.models import UserProfile
 
-    _files_delete(StoredFile.objects.filter(owner=user))
+    # A trainer's video in materials is the organisation's: its playable copy stays.
+    _files_delete(StoredFile.objects.filter(owner=user, materialmedia__isnull=True))
+    for upload in ResumableUpload.objects.filter(owner=user):
+        resumable_delete(upload)  # files on their way, with their bytes
     AnswerRevision.objects.filter(saved_by=user).update(saved_by=None)
     HelpedMark.objects.filter(user=user).delete()
     # Mentoring: the person's pairs (with their sessions, goals, notes, check-ins and

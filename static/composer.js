@@ -1,7 +1,7 @@
 /* The group's composer: photos, videos and files go ahead while the post is written
  * (resumably, with progress: resumable.js), and the post carries their ids. Post waits until
  * they have arrived. Without JavaScript the form sends the files itself. */
-import { Refused, SessionLost, sendResumable } from "./resumable.js";
+import { Refused, SessionLost, sendResumable, uploadItem } from "./resumable.js";
 
 const composer = document.querySelector(".composer");
 const input = composer?.querySelector("input[type=file]");
@@ -19,17 +19,7 @@ if (composer && input && window.tus) {
   };
 
   async function send(file) {
-    const item = document.createElement("li");
-    item.className = "upload uploading";
-    const name = document.createElement("span");
-    name.textContent = file.name;
-    const bar = document.createElement("progress");
-    bar.max = 100;
-    bar.value = 0;
-    const note = document.createElement("span");
-    note.className = "meta";
-    note.setAttribute("aria-live", "polite");
-    item.append(name, bar, note);
+    const { item, bar, note } = uploadItem(file);
     list.append(item);
     sending += 1;
     settle();

@@ -48,6 +48,23 @@ export async function outboxOf(scope) {
   }
 }
 
+/** A file's line while it is sent: its name, a progress bar and a note read out when it
+ * changes (no connection, refused). Returns {item, bar, note}. */
+export function uploadItem(file) {
+  const item = document.createElement("li");
+  item.className = "upload uploading";
+  const name = document.createElement("span");
+  name.textContent = file.name;
+  const bar = document.createElement("progress");
+  bar.max = 100;
+  bar.value = 0;
+  const note = document.createElement("span");
+  note.className = "meta";
+  note.setAttribute("aria-live", "polite");
+  item.append(name, bar, note);
+  return { item, bar, note };
+}
+
 /**
  * Sends a file; resolves with the server's id for the finished upload. Rejects with Refused
  * or SessionLost. Without a connection it waits (onWaiting(true)) and goes on by itself.

@@ -11,6 +11,7 @@ the original's metadata: a phone's video carries where it was shot."""
 
 import ctypes
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -164,9 +165,12 @@ def audio_render(source: Path, rendition: Path, probe: VideoProbe, alive=lambda:
 HEARTBEAT_SECONDS = 20
 
 
-def _die_with_parent() -> None:
-    """In the child, before ffmpeg starts (Linux): if the worker is killed, ffmpeg is too,
-    rather than rendering on for nobody while the sweep starts the video again."""
+def _child_setup() -> None:
+    """In the child, before ffmpeg starts. It yields the CPU to web requests and live
+    summaries (niced: a video may take minutes, a request must not wait behind it). And
+    (Linux) if the worker is killed, ffmpeg is too, rather than rendering on for nobody while
+    the sweep starts the video again."""
+    os.nice(RENDER_NICENESS)
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -174,6 +178,7 @@ def _die_with_parent() -> None:
         pass  # not Linux: the render's time limit still stops it
 
 
+RENDER_NICENESS = 10
 PR_SET_PDEATHSIG = 1
 
 
@@ -186,7 +191,7 @@ def _ffmpeg(*arguments: str, timeout: float, alive=lambda: None) -> None:
             command,
             stdout=subprocess.DEVNULL,
             stderr=errors,
-            preexec_fn=_die_with_parent,  # only prctl runs in the child: no lock is taken
+            preexec_fn=_child_setup,  # only nice and prctl run in the child: no lock taken
         ) as process,
     ):
         while True:

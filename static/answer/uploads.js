@@ -11,6 +11,7 @@ import {
   outboxOf,
   outboxPut,
   sendResumable,
+  uploadItem,
 } from "../resumable.js";
 
 const READY_POLL_MS = 1500;
@@ -64,17 +65,7 @@ function fileItem(body, alt) {
  * sent, the server's id for it), so after a reload it is still the same file to the server. */
 function uploadOne(form, t, part, file, list, key = newKey(), sentAs = null) {
   let uploadId = sentAs;
-  const item = document.createElement("li");
-  item.className = "upload uploading";
-  const name = document.createElement("span");
-  name.textContent = file.name;
-  const bar = document.createElement("progress");
-  bar.max = 100;
-  bar.value = 0;
-  const note = document.createElement("span");
-  note.className = "meta";
-  note.setAttribute("aria-live", "polite");
-  item.append(name, bar, note);
+  const { item, bar, note } = uploadItem(file);
   list.append(item);
   const record = { scope: form.dataset.storageKey, part, file, uploadId };
   outboxPut(key, record);

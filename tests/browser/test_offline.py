@@ -39,6 +39,18 @@ def addresses(world):
     }
 
 
+def _phone(browser, live_server, user):
+    return _log_in(
+        browser,
+        live_server,
+        user,
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        bypass_csp=True,  # wait_for_function evaluates its predicates
+    )
+
+
 def _network(cdp, *, offline: bool, upload_bytes_per_second: int = -1):
     cdp.send(
         "Network.emulateNetworkConditions",
@@ -66,15 +78,7 @@ def test_a_video_cut_off_halfway_goes_on_from_where_it_stopped(
         check=True,
     )
     size = video.stat().st_size
-    phone = _log_in(
-        browser,
-        live_server,
-        world.participant.user,
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        bypass_csp=True,  # wait_for_function evaluates its predicates
-    )
+    phone = _phone(browser, live_server, world.participant.user)
     cdp = phone.context.new_cdp_session(phone)
     phone.goto(live_server.url + addresses["assignment"])
     sent = []  # (method, Upload-Offset) of every tus request
@@ -109,15 +113,7 @@ def test_a_video_cut_off_halfway_goes_on_from_where_it_stopped(
 def test_an_assignment_kept_by_the_path_is_answered_offline_and_saved_when_back(
     world, addresses, browser, live_server, screenshots
 ):
-    phone = _log_in(
-        browser,
-        live_server,
-        world.participant.user,
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        bypass_csp=True,  # wait_for_function evaluates its predicates
-    )
+    phone = _phone(browser, live_server, world.participant.user)
     phone.goto(live_server.url + addresses["path"])
     # The service worker takes the page over and keeps what the path names.
     phone.wait_for_function("navigator.serviceWorker.controller !== null || location.reload()")

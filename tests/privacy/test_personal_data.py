@@ -201,3 +201,40 @@ def test_staff_reading_an_answer_and_roles_given_are_in_the_audit_log(world, dja
     reader.force_login(admin)
     assert reader.get("/admin/audit_log/").status_code == 200
     assert client_for(world.trainer.user).get("/admin/audit_log/").status_code in (302, 403)
+
+
+def test_erasing_a_trainer_keeps_the_organisations_materials_and_drops_files_on_their_way(
+    world, committed, tmp_path, settings
+):
+    """A trainer's video in materials is the organisation's: it plays on after the trainer is
+    erased. Files the person was still sending are gone, bytes and all."""
+    import os
+
+    from django.core.files.base import ContentFile
+
+    from polku.uploads.models import ResumableUpload
+    from programmes.models import MaterialMedia
+
+    trainer = world.trainer.user
+    playable = StoredFile.objects.create(
+        owner=trainer,
+        client_key="m",
+        kind=StoredFile.Kind.VIDEO,
+        state=StoredFile.State.READY,
+        name="aamu.mp4",
+        content_type="video/mp4",
+        size=1,
+    )
+    MaterialMedia.objects.create(
+        title="Aamu",
+        type="video",
+        file=ContentFile(b"\x00\x00\x00\x18ftypmp42", "aamu.mp4"),
+        playable=playable,
+    )
+    on_its_way = ResumableUpload.objects.create(owner=trainer, length=100)
+    os.makedirs(os.path.dirname(on_its_way.path), exist_ok=True)
+    open(on_its_way.path, "wb").close()
+    with committed():
+        services.person_erase(user=trainer, by=trainer)
+    assert MaterialMedia.objects.get().playable == playable
+    assert not ResumableUpload.objects.exists() and not os.path.exists(on_its_way.path)
