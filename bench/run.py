@@ -137,10 +137,21 @@ class Browser:
         connection.close()
         return response.status, content, elapsed
 
-    def tus_send(self, name: str, source, length: int, piece: int = 8 * 1024 * 1024):
+    def tus_send(
+        self,
+        name: str,
+        source,
+        length: int,
+        piece: int = 8 * 1024 * 1024,
+        rate: float = 0,
+        port: int = PORT,
+    ):
         """Sends a file as static/resumable.js does (tus 1.0: create, then a PATCH a piece at
         a time, read from `source`, bytes or an open file, so a 100 MB video is never whole
-        in memory). Returns (upload id, seconds)."""
+        in memory). With `rate` (bytes a second) the pieces are paced as a phone's network
+        sends them through a buffering reverse proxy: each piece reaches gunicorn whole, at
+        the phone's pace. `port`: the server taking uploads, if not the site's own (an upload
+        pool, docs/scaling.md). Returns (upload id, seconds)."""
         headers = {
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
             "X-CSRFToken": self.csrf(),
@@ -149,7 +160,7 @@ class Browser:
             "Tus-Resumable": "1.0.0",
         }
         started = time.perf_counter()
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         encoded = base64.b64encode(name.encode()).decode()
         connection.request(
             "POST",
@@ -186,6 +197,8 @@ class Browser:
             if response.status != 204:
                 raise SystemExit(f"upload piece: HTTP {response.status}")
             offset += len(data)
+            if rate:
+                time.sleep(max(0.0, started + offset / rate - time.perf_counter()))
         connection.close()
         return location.rstrip("/").rsplit("/", 1)[-1], time.perf_counter() - started
 

@@ -6,6 +6,10 @@ and one for media (as docker/compose.yaml runs them), PostgreSQL and Redis.
     .venv/bin/python bench/uploads.py           # 20 videos of 100 MB, 300 live answers in 30 s
     .venv/bin/python bench/uploads.py --uploads 2 --megabytes 4 --answers 30 --seconds 3  # CI
 
+Each phone sends at a 4G phone's pace (--mbit, 20 Mbit/s), its pieces reaching gunicorn whole
+as a buffering reverse proxy hands them on (nginx's default; the README asks for it): a sync
+worker never waits on a phone's network. --mbit 0 sends as fast as localhost takes them.
+
 Prints the live answers' p50 and p95 alone and while the videos arrive (the target: p95 within
 2x of its value alone), the largest memory of a web worker meanwhile (target: under 250 MB:
 pieces are streamed to disk, never whole in memory), whether every video was made playable
@@ -13,6 +17,7 @@ and how long that took, and the media worker's throughput in seconds of video pe
 CPU (ffmpeg's own included). It drops and recreates the database named by --database."""
 
 import argparse
+import http.client
 import os
 import subprocess
 import sys
@@ -27,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.live import _percentiles, _post, _session_browser  # noqa: E402
 from bench.run import (  # noqa: E402
     BIN,
+    PORT,
     ROOT,
     _children,
     _rss_mb,
@@ -56,6 +62,15 @@ def _video(folder: Path, megabytes: int) -> tuple[Path, float]:
         check=True,
     )
     return path, seconds
+
+
+def _wait_for(port: int) -> None:
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("HEAD", "/")
+            return
+        except OSError:
+            time.sleep(0.2)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -94,9 +109,21 @@ def main():
     )
     parser.add_argument("--uploads", type=int, default=20)
     parser.add_argument("--megabytes", type=int, default=100)
+    parser.add_argument(
+        "--mbit",
+        type=float,
+        default=20,
+        help="each phone's upload speed, Mbit/s (4G); 0: as fast as localhost takes them",
+    )
     parser.add_argument("--answers", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--render-minutes", type=float, default=30.0)
+    parser.add_argument(
+        "--upload-workers",
+        type=int,
+        default=1,
+        help="gunicorn workers of their own for /uploads/ (0: the site's workers take them)",
+    )
     service_arguments(parser, database="polku_bench_uploads", broker="redis://127.0.0.1:6379/13")
     args = parser.parse_args()
 
@@ -147,9 +174,25 @@ def main():
             cwd=ROOT,
             env=dict(os.environ),
         )
+        pool = None
+        if args.upload_workers:
+            # The upload pool: the same app in gunicorn workers of its own, to which the
+            # reverse proxy sends /uploads/ (docs/scaling.md, docker/nginx.conf).
+            pool = subprocess.Popen(
+                [
+                    BIN / "gunicorn",
+                    "polku.wsgi:application",
+                    *("--workers", str(args.upload_workers), "--bind", f"127.0.0.1:{PORT + 1}"),
+                    *("--log-level", "warning"),
+                ],
+                cwd=ROOT,
+                env=dict(os.environ),
+            )
+            _wait_for(PORT + 1)
         try:
-            for browser in answerers[:10]:
-                _post(browser, "/ping/", {})  # warm
+            # A round unmeasured first: both workers' caches and connections warm, as they
+            # are an hour into a training day.
+            _answers(answerers, question("Miten matka sujui?"), min(args.seconds, 10))
             alone = _answers(answerers, question("Yksi sana aamusta?"), args.seconds)
 
             cpu_before = _cpu_seconds(media.pid)
@@ -160,7 +203,13 @@ def main():
             def send(n):
                 try:
                     with open(video, "rb") as source:
-                        upload_id, elapsed = senders[n].tus_send(video.name, source, size)
+                        upload_id, elapsed = senders[n].tus_send(
+                            video.name,
+                            source,
+                            size,
+                            rate=args.mbit * 1e6 / 8,
+                            port=PORT + 1 if args.upload_workers else PORT,
+                        )
                     status, body, joining = senders[n].post_form(
                         join_path,
                         {"part": files_part, "client_key": f"video-{n}", "upload": upload_id},
@@ -180,8 +229,9 @@ def main():
 
             def watch_memory():
                 while sending.is_set():
-                    for pid in _children(server.pid):
-                        peak["web"] = max(peak["web"], _rss_mb(pid))
+                    for parent in (server, pool):
+                        for pid in _children(parent.pid) if parent else []:
+                            peak["web"] = max(peak["web"], _rss_mb(pid))
                     time.sleep(0.2)
 
             watcher = threading.Thread(target=watch_memory)
@@ -206,8 +256,10 @@ def main():
             processed_after = time.perf_counter() - upload_started
             cpu = _cpu_seconds(media.pid) - cpu_before
         finally:
-            media.terminate()
-            media.wait(timeout=30)
+            for process in (media, pool):
+                if process is not None:
+                    process.terminate()
+                    process.wait(timeout=30)
 
     ready = videos.filter(state=StoredFile.State.READY).count()
     a50, a95 = _percentiles([t for _s, t in alone])
@@ -215,8 +267,12 @@ def main():
     accepted = sum(1 for s, _t in alone + loaded if s == 302)
     print(
         f"\nuploads: {args.uploads} videos of {size / 1e6:.0f} MB ({video_seconds:.0f} s, 1080p) "
-        f"sent at once in 8 MB pieces, beside {args.answers} live answers in {args.seconds:.0f} s; "
-        "gunicorn 2 sync workers, a live worker and a media worker, DEBUG off"
+        f"sent at once in 8 MB pieces "
+        + (f"at {args.mbit:.0f} Mbit/s each" if args.mbit else "as fast as they are taken")
+        + f", beside {args.answers} live answers in {args.seconds:.0f} s; "
+        "gunicorn 2 sync workers"
+        + (f" and {args.upload_workers} for uploads" if args.upload_workers else "")
+        + ", a live worker and a media worker, DEBUG off"
     )
     print(f"live answers accepted / sent:   {accepted} / {2 * args.answers}")
     print(f"live answer alone:              p50 {a50 * 1000:.1f} ms, p95 {a95 * 1000:.1f} ms")

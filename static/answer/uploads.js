@@ -46,7 +46,8 @@ function fileItem(body, alt) {
   item.className = "upload";
   const link = document.createElement("a");
   if (body.kind === "photo" || body.kind === "video") {
-    link.href = body.kind === "photo" ? `${body.url}?v=full` : body.url;
+    // A photo opens large; a video plays in the phone's own player (the poster shows here).
+    link.href = `${body.url}?v=${body.kind === "photo" ? "full" : "video"}`;
     const img = document.createElement("img");
     img.className = "thumb";
     img.alt = alt || body.name; // the part's label: "A photo of the board", not IMG_2034.jpg
