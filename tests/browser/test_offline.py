@@ -173,3 +173,23 @@ def test_a_newer_server_text_is_never_overwritten_by_what_was_typed_offline(
     answer.refresh_from_db()
     kept = answer.content[addresses["text_part"]]
     assert "Puhelimella junassa." in kept and "Läppärillä toimistolla." in kept
+
+
+def test_a_photo_chosen_offline_waits_on_the_phone_and_goes_when_back(
+    world, addresses, browser, live_server, tmp_path
+):
+    from tests.conftest import png_bytes
+
+    photo = tmp_path / "taulu.png"
+    photo.write_bytes(png_bytes((800, 600)))
+    phone = _phone(browser, live_server, world.participant.user)
+    phone.goto(live_server.url + addresses["assignment"])
+    phone.context.set_offline(True)
+    phone.locator("input[type=file]").first.set_input_files(str(photo))
+    phone.wait_for_selector(".upload .meta:has-text('No connection')")
+    phone.wait_for_selector("#offline-banner:has-text('Waiting to be sent: 1 file')")
+    phone.context.set_offline(False)
+    phone.wait_for_selector(".uploads img.thumb", timeout=15_000)
+    answer = Answer.objects.get(participant=world.participant)
+    assert answer.files.get().stored_file.name == "taulu.png"
+    phone.wait_for_selector("#offline-banner", state="hidden", timeout=10_000)
