@@ -41,10 +41,12 @@ async function keep(request, response) {
   }
 }
 
-async function networkFirst(request) {
+async function networkFirst(event) {
+  const { request } = event;
   try {
     const response = await fetch(request);
-    keep(request, response.clone());
+    // The worker may be stopped once the page has its answer: it waits for the copy too.
+    event.waitUntil(keep(request, response.clone()));
     return response;
   } catch {
     const kept = await caches.match(request, { cacheName: PAGES, ignoreVary: true });
@@ -59,7 +61,7 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   } else if (request.mode === "navigate") {
-    event.respondWith(networkFirst(request));
+    event.respondWith(networkFirst(event));
   }
 });
 
