@@ -6,7 +6,8 @@ import { outboxCount } from "./resumable.js";
 
 const banner = document.getElementById("offline-banner");
 const t = JSON.parse(document.getElementById("offline-i18n").textContent);
-const signedIn = document.body.dataset.signedIn === "true";
+// "true", "false" (a login page, after logging out) or "unknown" (the offline page).
+const signedIn = document.body.dataset.signedIn;
 
 /** "1 answer" or "3 answers": Finnish and English have the same two forms. */
 function counted([one, many], n) {
@@ -52,7 +53,7 @@ if ("serviceWorker" in navigator) {
     .register("/sw.js", { scope: "/" })
     .then(() => navigator.serviceWorker.ready)
     .then((registration) => {
-      if (!signedIn) {
+      if (signedIn === "false") {
         registration.active.postMessage({ forget: true });
         return;
       }

@@ -66,20 +66,28 @@ self.addEventListener("fetch", (event) => {
 });
 
 // From the pages (offline.js): pages to keep before they are opened (the path names the next
-// day and the open assignments), or forget every kept page (logged out).
+// day and the open assignments), or forget every kept page (logged out). One at a time, in
+// the order they came: a "forget" must never run alongside a "keep" and leave its pages.
+let messages = Promise.resolve();
+
+function keepPages(pages) {
+  return Promise.all(
+    pages.map((page) =>
+      fetch(page, { credentials: "same-origin" })
+        .then((response) => keep(new Request(page), response))
+        .catch(() => null),
+    ),
+  );
+}
+
 self.addEventListener("message", (event) => {
   const { pages, forget } = event.data || {};
   if (forget) {
-    event.waitUntil(caches.delete(PAGES));
+    messages = messages.then(() => caches.delete(PAGES)).catch(() => null);
   } else if (Array.isArray(pages)) {
-    event.waitUntil(
-      Promise.all(
-        pages.map((page) =>
-          fetch(page, { credentials: "same-origin" })
-            .then((response) => keep(new Request(page), response))
-            .catch(() => null),
-        ),
-      ),
-    );
+    messages = messages.then(() => keepPages(pages)).catch(() => null);
+  } else {
+    return;
   }
+  event.waitUntil(messages);
 });

@@ -35,3 +35,13 @@ def test_the_path_names_the_open_assignments_for_the_phone_to_keep(world):
     assignment = reverse("cohort_assignment", args=[world.cohort.slug, world.assignment.id])
     kept = page.content.decode().split('id="offline-keep"')[1].split("</script>")[0]
     assert assignment in kept
+
+
+def test_the_offline_page_never_tells_the_phone_to_forget_its_kept_pages(world):
+    """It is kept for everyone of the device, fetched when the worker installs (perhaps on the
+    login page): it must not say "logged out", or showing it would forget the kept pages."""
+    for client in (client_for(None), client_for(world.participant.user)):
+        body = client.get(reverse("offline")).content.decode()
+        assert 'data-signed-in="unknown"' in body
+    login = client_for(None).get(reverse("account_login")).content.decode()
+    assert 'data-signed-in="false"' in login

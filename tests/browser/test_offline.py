@@ -125,6 +125,9 @@ def test_an_assignment_kept_by_the_path_is_answered_offline_and_saved_when_back(
 
     phone.context.set_offline(True)
     phone.goto(live_server.url + addresses["assignment"])  # never opened before: kept
+    phone.screenshot(path=screenshots / "offline-kept-assignment-360.png", full_page=True)
+    heading = phone.locator("h1").first.inner_text()
+    assert heading != "No connection", "the page the path named was not kept"
     banner = phone.locator("#offline-banner")
     banner.wait_for(state="visible")
     assert "You are offline" in banner.inner_text()
