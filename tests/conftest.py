@@ -178,6 +178,21 @@ def tus_send(client, name: str, content: bytes, piece: int = 1024 * 1024, langua
     return reply
 
 
+def stored_video_build(owner, state="ready", client_key="video"):
+    """A video's row as the worker leaves it (no files): for access and privacy tests."""
+    from polku.uploads.models import StoredFile
+
+    return StoredFile.objects.create(
+        owner=owner,
+        client_key=client_key,
+        kind=StoredFile.Kind.VIDEO,
+        state=state,
+        name="video.mp4",
+        content_type="video/mp4",
+        size=1,
+    )
+
+
 def png_bytes(size=(40, 30), color="green") -> bytes:
     import io
 

@@ -11,7 +11,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from polku.people.services import invitation_create, invitation_token
-from tests.conftest import World, answer_build, client_for, live_question_build, post_build
+from tests.conftest import (
+    World,
+    answer_build,
+    client_for,
+    live_question_build,
+    post_build,
+    stored_video_build,
+)
 
 # Who asks. "participant" owns the answer under test; "group_mate" shares their small group;
 # "classmate" is in another small group of the same cohort; "outsider" is a participant of
@@ -405,21 +412,12 @@ def _url(name: str, world: World) -> str:
     ):
         return _mentoring_url(name, world)
     if name in ("resumable_upload", "stored_file_captions"):
-        from polku.uploads.models import ResumableUpload, StoredFile
+        from polku.uploads.models import ResumableUpload
 
         if name == "resumable_upload":
             upload = ResumableUpload.objects.create(owner=world.participant.user, length=10)
             return reverse(name, args=[upload.id])
-        video = StoredFile.objects.create(
-            owner=world.participant.user,
-            client_key="video",
-            kind=StoredFile.Kind.VIDEO,
-            state=StoredFile.State.READY,
-            name="video.mp4",
-            content_type="video/mp4",
-            size=1,
-        )
-        return reverse(name, args=[video.id])
+        return reverse(name, args=[stored_video_build(world.participant.user).id])
     if name in ("material_media", "material_file"):
         return _material_url(name, world)
     if name == "wagtail_serve":
@@ -432,20 +430,11 @@ def _material_url(name: str, world: World) -> str:
     from django.core.files.base import ContentFile
 
     from polku.people.services import organisation_editors_get
-    from polku.uploads.models import StoredFile
     from programmes.models import MaterialMedia
 
     organisation_editors_get(world.cohort.organisation)
     world.cohort.organisation.refresh_from_db()
-    playable = StoredFile.objects.create(
-        owner=world.trainer.user,
-        client_key="material",
-        kind=StoredFile.Kind.VIDEO,
-        state=StoredFile.State.PROCESSING,
-        name="aamu.mp4",
-        content_type="video/mp4",
-        size=1,
-    )
+    playable = stored_video_build(world.trainer.user, state="processing", client_key="material")
     media = MaterialMedia.objects.create(
         title="Aamu",
         type="video",

@@ -214,17 +214,10 @@ def test_erasing_a_trainer_keeps_the_organisations_materials_and_drops_files_on_
 
     from polku.uploads.models import ResumableUpload
     from programmes.models import MaterialMedia
+    from tests.conftest import stored_video_build
 
     trainer = world.trainer.user
-    playable = StoredFile.objects.create(
-        owner=trainer,
-        client_key="m",
-        kind=StoredFile.Kind.VIDEO,
-        state=StoredFile.State.READY,
-        name="aamu.mp4",
-        content_type="video/mp4",
-        size=1,
-    )
+    playable = stored_video_build(trainer)
     MaterialMedia.objects.create(
         title="Aamu",
         type="video",
