@@ -3,6 +3,7 @@
 
     python3 dev.py start   install, migrate, load the demo, run web + Celery worker + beat
     python3 dev.py test    install, run the whole test suite (extra arguments go to pytest)
+    python3 dev.py idp     the demo organisation's own sign-in service, to try single sign-on
 
 Both install into .venv from the pinned requirements/constraints.txt and are safe to repeat."""
 
@@ -114,6 +115,8 @@ participant and open "Live questions" on the path; the trainer shows the check-i
   trainer       valmentaja1@polku.example     {from_demo}
   organiser     organisaattori@polku.example  {from_demo}
   admin         admin@polku.example           {from_demo}   (Wagtail: /admin/)
+  single sign-on  sanna.sso@sso.polku.example   run `python3 dev.py idp` beside this, then
+                  "Sign in with your work account" on the login page
 """,
         flush=True,
     )
@@ -134,6 +137,25 @@ participant and open "Live questions" on the path; the trainer shows the check-i
     return max((p.returncode or 0) for p in processes)
 
 
+def idp():
+    """The demo organisation's own sign-in service (OpenID Connect, npm oidc-provider), for
+    trying single sign-on against `dev.py start`. Needs Node.js."""
+    install()
+    if not (ROOT / "node_modules" / "oidc-provider").exists():
+        run("npm", "ci", "--no-audit", "--no-fund")
+    port = os.environ.get("PORT", "8000")
+    code = (
+        "import django; django.setup(); from devtools.demo import DEMO_ORGANISATION; "
+        "from devtools.identity_providers import demo_serve; "
+        f"raise SystemExit(demo_serve(DEMO_ORGANISATION, 'http://127.0.0.1:{port}'))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "polku.settings.dev"}
+    try:
+        return subprocess.run([str(PYTHON), "-c", code], cwd=ROOT, env=env).returncode
+    except KeyboardInterrupt:
+        return 0
+
+
 def test(args):
     install()
     # One pytest process per core (pytest-xdist), each with its own test database, unless the
@@ -148,4 +170,6 @@ if __name__ == "__main__":
         sys.exit(start())
     if command == "test":
         sys.exit(test(sys.argv[2:]))
+    if command == "idp":
+        sys.exit(idp())
     sys.exit(__doc__)

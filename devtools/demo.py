@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from polku.people.models import Cohort, Organisation, Role, User
+from devtools import identity_providers as idp
+from polku.people.models import Cohort, EmailDomain, Organisation, Role, SignOn, User
 from polku.people.services import membership_add, memberships_join
 from programmes.models import (
     AnswerScope,
@@ -392,6 +393,7 @@ def demo_load() -> tuple[Cohort, list[tuple[str, str]]] | None:
         role=Role.PARTICIPANT,
         small_group_name=GROUPS[0],
     )
+    demo_sso_build(cohort)
     User.objects.create_superuser("admin@polku.example", DEMO_PASSWORD, first_name="Admin")
     demo_history_build(cohort)
     demo_team_surveys_build(cohort)
@@ -405,6 +407,26 @@ def demo_load() -> tuple[Cohort, list[tuple[str, str]]] | None:
         ("tiina.tiimi@polku.example", "team member coaching osallistuja01 (mentoring only)"),
     ]
     return cohort, logins
+
+
+def demo_sso_build(cohort: Cohort) -> None:
+    """Addresses at the demo's SSO domain sign in at the organisation's own OpenID Connect
+    provider (python dev.py idp), and only there; one such person is invited."""
+    organisation = cohort.organisation
+    organisation.sso_protocol = SignOn.OIDC
+    organisation.sso_required = True
+    organisation.sso_issuer = f"http://127.0.0.1:{idp.DEMO_OIDC_PORT}"
+    organisation.sso_client_id = idp.DEMO_CLIENT_ID
+    organisation.sso_client_secret = idp.DEMO_CLIENT_SECRET
+    organisation.save()
+    EmailDomain.objects.create(organisation=organisation, domain=idp.DEMO_SSO_DOMAIN)
+    membership_add(
+        cohort=cohort,
+        email=f"sanna.sso@{idp.DEMO_SSO_DOMAIN}",
+        name="Sanna Sisäänkirjautuja",
+        role=Role.PARTICIPANT,
+        small_group_name=GROUPS[1],
+    )
 
 
 def demo_history_build(cohort: Cohort) -> None:

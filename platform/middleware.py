@@ -6,6 +6,7 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -65,3 +66,25 @@ class MalformedAdminPostMiddleware:
         logger.error("malformed admin POST to %s", request.path, exc_info=exception)
         message = _("The form arrived incomplete. Reload the page and try again.")
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+class IdentityProviderUnreachableMiddleware:
+    """Single sign-on asks the organisation's identity provider (its OpenID configuration,
+    keys and tokens) while the person waits. When it cannot be reached, the person is told
+    so, in their language, with 502, rather than shown a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        import requests
+
+        if not isinstance(exception, requests.RequestException):
+            return None
+        logger.warning(
+            "identity provider unreachable: %s %s: %s", request.method, request.path, exception
+        )
+        return render(request, "people/sso_unreachable.html", status=502)

@@ -68,6 +68,10 @@ urlpatterns = [
     path("", include(live_urls.urlpatterns)),
     path("", include(impact_urls.urlpatterns)),
     path("mentoring/", include(mentoring_urls.urlpatterns)),
+    path("accounts/sso/", people_views.sso_start, name="sso_start"),
+    # allauth's pages for connecting accounts would list every organisation's provider.
+    path("accounts/3rdparty/", people_views.not_here, name="socialaccount_connections"),
+    path("accounts/3rdparty/signup/", people_views.not_here, name="socialaccount_signup"),
     path("accounts/", include("allauth.urls")),
     # Wagtail's login form would bypass the site login's rate limit: it forwards there.
     path("admin/login/", people_views.admin_login, name="admin_login"),

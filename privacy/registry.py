@@ -44,6 +44,14 @@ REGISTRY: dict[str, PersonalData] = {
         DELETE,
         exported=False,  # the same address as the account's, exported there
     ),
+    "socialaccount.SocialAccount": PersonalData(
+        "the person's identifier at their organisation's sign-in service, with the email and "
+        "name it gave at the last sign-in (django-allauth)",
+        "single sign-on",
+        "as the account",
+        DELETE,
+        exported=False,  # the organisation's identifier; the email and name are the account's
+    ),
     "wagtailusers.UserProfile": PersonalData(
         "Wagtail admin preferences and avatar",
         "the admin",

@@ -301,6 +301,7 @@ def _account_erase(user: User) -> None:
     files, exports and settings deleted, its name taken off shared work, no name, email,
     password or login left."""
     from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
     from wagtail.users.models import UserProfile
 
     # A trainer's video in materials is the organisation's: its playable copy stays.
@@ -328,6 +329,7 @@ def _account_erase(user: User) -> None:
     for model in (PageVisit, Notice, NotificationPreference):
         model.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()  # no sign-in at the organisation either
     UserProfile.objects.filter(user=user).delete()
     user.groups.clear()
     user.first_name = user.last_name = user.language = ""

@@ -232,7 +232,9 @@ POST_ROUTES += ("comment_add", "coaching_close")
 
 # Whole route families of libraries, each covered by one rule tested below.
 PREFIX_RULES = {
-    "accounts/": "django-allauth: login, logout, password reset; public by design",
+    "accounts/": "django-allauth: login, logout, password reset and each organisation's single "
+    "sign-on; public by design (tests/people/test_single_sign_on.py: no page lists another "
+    "organisation's provider, none lets a sign-in connect to another account)",
     "admin/": "Wagtail admin: trainers and staff only (test_wagtail_admin_*); its walls per "
     "organisation: tests/programmes/test_wagtail_walls.py; personal data and the audit log "
     "for superusers only: tests/privacy",

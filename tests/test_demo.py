@@ -15,8 +15,9 @@ from progress.models import Attendance, CohortProgress
 def test_the_demo_loads_once_with_a_history_the_figures_agree_with(client):
     cohort, logins = demo_load()
     assert demo_load() is None  # a second start leaves it as it is
-    # 24 who joined, and one invited who has not: not counted anywhere in the figures.
-    assert cohort.memberships.filter(role=Role.PARTICIPANT).count() == 25
+    # 24 who joined, and two invited who have not (one of them to sign in with single
+    # sign-on): not counted anywhere in the figures.
+    assert cohort.memberships.filter(role=Role.PARTICIPANT).count() == 26
     assert cohort.memberships.joined_participants().count() == 24
     assert Attendance.objects.filter(cohort=cohort).count() == 2 * 24  # two days held
     answers = Answer.objects.filter(cohort=cohort, submitted_at__isnull=False)
@@ -91,3 +92,26 @@ def test_the_demo_has_a_published_day_with_commitments_brought_back_and_a_librar
     client.login(email="osallistuja01@polku.example", password=DEMO_PASSWORD)
     page = client.get(f"/c/{cohort.slug}/assignment/{commitment.follow_up_id}/").content.decode()
     assert "Sitouduit päivänä" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_organisation_signs_its_sso_domain_in_at_the_local_provider(client):
+    """`python dev.py idp` serves the provider the demo organisation is set up for: the
+    same issuer, client and callback."""
+    from devtools import identity_providers as idp
+    from polku.people import sso
+
+    cohort, _logins = demo_load()
+    email = f"sanna.sso@{idp.DEMO_SSO_DOMAIN}"
+    organisation = sso.password_refused(email)
+    assert organisation == cohort.organisation
+    app = sso.apps(provider=sso.provider_id(organisation))[0]
+    assert app.settings["server_url"] == f"http://127.0.0.1:{idp.DEMO_OIDC_PORT}"
+    assert (app.client_id, app.secret) == (idp.DEMO_CLIENT_ID, idp.DEMO_CLIENT_SECRET)
+    assert sso.login_url(organisation) == f"/accounts/oidc/oidc-{organisation.slug}/login/"
+    # Everyone else in the demo still logs in with the printed password.
+    assert sso.password_refused("osallistuja01@polku.example") is None
+    response = client.post(
+        "/accounts/login/", {"login": email, "password": DEMO_PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "signs you in with your work account" in response.content.decode()

@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm
 from django import forms
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.contrib.auth import password_validation
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from . import sso
 from .services import CSV_MAX_BYTES
 
 
@@ -38,13 +40,55 @@ class InvitationAcceptForm(forms.Form):
         return cleaned
 
 
+class LoginForm(AllauthLoginForm):
+    """allauth's, refusing passwords for the addresses whose organisation signs them in
+    itself (sso.password_refused): the page then offers that organisation's sign-on."""
+
+    sso_organisation = None
+
+    def clean(self):
+        self.sso_organisation = sso.password_refused(self.cleaned_data.get("login") or "")
+        if self.sso_organisation is not None:
+            # allauth checks the next address again when the sign-in comes back.
+            next_url = self.request.POST.get("next", "") if self.request else ""
+            self.sso_login_url = sso.login_url(self.sso_organisation, next_url)
+            raise forms.ValidationError(
+                _("%(organisation)s signs you in with your work account, not a password."),
+                params={"organisation": self.sso_organisation.name},
+            )
+        return super().clean()
+
+
 class PasswordResetForm(ResetPasswordForm):
     """Resets passwords that exist. Someone invited who never joined has none: they join
-    through their invitation (which expires), not through a reset link."""
+    through their invitation (which expires), not through a reset link. Nor does anyone
+    whose organisation signs them in itself."""
 
     def clean_email(self):
         email = super().clean_email()
-        self.users = [user for user in self.users if user.has_usable_password()]
+        self.users = [
+            user
+            for user in self.users
+            if user.has_usable_password() and not sso.password_refused(user.email)
+        ]
+        return email
+
+
+class SignOnForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your work email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        self.organisation = sso.organisation_for_email(email)
+        if self.organisation is None:
+            raise forms.ValidationError(
+                _(
+                    "Your organisation does not sign in to Polku with its own accounts. "
+                    "Log in with your email and password."
+                )
+            )
         return email
 
 

@@ -1,5 +1,7 @@
 """Users, organisations, cohorts, small groups, memberships (roles) and invitations."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -7,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 
@@ -71,7 +74,14 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
-class Organisation(models.Model):
+class SignOn(models.TextChoices):
+    """How an organisation's own identity provider signs its people in (polku.people.sso)."""
+
+    OIDC = "oidc", "OpenID Connect"
+    SAML = "saml", "SAML 2.0"
+
+
+class Organisation(ClusterableModel):
     """A client that runs cohorts, for example a customer-service centre."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -103,6 +113,35 @@ class Organisation(models.Model):
         on_delete=models.SET_NULL,
         related_name="organisation",
     )
+    # Single sign-on with the organisation's identity provider (polku.people.sso). People
+    # whose email is in one of its `email_domains` sign in there; with `sso_required`, only there.
+    sso_protocol = models.CharField(
+        _("single sign-on"), max_length=8, choices=SignOn.choices, blank=True
+    )
+    sso_required = models.BooleanField(
+        _("people of the organisation must use single sign-on"),
+        default=False,
+        help_text=_("No passwords for addresses in the organisation's email domains."),
+    )
+    sso_issuer = models.CharField(
+        _("identity provider"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "OpenID Connect: the issuer URL (its /.well-known/openid-configuration is read). "
+            "SAML: the identity provider's entity ID."
+        ),
+    )
+    sso_client_id = models.CharField(_("client ID (OpenID Connect)"), max_length=200, blank=True)
+    sso_client_secret = models.CharField(
+        _("client secret (OpenID Connect)"), max_length=500, blank=True
+    )
+    sso_login_url = models.URLField(_("sign-on URL (SAML)"), max_length=500, blank=True)
+    sso_certificate = models.TextField(
+        _("signing certificate (SAML)"),
+        blank=True,
+        help_text=_("The identity provider's X.509 certificate, PEM or base64."),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -111,6 +150,46 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        needed = {
+            SignOn.OIDC: ["sso_issuer", "sso_client_id", "sso_client_secret"],
+            SignOn.SAML: ["sso_issuer", "sso_login_url", "sso_certificate"],
+        }.get(self.sso_protocol, [])
+        errors = {
+            name: _("Needed for this kind of sign-on.")
+            for name in needed
+            if not getattr(self, name).strip()
+        }
+        if self.sso_required and not self.sso_protocol:
+            errors["sso_required"] = _("Choose the kind of single sign-on first.")
+        if errors:
+            raise ValidationError(errors)
+
+
+DOMAIN_RE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+class EmailDomain(models.Model):
+    """An email domain whose people belong to one organisation: they are sent to its single
+    sign-on, and its identity provider is trusted for these addresses only."""
+
+    organisation = ParentalKey(Organisation, on_delete=models.CASCADE, related_name="email_domains")
+    domain = models.CharField(
+        _("email domain"), max_length=253, unique=True, help_text=_("For example example.com")
+    )
+
+    class Meta:
+        verbose_name = _("email domain")
+        verbose_name_plural = _("email domains")
+
+    def __str__(self):
+        return self.domain
+
+    def clean(self):
+        self.domain = self.domain.strip().lower().lstrip("@")
+        if not DOMAIN_RE.fullmatch(self.domain):
+            raise ValidationError({"domain": _("Write the part after @, for example example.com")})
 
 
 class Cohort(ClusterableModel):

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,8 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from polku.access import membership_get
 from polku.exports import table_response
 
-from . import services
-from .forms import ImportConfirmForm, InvitationAcceptForm, LanguageForm, ParticipantsImportForm
+from . import services, sso
+from .forms import (
+    ImportConfirmForm,
+    InvitationAcceptForm,
+    LanguageForm,
+    ParticipantsImportForm,
+    SignOnForm,
+)
 from .language import language_cookie_set
 from .models import Invitation, Membership, Role
 
@@ -50,6 +56,35 @@ def admin_login(request):
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = "/admin/"
     return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+
+def safe_next(request, default="/") -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or default
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        return default
+    return next_url
+
+
+def not_here(request):
+    raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+def sso_start(request):
+    """Single sign-on: the person's work address says which organisation's identity provider
+    signs them in; the page then links there (a link, not a redirect: see settings)."""
+    form = SignOnForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    organisation = form.organisation if request.method == "POST" and form.is_valid() else None
+    return render(
+        request,
+        "people/sso_start.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "next": safe_next(request, ""),
+            "continue_url": organisation and sso.login_url(organisation, safe_next(request, "")),
+        },
+    )
 
 
 @require_POST
@@ -95,6 +130,18 @@ def invitation_accept(request, token):
             status=410,
         )
     user = invitation.membership.user
+    organisation = sso.password_refused(user.email)
+    if organisation is not None:
+        # The organisation signs its people in itself: joining is signing in there.
+        return render(
+            request,
+            "people/invitation_login.html",
+            {
+                "invitation": invitation,
+                "login_url": sso.login_url(organisation, request.path),
+                "organisation": organisation,
+            },
+        )
     if user.has_usable_password():
         # An account of its own already: joining is logging in to it, never a new password.
         login_url = reverse("account_login") + "?" + urlencode({"next": request.path})

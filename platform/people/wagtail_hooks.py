@@ -16,7 +16,22 @@ class OrganisationViewSet(SnippetViewSet):
     icon = "site"
     list_display = ["name", "slug"]
     search_fields = ["name"]
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("retention_months")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("retention_months"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("sso_protocol"), FieldPanel("sso_required")]),
+                FieldPanel("sso_issuer"),
+                FieldRowPanel([FieldPanel("sso_client_id"), FieldPanel("sso_client_secret")]),
+                FieldPanel("sso_login_url"),
+                FieldPanel("sso_certificate"),
+            ],
+            heading=_("Single sign-on"),
+        ),
+        InlinePanel("email_domains", heading=_("Email domains"), label=_("Email domain")),
+    ]
 
 
 class CohortViewSet(SnippetViewSet):

@@ -45,6 +45,9 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "csp",
 ]
 LOCAL_APPS = [
@@ -78,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "polku.middleware.DatabaseUnavailableMiddleware",
+    "polku.middleware.IdentityProviderUnreachableMiddleware",
     "polku.middleware.MalformedAdminPostMiddleware",
 ]
 
@@ -198,10 +202,23 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "polku.people.adapters.InvitationOnlyAccountAdapter"
-ACCOUNT_FORMS = {"reset_password": "polku.people.forms.PasswordResetForm"}
+ACCOUNT_FORMS = {
+    "login": "polku.people.forms.LoginForm",
+    "reset_password": "polku.people.forms.PasswordResetForm",
+}
 ACCOUNT_PREVENT_ENUMERATION = True  # the reset form answers the same for any address
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = True
+
+# Single sign-on with each organisation's identity provider (polku.people.sso): the providers
+# are the organisations' own settings, never rows of allauth's SocialApp.
+SOCIALACCOUNT_ADAPTER = "polku.people.adapters.OrganisationSignOnAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True  # who the provider vouches for gets an account at once
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # vouched for by the organisation's provider
+# The sign-on starts from a link: a form that posts and is redirected to the identity
+# provider is stopped by the pages' Content-Security-Policy (form-action 'self').
+SOCIALACCOUNT_LOGIN_ON_GET = True
+SOCIALACCOUNT_STORE_TOKENS = False
 # Sessions in the database, read through the cache (a query less a request); see polku.sessions.
 SESSION_ENGINE = "polku.sessions"
 

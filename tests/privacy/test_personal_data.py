@@ -71,7 +71,11 @@ def test_an_admin_exports_and_erases_a_person(lived_in, committed, django_user_m
     world = lived_in
     person = world.participant.user
     admin = django_user_model.objects.create_superuser("root@polku.test", "a-long-pw-1")
+    from allauth.socialaccount.models import SocialAccount
     from django.test import Client
+
+    # They had signed in at their organisation's sign-in service, too.
+    SocialAccount.objects.create(user=person, provider="oidc-x", uid="p-1", extra_data={"a": 1})
 
     client = Client()
     client.force_login(admin)
@@ -95,6 +99,7 @@ def test_an_admin_exports_and_erases_a_person(lived_in, committed, django_user_m
     assert not Answer.objects.filter(participant__user=person).exists()
     assert not StoredFile.objects.filter(owner=person).exists()
     assert not DataExport.objects.filter(user=person).exists()
+    assert not SocialAccount.objects.filter(user=person).exists()  # no sign-in there either
     # kept without them: the post (its photo gone) and the live answer
     post = Post.objects.get(author=person)
     assert post.files.count() == 0

@@ -11,7 +11,12 @@ PERSON_MODELS = {settings.AUTH_USER_MODEL, "people.Membership"}
 # Wagtail (owner, locked_by) is about editors' work on shared content.
 NOT_PERSONAL = {"wagtailcore.Page"}
 OURS = ("polku.", "programmes", "workspaces", "progress", "impact", "mentoring", "privacy")
-THIRD_PARTY_WITH_PEOPLE = {"account.EmailAddress", "wagtailusers.UserProfile", "sessions.Session"}
+THIRD_PARTY_WITH_PEOPLE = {
+    "account.EmailAddress",
+    "socialaccount.SocialAccount",
+    "wagtailusers.UserProfile",
+    "sessions.Session",
+}
 
 
 def _points_at_a_person(model) -> bool:
