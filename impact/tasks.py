@@ -7,13 +7,12 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from polku.notifications.services import Topic, reminders_unwanted, send_once
+from polku.notifications.services import Topic, email_build, reminders_unwanted, send_once
 from polku.people.models import Membership
 
 from . import services
@@ -51,10 +50,11 @@ def _mail(invitation: TeamInvitation, template: str) -> None:
         "link": link,
         "threshold": threshold(wave.cohort.programme),
     }
-    with translation.override(wave.cohort.language or settings.LANGUAGE_CODE):
+    language = wave.cohort.language or settings.LANGUAGE_CODE
+    with translation.override(language):
         subject = render_to_string(f"impact/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"impact/email/{template}.txt", context)
-    EmailMessage(subject, body, to=[invitation.member.email]).send()
+    email_build(to=invitation.member.email, subject=subject, body=body, language=language).send()
 
 
 def _claimed(queryset, field: str) -> list[TeamInvitation]:

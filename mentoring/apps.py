@@ -14,3 +14,6 @@ class MentoringConfig(AppConfig):
         # The programmes' figures join the cohort's progress dashboard (progress does not
         # import mentoring: see polku.panels).
         panel(DASHBOARD)(dashboard_figures)
+
+        # Planned sessions in the pair's calendar feeds (polku.calendars).
+        from . import calendars  # noqa: F401

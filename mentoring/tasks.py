@@ -8,13 +8,12 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from polku.notifications.services import Topic, reminders_unwanted, send_once
+from polku.notifications.services import Topic, email_build, reminders_unwanted, send_once
 from polku.people.models import User
 
 from . import services
@@ -73,7 +72,7 @@ def coach_invitation_send(invitation_id: int) -> bool:
         with translation.override(language):
             subject = render_to_string("mentoring/email/invitation_subject.txt", context).strip()
             body = render_to_string("mentoring/email/invitation.txt", context)
-        EmailMessage(subject, body, to=[invitation.email]).send()
+        email_build(to=invitation.email, subject=subject, body=body, language=language).send()
     except Exception:
         CoachInvitation.objects.filter(id=invitation_id).update(sent_at=None)
         raise

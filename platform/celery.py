@@ -36,6 +36,8 @@ TASK_KINDS = {
     "polku.people.tasks.sessions_clear": "progress",
     # email: every message and the scans that send them
     "polku.people.tasks.invitation_send": "email",
+    "programmes.tasks.day_invitations_send": "email",
+    "programmes.tasks.day_invitations_tick": "email",
     "impact.tasks.team_invitations_send": "email",
     "impact.tasks.reflection_reminders_send": "email",
     "mentoring.tasks.coach_invitation_send": "email",
@@ -78,6 +80,10 @@ app.conf.beat_schedule = {
     "workspace-digests": {
         "task": "workspaces.tasks.digests_send",
         "schedule": crontab(hour=7, minute=0),  # in CELERY_TIMEZONE (Europe/Helsinki)
+    },
+    "training-day-invitations": {
+        "task": "programmes.tasks.day_invitations_tick",
+        "schedule": 10 * 60,
     },
     "publish-scheduled-pages": {
         "task": "programmes.tasks.scheduled_pages_publish",

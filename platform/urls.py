@@ -49,6 +49,8 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("offline/", pwa.offline, name="offline"),
     path("language/", people_views.language_set, name="language_set"),
+    path("calendar/", people_views.calendar_settings, name="calendar_settings"),
+    path("calendar/<str:key>.ics", people_views.calendar_feed, name="calendar_feed"),
     path("invitation/<str:token>/", people_views.invitation_accept, name="invitation_accept"),
     path(
         "notifications/",

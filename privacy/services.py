@@ -336,6 +336,7 @@ def _account_erase(user: User) -> None:
     user.email = f"erased-{user.id}@erased.invalid"
     user.is_active = user.is_staff = user.is_superuser = False
     user.last_login = None
+    user.calendar_key = None  # the calendar feed's address stops
     user.erased_at = timezone.now()
     user.set_unusable_password()  # also ends every session: their hash no longer matches
     user.save()

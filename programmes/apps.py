@@ -31,3 +31,6 @@ class ProgrammesConfig(AppConfig):
 
         post_save.connect(material_media_saved, sender=MaterialMedia, weak=False)
         post_delete.connect(material_media_deleted, sender=MaterialMedia, weak=False)
+
+        # The path's dates in people's calendar feeds (polku.calendars).
+        from . import calendars  # noqa: F401

@@ -44,6 +44,8 @@ _DUE = ("id", "cohort_id", "page_id", "page__title", "opens_at", "due_at", "page
 
 
 def _days(rows) -> list[Day]:
+    """The days that are held: a cancelled one is neither reminded of nor counted."""
+    rows = rows.filter(cancelled=False)
     return [Day(*row) for row in rows.order_by("starts_at", "id").values_list(*_DAY)]
 
 

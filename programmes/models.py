@@ -242,6 +242,28 @@ class TrainingDaySchedule(CalendarEntry):
     place = models.CharField(
         _("place"), max_length=255, blank=True, help_text=_("An address, a room or 'Online: Teams'")
     )
+    meeting_url = models.URLField(
+        _("online meeting link"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Teams, Zoom, Meet or any address. Shown to the cohort only, on the day, on the "
+            "path and in their calendars."
+        ),
+    )
+    cancelled = models.BooleanField(
+        _("cancelled"),
+        default=False,
+        help_text=_("Kept on the path as cancelled, and taken off people's calendars."),
+    )
+    # How many times what a calendar shows (time, place, link, cancellation) has changed: the
+    # SEQUENCE of the day's event in feeds and invitations (programmes.calendars), so that
+    # calendars take the newest.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Invitations by email (.ics): asked for by a trainer or organiser, then sent again, as an
+    # update, whenever the sequence grows (programmes.calendars).
+    invitations_on = models.BooleanField(default=False, editable=False)
+    invited_sequence = models.PositiveIntegerField(null=True, editable=False)
 
     span = ("starts_at", "ends_at")
     span_error = _("A day must end after it starts.")
@@ -249,7 +271,10 @@ class TrainingDaySchedule(CalendarEntry):
         PageChooserPanel("page", "programmes.TrainingDayPage"),
         FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
         FieldPanel("place"),
+        FieldPanel("meeting_url"),
+        FieldPanel("cancelled"),
     ]
+    CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "meeting_url", "cancelled", "page_id")
 
     class Meta:
         verbose_name = _("training day date")
@@ -265,6 +290,22 @@ class TrainingDaySchedule(CalendarEntry):
 
     def __str__(self):
         return f"{self.page} · {self.starts_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            before = (
+                TrainingDaySchedule.objects.filter(pk=self.pk)
+                .values_list(*self.CALENDAR_FIELDS)
+                .first()
+            )
+            now = tuple(getattr(self, name) for name in self.CALENDAR_FIELDS)
+            if before is not None and before != now:
+                self.sequence += 1
+        super().save(*args, **kwargs)
+        if self.invitations_on and self.invited_sequence != self.sequence:
+            from polku.coalescing import enqueue_after_commit
+
+            enqueue_after_commit("programmes.tasks.day_invitations_send", [self.id])
 
 
 class AssignmentSchedule(CalendarEntry):

@@ -79,6 +79,14 @@ MATRIX: dict[str, Rule] = {
     "invitation_accept": Rule("GET", dict.fromkeys(ROLES, 200) | {"group_mate": 302}),
     "cohort_path": MEMBERS_ONLY,
     "cohort_training_day": MEMBERS_ONLY,
+    # The day's online meeting: the cohort is sent on to it, nobody else learns its address.
+    "training_day_join": only(**participants(302), trainer=302, organiser=302),
+    # Calendar invitations by email: the cohort's staff send them.
+    "day_invitations": only(method="POST", trainer=302, organiser=302),
+    # A person's calendar page; the feed's secret address works without logging in (calendar
+    # apps read it), as the unsubscribe link does.
+    "calendar_settings": everyone(200),
+    "calendar_feed": everyone(200, anonymous=200),
     "cohort_assignment": MEMBERS_ONLY,
     "cohort_overview": TRAINERS_AND_ORGANISERS,
     "participants_import": only(organiser=200),
@@ -355,6 +363,17 @@ def _url(name: str, world: World) -> str:
         return reverse(name, args=[slug, world.assignment.id])
     if name == "cohort_training_day":
         return reverse(name, args=[slug, world.day.id])
+    if name in ("training_day_join", "day_invitations"):
+        from programmes.models import TrainingDaySchedule
+
+        schedule = TrainingDaySchedule.objects.get(cohort=world.cohort, page=world.day)
+        schedule.meeting_url = "https://meet.example.test/abc"
+        schedule.save()
+        return reverse(name, args=[slug, world.day.id])
+    if name == "calendar_feed":
+        from polku.people.services import calendar_key_renew
+
+        return reverse(name, args=[calendar_key_renew(user=world.group_mate.user)])
     if name == "cohort_assignment":
         return reverse(name, args=[slug, world.assignment.id])
     if name in (

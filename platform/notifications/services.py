@@ -5,10 +5,13 @@ Every email Polku sends about activity or dates goes through `send_once`: it cla
 sends the same email twice. Invitations and review-thread notices are different: they belong
 to one row of their own (an invitation, a comment) and record `sent_at` there."""
 
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -42,8 +45,44 @@ def unsubscribe_token_read(token: str) -> tuple[int, str]:
     return user_id, topic
 
 
+def email_build(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    language: str,
+    unsubscribe_link: str = "",
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> EmailMultiAlternatives:
+    """Every email Polku sends, in one shape: the plain text, the same text as HTML (links
+    clickable, for the mail programs that show only HTML), the language it is written in, a
+    Message-ID of Polku's own domain, and, for email one may stop, List-Unsubscribe with
+    one-click unsubscribe (RFC 8058)."""
+    headers = {
+        "Content-Language": language,
+        "Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "polku"),
+    }
+    if unsubscribe_link:
+        headers["List-Unsubscribe"] = f"<{unsubscribe_link}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(subject, body, to=[to], headers=headers)
+    html = render_to_string(
+        "email/message.html", {"subject": subject, "body": body, "language": language}
+    )
+    message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
+    return message
+
+
 def send_once(
-    user, key: str, template: str, context: dict, topic: str | None, language: str = ""
+    user,
+    key: str,
+    template: str,
+    context: dict,
+    topic: str | None,
+    language: str = "",
+    attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> bool:
     """The one way Polku sends an email. Claims (user, key), then renders
     `template`_subject.txt and `template`.txt in the person's language (else `language`, the
@@ -61,7 +100,8 @@ def send_once(
         if topic
         else ""
     )
-    with translation.override(user.language or language or settings.LANGUAGE_CODE):
+    language = user.language or language or settings.LANGUAGE_CODE
+    with translation.override(language):
         context = {
             **context,
             "user": user,
@@ -70,12 +110,14 @@ def send_once(
         }
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)
-    headers = (
-        {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-        if topic
-        else {}
+    message = email_build(
+        to=user.email,
+        subject=subject,
+        body=body,
+        language=language,
+        unsubscribe_link=link,
+        attachments=attachments,
     )
-    message = EmailMessage(subject, body, to=[user.email], headers=headers)
     try:
         message.send()
     except Exception:

@@ -56,6 +56,9 @@ class User(AbstractUser):
     # Erased on request (privacy.services.person_erase): no name, no email, no login. The
     # row stays so that the posts and comments kept in a group's workspace have an author.
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The secret part of the person's calendar feed address (/calendar/<key>.ics): made when
+    # they first ask for it, replaced when they ask for a new one (the old address stops).
+    calendar_key = models.CharField(max_length=64, null=True, unique=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

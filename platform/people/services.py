@@ -2,6 +2,7 @@
 
 import csv
 import io
+import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -345,3 +346,29 @@ def participants_import_csv(*, cohort: Cohort, data: bytes, by: User | None = No
             else:
                 report.already_in.append(email)
     return report
+
+
+def calendar_key_renew(*, user: User) -> str:
+    """A new secret address for the person's calendar feed; the old one stops working."""
+    user.calendar_key = secrets.token_urlsafe(32)
+    user.save(update_fields=["calendar_key"])
+    return user.calendar_key
+
+
+def calendar_user(key: str) -> User | None:
+    if not key:
+        return None
+    return User.objects.filter(calendar_key=key, is_active=True, erased_at=None).first()
+
+
+def calendar_language(user: User) -> str:
+    """The person's language, else their first cohort's, else the site's."""
+    if user.language:
+        return user.language
+    cohort_language = (
+        Membership.objects.filter(user=user)
+        .order_by("id")
+        .values_list("cohort__language", flat=True)
+        .first()
+    )
+    return cohort_language or settings.LANGUAGE_CODE

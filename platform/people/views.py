@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from polku.access import membership_get
+from polku.calendars import calendar_build, events_for
 from polku.exports import table_response
 
 from . import services, sso
@@ -235,3 +237,42 @@ def invitation_resend(request, cohort_slug, membership_id):
             _("A new invitation is on its way to %(email)s.") % {"email": invitee.user.email},
         )
     return redirect("cohort_overview", cohort_slug=cohort_slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request):
+    """The person's private calendar feed: its address to add to Outlook, Google or the
+    phone's calendar, and a new address that stops the old one."""
+    user = request.user
+    if request.method == "POST" or not user.calendar_key:
+        renewing = bool(user.calendar_key)
+        services.calendar_key_renew(user=user)
+        if renewing:
+            messages.success(request, _("A new address is made. The old one no longer works."))
+        if request.method == "POST":
+            return redirect("calendar_settings")
+    feed = request.build_absolute_uri(reverse("calendar_feed", args=[user.calendar_key]))
+    return render(
+        request,
+        "people/calendar.html",
+        {"feed_url": feed, "webcal_url": "webcal://" + feed.partition("://")[2]},
+    )
+
+
+def calendar_feed(request, key):
+    """The feed itself, read by calendar apps without a login: the key is the secret."""
+    user = services.calendar_user(key)
+    if user is None:
+        raise Http404
+    with translation.override(services.calendar_language(user)):
+        content = calendar_build(events_for(user), name=_("Polku: my path"))
+    return HttpResponse(
+        content,
+        content_type="text/calendar; charset=utf-8",
+        headers={
+            "Content-Disposition": 'inline; filename="polku.ics"',
+            "Cache-Control": "private, max-age=900",
+            "X-Robots-Tag": "noindex",
+        },
+    )

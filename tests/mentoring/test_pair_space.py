@@ -175,3 +175,30 @@ def test_a_trainer_previews_a_guide_in_the_editor(world, rf):
     response = guide.serve_preview(request, "")
     response.render()
     assert "Kysy ennemmin kuin neuvo." in response.content.decode()
+
+
+def test_a_planned_session_is_in_both_peoples_calendar_feeds(world, pair):
+    """Planned from today on: an all-day event in the mentor's and the mentee's feeds; held
+    ones and other people's are not."""
+    from datetime import timedelta
+
+    import vobject
+    from django.test import Client
+    from django.utils import timezone
+
+    from mentoring.models import MentoringSession
+    from polku.people.services import calendar_key_renew
+
+    soon = timezone.localdate() + timedelta(days=3)
+    planned = MentoringSession.objects.create(pair=pair, held_on=soon, minutes=45, held=False)
+    MentoringSession.objects.create(pair=pair, held_on=soon, minutes=30, held=True)
+    for person, other in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
+        feed = Client().get(reverse("calendar_feed", args=[calendar_key_renew(user=person)]))
+        calendar = vobject.readOne(feed.content.decode())
+        sessions = [e for e in calendar.vevent_list if e.uid.value.startswith("mentoring-session-")]
+        assert [e.uid.value.split("@")[0] for e in sessions] == [f"mentoring-session-{planned.id}"]
+        assert sessions[0].dtstart.value == soon  # a date: all day
+        assert str(other) in sessions[0].summary.value
+    outsider = world.group_mate.user
+    feed = Client().get(reverse("calendar_feed", args=[calendar_key_renew(user=outsider)]))
+    assert "mentoring-session-" not in feed.content.decode()
