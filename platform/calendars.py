@@ -131,9 +131,10 @@ def _helsinki():
     zone = Timezone()
     zone.add("tzid", str(TIME_ZONE))
     zone.add("x-lic-location", str(TIME_ZONE))
+    # A VTIMEZONE's DTSTART is local time without a zone (RFC 5545 3.6.5): naive on purpose.
     for part, name, start, offsets, month in (
-        (TimezoneDaylight(), "EEST", datetime(1996, 3, 31, 3), ("+0200", "+0300"), 3),
-        (TimezoneStandard(), "EET", datetime(1996, 10, 27, 4), ("+0300", "+0200"), 10),
+        (TimezoneDaylight(), "EEST", datetime(1996, 3, 31, 3), ("+0200", "+0300"), 3),  # noqa: DTZ001
+        (TimezoneStandard(), "EET", datetime(1996, 10, 27, 4), ("+0300", "+0200"), 10),  # noqa: DTZ001
     ):
         part.add("tzname", name)
         part.add("dtstart", start)

@@ -52,6 +52,13 @@ REGISTRY: dict[str, PersonalData] = {
         DELETE,
         exported=False,  # the organisation's identifier; the email and name are the account's
     ),
+    "api.ApiToken": PersonalData(
+        "which superuser made an organisation's API token",
+        "knowing who gave a system access",
+        "as long as the token",
+        KEEP,  # the organisation's token; the maker's account is anonymised on erasure
+        exported=False,
+    ),
     "wagtailusers.UserProfile": PersonalData(
         "Wagtail admin preferences and avatar",
         "the admin",

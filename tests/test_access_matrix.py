@@ -246,6 +246,9 @@ PREFIX_RULES = {
     "admin/": "Wagtail admin: trainers and staff only (test_wagtail_admin_*); its walls per "
     "organisation: tests/programmes/test_wagtail_walls.py; personal data and the audit log "
     "for superusers only: tests/privacy",
+    "api/v1/": "the read API: a bearer token per organisation, never a session "
+    "(test_the_api_answers_no_session below; tokens' walls, scopes and the survey threshold: "
+    "tests/api)",
     "documents/": "Wagtail documents: people with a membership (test_documents_*)",
     "_util/": "Wagtail's page-privacy password forms; unused by Polku, public by design",
 }
@@ -268,6 +271,21 @@ def test_every_route_is_in_the_matrix():
         if name not in MATRIX:
             unlisted.append(f"{route} (name={name})")
     assert not unlisted, "Routes missing from the access matrix:\n" + "\n".join(unlisted)
+
+
+API_PATHS = ["cohorts"] + [
+    f"cohorts/{{slug}}/{kind}" for kind in ("people", "attendance", "progress", "surveys")
+]
+
+
+@pytest.mark.parametrize("path", API_PATHS)
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_answers_no_session(path, role, world, other_world, django_user_model):
+    """Every role's login, staff's too, gets 401 from the API: only an organisation's token
+    reads it, and a token's walls are tested in tests/api."""
+    client = client_for(_person(role, world, other_world, django_user_model))
+    response = client.get("/api/v1/" + path.format(slug=world.cohort.slug))
+    assert response.status_code == 401
 
 
 def _url(name: str, world: World) -> str:

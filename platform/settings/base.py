@@ -49,6 +49,7 @@ THIRD_PARTY_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.socialaccount.providers.saml",
     "csp",
+    "ninja",  # the read API's OpenAPI page, with its own copy of Swagger UI (api.v1)
 ]
 LOCAL_APPS = [
     "polku.audit",
@@ -63,6 +64,7 @@ LOCAL_APPS = [
     "impact",
     "mentoring",
     "privacy",
+    "api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -322,6 +324,8 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 POLKU_INVITATION_DAYS = env.int("POLKU_INVITATION_DAYS", default=14)
+# The read API's rate limit per token (api.v1), as Django Ninja writes it: "600/m".
+POLKU_API_RATE = env.str("POLKU_API_RATE", default="600/m")
 # Answers through one team link from one address per hour: a team at a meeting, not a script.
 POLKU_TEAM_LINK_POSTS_PER_HOUR = env.int("POLKU_TEAM_LINK_POSTS_PER_HOUR", default=30)
 

@@ -56,6 +56,7 @@ NOT_PAGES = {
     "live_summary_xlsx",
     "library_export",
     "mentoring_certificate",
+    "calendar_feed",
 }
 ROLES = ("participant", "trainer", "organiser", "anonymous")
 
@@ -130,6 +131,7 @@ def pages():
         "attendance_qr": reverse("attendance_qr", args=[slug, day]),
         "check_in": reverse("check_in", args=[slug, day, check_in_token(world.cohort, world.day)]),
         "account_login": reverse("account_login"),
+        "calendar_settings": reverse("calendar_settings"),
         "offline": reverse("offline"),
     }
     urls["mentoring_home"] = reverse("mentoring_home")
@@ -155,6 +157,7 @@ def pages():
                 # NOT_PAGES if it is not HTML), so that no page goes unchecked.
                 by_role[role][name] = urls[name]
     by_role["anonymous"]["account_login"] = urls["account_login"]
+    by_role["anonymous"]["sso_start"] = reverse("sso_start")
     return users, by_role
 
 

@@ -4,7 +4,6 @@ training day's online meeting opened only to its cohort."""
 
 from datetime import timedelta
 
-import pytest
 import vobject
 from django.core import mail
 from django.test import Client
