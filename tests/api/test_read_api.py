@@ -219,3 +219,11 @@ def test_trainers_and_organisers_cannot_reach_the_tokens_in_the_admin(world):
         client.force_login(membership.user)
         response = client.get("/admin/snippets/api/apitoken/")
         assert response.status_code in (302, 403)
+
+
+def test_the_api_has_a_browsable_page_served_from_polku_itself():
+    page = Client().get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html  # no CDN: the closed network, the CSP
+    assert "<script>" not in html  # nothing inline for the CSP to refuse
