@@ -27,6 +27,9 @@ def pages():
         world, body="Pitkä sana: " + "kehittämistehtävä" * 4 + " ja https://example.com/" + "a" * 80
     )
     live_question_build(world, kind="scale", prompt="Asteikko?", options={"min": 0, "max": 10})
+    day = world.cohort.training_days.get(page=world.day)
+    day.meeting_url = "https://teams.microsoft.com/l/meetup-join/" + "x" * 120  # a long one
+    day.save()
     mentoring = {  # the participant is mentored in reverse and invites coaches (upward)
         name: _mentoring_url(f"mentoring_{name}", world)
         for name in ("pair", "check_in", "guide", "coaches", "goal_done", "session_cancel")
@@ -49,6 +52,7 @@ def pages():
         "live": reverse("live_day", args=[slug, world.day.id]),
         "summaries": reverse("live_summaries", args=[slug, world.day.id]),
         "email settings": reverse("notification_preferences"),
+        "my calendar": reverse("calendar_settings"),
         "unsubscribe": reverse("unsubscribe", args=[unsubscribe_token(world.participant.user)]),
         "check in": reverse(
             "check_in", args=[slug, world.day.id, check_in_token(world.cohort, world.day)]
