@@ -5,6 +5,7 @@ whenever what a calendar shows of the day changes."""
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.urls import reverse
@@ -89,14 +90,10 @@ def invitation_attachment(schedule: TrainingDaySchedule, email: str) -> tuple[st
         [day_event(schedule)],
         name=schedule.cohort.name,
         method=method,
-        organizer=_address(settings.DEFAULT_FROM_EMAIL),
+        organizer=parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
         attendee=email,
     )
     return ("invite.ics", content, f"text/calendar; charset=utf-8; method={method}")
-
-
-def _address(from_email: str) -> str:
-    return from_email.rpartition("<")[2].rstrip(">").strip()
 
 
 def day_invitations_send(schedule_id: int) -> int:

@@ -52,19 +52,17 @@ def ping(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def safe_url(request, url: str, default: str) -> str:
+    """`url` if it stays on this site, else `default`: where a "next" may send someone."""
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return default
+
+
 def admin_login(request):
     """Wagtail's /admin/login/ is the site's login, which limits failed attempts."""
-    next_url = request.GET.get("next", "/admin/")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "/admin/"
+    next_url = safe_url(request, request.GET.get("next", ""), "/admin/")
     return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
-
-
-def safe_next(request, default="/") -> str:
-    next_url = request.POST.get("next") or request.GET.get("next") or default
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        return default
-    return next_url
 
 
 def not_here(request):
@@ -77,14 +75,15 @@ def sso_start(request):
     signs them in; the page then links there (a link, not a redirect: see settings)."""
     form = SignOnForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     organisation = form.organisation if request.method == "POST" and form.is_valid() else None
+    next_url = safe_url(request, request.POST.get("next") or request.GET.get("next", ""), "")
     return render(
         request,
         "people/sso_start.html",
         {
             "form": form,
             "organisation": organisation,
-            "next": safe_next(request, ""),
-            "continue_url": organisation and sso.login_url(organisation, safe_next(request, "")),
+            "next": next_url,
+            "continue_url": organisation and sso.login_url(organisation, next_url),
         },
     )
 
@@ -97,9 +96,7 @@ def language_set(request):
     language = form.cleaned_data["language"]
     if request.user.is_authenticated:
         services.user_language_set(user=request.user, language=language)
-    next_url = form.cleaned_data["next"]
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "/"
+    next_url = safe_url(request, form.cleaned_data["next"], "/")
     return language_cookie_set(redirect(next_url), language)
 
 
