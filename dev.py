@@ -105,6 +105,7 @@ def start():
     worker_ready.wait(timeout=60)
     time.sleep(1)  # the web server's and beat's own start-up lines come first
     from_demo = "polku-demo-2026"
+    scim_token = "polku_demo-scim-token"  # devtools.demo.DEMO_SCIM_TOKEN; dev.py has no Django
     print(
         f"""
 Polku is running at http://127.0.0.1:{port}/   (Ctrl-C stops web, worker and beat)
@@ -117,6 +118,8 @@ participant and open "Live questions" on the path; the trainer shows the check-i
   admin         admin@polku.example           {from_demo}   (Wagtail: /admin/)
   single sign-on  sanna.sso@sso.polku.example   run `python3 dev.py idp` beside this, then
                   "Sign in with your work account" on the login page
+  SCIM          curl -H "Authorization: Bearer {scim_token}" \\
+                  http://127.0.0.1:{port}/scim/v2/Users   (the demo organisation's HR system)
 """,
         flush=True,
     )

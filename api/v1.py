@@ -15,7 +15,6 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
@@ -26,24 +25,14 @@ from polku.people.models import Cohort, Membership, Role, full_name
 from programmes.models import TrainingDaySchedule
 from progress.models import Attendance, ParticipantProgress
 
-from .models import ApiToken, Scope, token_hash
+from .models import ApiToken, Scope, token_find
 
 PAGE_SIZE = 100
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        found = (
-            ApiToken.objects.select_related("organisation")
-            .filter(key_hash=token_hash(token), revoked_at=None)
-            .first()
-        )
-        if found is None:
-            return None
-        now = timezone.now()
-        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(id=found.id).update(last_used_at=now)  # at most a minute old
-        return found
+        return token_find(token)
 
 
 class TokenRateThrottle(AuthRateThrottle):

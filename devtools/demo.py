@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from api.models import ApiToken, ProvisionedGroup, Scope, token_hash
 from devtools import identity_providers as idp
 from polku.people.models import Cohort, EmailDomain, Organisation, Role, SignOn, User
 from polku.people.services import membership_add, memberships_join
@@ -394,6 +395,7 @@ def demo_load() -> tuple[Cohort, list[tuple[str, str]]] | None:
         small_group_name=GROUPS[0],
     )
     demo_sso_build(cohort)
+    demo_scim_build(cohort)
     User.objects.create_superuser("admin@polku.example", DEMO_PASSWORD, first_name="Admin")
     demo_history_build(cohort)
     demo_team_surveys_build(cohort)
@@ -426,6 +428,21 @@ def demo_sso_build(cohort: Cohort) -> None:
         name="Sanna Sisäänkirjautuja",
         role=Role.PARTICIPANT,
         small_group_name=GROUPS[1],
+    )
+
+
+DEMO_SCIM_TOKEN = "polku_demo-scim-token"  # a demo's known secret; real ones are random
+
+
+def demo_scim_build(cohort: Cohort) -> None:
+    """The organisation's HR system may provision its people over SCIM with a token whose
+    secret the demo prints; its group of supervisors is linked to the cohort."""
+    token = ApiToken(organisation=cohort.organisation, name="HR (demo)", scopes=[Scope.SCIM])
+    token.key_hash = token_hash(DEMO_SCIM_TOKEN)
+    token.key_start = DEMO_SCIM_TOKEN[:10]
+    token.save()
+    ProvisionedGroup.objects.create(
+        organisation=cohort.organisation, display_name="Esihenkilöt (HR)", cohort=cohort
     )
 
 

@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from api import scim
 from api.v1 import api as api_v1
 from impact import urls as impact_urls
 from mentoring import urls as mentoring_urls
@@ -72,6 +73,7 @@ urlpatterns = [
     path("", include(impact_urls.urlpatterns)),
     path("mentoring/", include(mentoring_urls.urlpatterns)),
     path("api/v1/", api_v1.urls),
+    path("scim/v2/", include(scim.urlpatterns)),
     path("accounts/sso/", people_views.sso_start, name="sso_start"),
     # allauth's pages for connecting accounts would list every organisation's provider.
     path("accounts/3rdparty/", people_views.not_here, name="socialaccount_connections"),

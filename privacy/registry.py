@@ -59,6 +59,14 @@ REGISTRY: dict[str, PersonalData] = {
         KEEP,  # the organisation's token; the maker's account is anonymised on erasure
         exported=False,
     ),
+    "api.ProvisionedPerson": PersonalData(
+        "what the organisation's identity system calls the person (userName, external id, "
+        "email addresses), for SCIM provisioning",
+        "keeping accounts in step with the organisation's own records",
+        "as the account, or until the organisation's system removes the person",
+        DELETE,
+        exported=False,  # the organisation's identifiers; the email and name are the account's
+    ),
     "wagtailusers.UserProfile": PersonalData(
         "Wagtail admin preferences and avatar",
         "the admin",

@@ -16,6 +16,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from api.models import ProvisionedPerson
 from impact.models import Rater, ReflectionHabit, TeamMember, TeamResponse, WeeklyReflection
 from mentoring.models import (
     CheckIn,
@@ -330,6 +331,7 @@ def _account_erase(user: User) -> None:
         model.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()  # no sign-in at the organisation either
+    ProvisionedPerson.objects.filter(user=user).delete()  # nor its SCIM record, nor groups
     UserProfile.objects.filter(user=user).delete()
     user.groups.clear()
     user.first_name = user.last_name = user.language = ""

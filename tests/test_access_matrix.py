@@ -249,6 +249,9 @@ PREFIX_RULES = {
     "api/v1/": "the read API: a bearer token per organisation, never a session "
     "(test_the_api_answers_no_session below; tokens' walls, scopes and the survey threshold: "
     "tests/api)",
+    "scim/v2/": "SCIM provisioning: a bearer token of the organisation with the SCIM scope, "
+    "never a session (test_scim_answers_no_session below; tokens' walls and every "
+    "scim2-tester check: tests/api/test_scim.py)",
     "documents/": "Wagtail documents: people with a membership (test_documents_*)",
     "_util/": "Wagtail's page-privacy password forms; unused by Polku, public by design",
 }
@@ -286,6 +289,20 @@ def test_the_api_answers_no_session(path, role, world, other_world, django_user_
     client = client_for(_person(role, world, other_world, django_user_model))
     response = client.get("/api/v1/" + path.format(slug=world.cohort.slug))
     assert response.status_code == 401
+
+
+SCIM_PATHS = ["Users", "Groups", "ServiceProviderConfig", "Schemas", "ResourceTypes"]
+
+
+@pytest.mark.parametrize("path", SCIM_PATHS)
+@pytest.mark.parametrize("role", ROLES)
+def test_scim_answers_no_session(path, role, world, other_world, django_user_model):
+    """Every role's login, staff's too, gets 401 from SCIM: only an organisation's token
+    provisions people."""
+    client = client_for(_person(role, world, other_world, django_user_model))
+    response = client.get("/scim/v2/" + path)
+    assert response.status_code == 401
+    assert response.json()["status"] == "401"
 
 
 def _url(name: str, world: World) -> str:

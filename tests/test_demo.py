@@ -115,3 +115,23 @@ def test_the_demo_organisation_signs_its_sso_domain_in_at_the_local_provider(cli
         "/accounts/login/", {"login": email, "password": DEMO_PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "signs you in with your work account" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_demo_organisations_hr_system_provisions_over_scim(client):
+    from devtools.demo import DEMO_SCIM_TOKEN
+
+    cohort, _logins = demo_load()
+    response = client.post(
+        "/scim/v2/Users",
+        data={
+            "userName": "uusi.esihenkilo@example.com",
+            "emails": [{"value": "uusi.esihenkilo@example.com", "primary": True}],
+        },
+        content_type="application/scim+json",
+        HTTP_AUTHORIZATION=f"Bearer {DEMO_SCIM_TOKEN}",
+    )
+    assert response.status_code == 201
+    groups = client.get("/scim/v2/Groups", HTTP_AUTHORIZATION=f"Bearer {DEMO_SCIM_TOKEN}")
+    assert groups.json()["Resources"][0]["displayName"] == "Esihenkilöt (HR)"
+    assert cohort.provisioned_groups.exists()

@@ -269,8 +269,9 @@ class Role(models.TextChoices):
 class MembershipQuerySet(models.QuerySet):
     def joined_participants(self):
         """Participants who have joined: the people counted in figures, live rooms, review
-        lists and reminders. Someone invited is counted from the moment they join."""
-        return self.filter(role=Role.PARTICIPANT, joined_at__isnull=False)
+        lists and reminders. Someone invited is counted from the moment they join; someone
+        whose account is closed (SCIM, api.services.account_save) is not, their work stays."""
+        return self.filter(role=Role.PARTICIPANT, joined_at__isnull=False, user__is_active=True)
 
 
 class Membership(models.Model):
