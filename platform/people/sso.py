@@ -120,8 +120,12 @@ def social_app(organisation: Organisation) -> SocialApp:
 
 
 def apps(*, provider: str | None = None, client_id: str | None = None) -> list[SocialApp]:
+    organisations = Organisation.objects.exclude(sso_protocol="")
+    protocol, _dash, slug = (provider or "").partition("-")
+    if slug and protocol in SignOn.values:  # one organisation's provider id (provider_id)
+        organisations = organisations.filter(sso_protocol=protocol, slug=slug)
     found = []
-    for organisation in Organisation.objects.exclude(sso_protocol=""):
+    for organisation in organisations:
         app = social_app(organisation)
         if provider and provider not in (app.provider, app.provider_id):
             continue

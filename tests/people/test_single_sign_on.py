@@ -69,6 +69,20 @@ def test_an_organisations_provider_speaks_only_for_its_own_domains(world, other_
     assert sso.vouched_email(acme, "", True) is None
 
 
+def test_a_provider_id_reads_its_own_organisation_only(
+    world, other_world, django_assert_num_queries
+):
+    acme = _sso_on(world.cohort.organisation, "acme.test")
+    _sso_on(other_world.cohort.organisation, "beta.test")
+    with django_assert_num_queries(1) as queries:
+        found = sso.apps(provider=sso.provider_id(acme))
+    # allauth asks for the app a few times per sign-in: one organisation's row is read, not
+    # every organisation's.
+    assert acme.slug in queries.captured_queries[0]["sql"]
+    assert [app.settings["organisation_id"] for app in found] == [acme.id]
+    assert len(sso.apps(provider="openid_connect")) == 2  # allauth's provider class: all
+
+
 def test_each_email_domain_belongs_to_one_organisation(world, other_world):
     _sso_on(world.cohort.organisation, "acme.test")
     domain = EmailDomain(organisation=other_world.cohort.organisation, domain=" @ACME.test ")
