@@ -7,8 +7,9 @@ import json
 from django.core import mail
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from scim2_client.engines.wsgi import WSGISCIMClient
@@ -295,3 +296,25 @@ def test_erasing_a_person_forgets_what_scim_kept_of_them(world, django_user_mode
     person_erase(user=User.objects.get(email="pyyhitty@example.com"), by=admin)
     assert not ProvisionedPerson.objects.exists()
     assert _scim(raw, "GET", f"/Groups/{group_id}").json().get("members") is None
+
+
+def test_a_page_of_people_or_groups_takes_the_same_queries_however_many(world):
+    raw = _token(world.cohort.organisation)
+
+    def queries(path):
+        with CaptureQueriesContext(connection) as captured:
+            assert _scim(raw, "GET", path).status_code == 200
+        return len(captured)
+
+    def add(n):
+        ids = []
+        for _ in range(n):
+            email = f"h{ProvisionedPerson.objects.count()}@example.com"
+            ids.append(_scim(raw, "POST", "/Users", _person(email)).json()["id"])
+        members = [{"value": i} for i in ids]
+        _scim(raw, "POST", "/Groups", {"displayName": f"G{len(ids)}", "members": members})
+
+    add(2)
+    few = queries("/Users"), queries("/Groups")
+    add(10)
+    assert (queries("/Users"), queries("/Groups")) == few
