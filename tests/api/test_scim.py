@@ -318,3 +318,15 @@ def test_a_page_of_people_or_groups_takes_the_same_queries_however_many(world):
     few = queries("/Users"), queries("/Groups")
     add(10)
     assert (queries("/Users"), queries("/Groups")) == few
+
+
+def test_entra_ids_way_of_patching_closes_the_account_too(world):
+    """Microsoft Entra ID sends "Replace" capitalised and booleans as strings."""
+    raw = _token(world.cohort.organisation)
+    person = _scim(raw, "POST", "/Users", _person("entra@example.com")).json()
+    entra = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "Replace", "path": "active", "value": "False"}],
+    }
+    assert _scim(raw, "PATCH", f"/Users/{person['id']}", entra).status_code == 200
+    assert not User.objects.get(email="entra@example.com").is_active
