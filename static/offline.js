@@ -49,6 +49,9 @@ if (banner) {
 }
 
 if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data?.kept !== undefined) document.body.dataset.pagesKept = event.data.kept;
+  });
   navigator.serviceWorker
     .register("/sw.js", { scope: "/" })
     .then(() => navigator.serviceWorker.ready)

@@ -36,8 +36,12 @@ self.addEventListener("activate", (event) => {
 
 async function keep(request, response) {
   if (response.ok && !response.redirected && response.headers.get(KEEP_HEADER) === "keep") {
+    // The whole page first, then the copy: a page cut off by a lost connection is never
+    // stored over the one kept before.
+    const body = await response.blob();
+    const { status, statusText, headers } = response;
     const cache = await caches.open(PAGES);
-    await cache.put(request, response);
+    await cache.put(request, new Response(body, { status, statusText, headers }));
   }
 }
 
@@ -85,7 +89,11 @@ self.addEventListener("message", (event) => {
   if (forget) {
     messages = messages.then(() => caches.delete(PAGES)).catch(() => null);
   } else if (Array.isArray(pages)) {
-    messages = messages.then(() => keepPages(pages)).catch(() => null);
+    // The page hears when its pages are kept (offline.js marks it, tests wait for it).
+    messages = messages
+      .then(() => keepPages(pages))
+      .then(() => event.source?.postMessage({ kept: pages.length }))
+      .catch(() => null);
   } else {
     return;
   }

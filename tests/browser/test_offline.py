@@ -115,13 +115,16 @@ def test_an_assignment_kept_by_the_path_is_answered_offline_and_saved_when_back(
 ):
     phone = _phone(browser, live_server, world.participant.user)
     phone.goto(live_server.url + addresses["path"])
-    # The service worker takes the page over and keeps what the path names.
-    phone.wait_for_function("navigator.serviceWorker.controller !== null || location.reload()")
-    phone.wait_for_function(
+    # The service worker takes the page over (clients.claim) and says when it has kept what
+    # the path names: nothing is on its way when the network goes (a reload here would send
+    # the pages to be kept a second time, still arriving as the connection drops).
+    phone.wait_for_function("navigator.serviceWorker.controller !== null", polling=100)
+    phone.wait_for_selector("body[data-pages-kept]", state="attached")
+    kept = phone.evaluate(
         """url => caches.open("polku-pages").then(c => c.match(url)).then(Boolean)""",
-        arg=live_server.url + addresses["assignment"],
-        polling=300,
+        live_server.url + addresses["assignment"],
     )
+    assert kept, "the worker said it kept the pages, but the assignment is not among them"
 
     phone.context.set_offline(True)
     phone.goto(live_server.url + addresses["assignment"])  # never opened before: kept
