@@ -266,7 +266,7 @@ class _FilterQuery(FilterVisitor[Q]):
         if not case_exact and lookup in ("exact", "contains", "startswith", "endswith"):
             lookup = f"i{lookup}"
         value = node.value
-        if name.endswith("id") and not _is_uuid(value):
+        if (name == "id" or name.endswith("__id")) and not _is_uuid(value):  # uuid keys only
             return NOTHING if node.op != CompareOperator.ne else ~NOTHING
         query = Q(**{f"{name}__{lookup}": value})
         return ~query if node.op == CompareOperator.ne else query

@@ -330,3 +330,10 @@ def test_entra_ids_way_of_patching_closes_the_account_too(world):
     }
     assert _scim(raw, "PATCH", f"/Users/{person['id']}", entra).status_code == 200
     assert not User.objects.get(email="entra@example.com").is_active
+
+
+def test_a_person_is_found_by_the_systems_own_identifier(world):
+    raw = _token(world.cohort.organisation)
+    _scim(raw, "POST", "/Users", _person("ext@example.com", externalId="E-17"))
+    found = _scim(raw, "GET", '/Users?filter=externalId eq "E-17"').json()
+    assert found["totalResults"] == 1
